@@ -1,0 +1,83 @@
+import Foundation
+
+/// One step of the schema, applied once, in order. Never edit a released migration: add a new one.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+}
+
+/// The ordered list of schema migrations. Each stage adds its own tables in its own migration;
+/// docs/schema.md documents every table and column and must be kept in step with this list.
+public enum Schema {
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "core: study settings and runs", sql: coreSchema),
+        Migration(version: 2, name: "ingest: source files, posts, duplicate records, rejects", sql: IngestSchema.sql),
+    ]
+
+    public static var currentVersion: Int { migrations.last!.version }
+
+    static let coreSchema = """
+        CREATE TABLE study_settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+            run_id            INTEGER PRIMARY KEY,
+            stage             TEXT NOT NULL,
+            tool_version      TEXT NOT NULL,
+            parameters        TEXT NOT NULL,       -- JSON object of the options that shape the output
+            input_fingerprint TEXT,                -- sha256 of the inputs this run read
+            rows_in           INTEGER NOT NULL DEFAULT 0,
+            rows_out          INTEGER NOT NULL DEFAULT 0,
+            rejects           INTEGER NOT NULL DEFAULT 0,
+            started_at        TEXT NOT NULL,
+            finished_at       TEXT,
+            status            TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'skipped', 'abandoned')),
+            message           TEXT
+        );
+        CREATE INDEX runs_by_stage ON runs(stage, run_id);
+        """
+}
+
+/// Applies pending migrations inside one transaction and refuses databases from the future.
+enum Migrator {
+    static func migrate(_ db: Database) throws {
+        // Read-only check first, so that opening an up-to-date database takes no write lock.
+        if try pendingMigrations(db).isEmpty { return }
+        // Another process may migrate between the check and the lock: look again inside the transaction.
+        try db.transaction {
+            try db.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    INTEGER PRIMARY KEY,
+                    name       TEXT NOT NULL,
+                    applied_at TEXT NOT NULL
+                )
+                """)
+            for migration in try pendingMigrations(db) {
+                try db.execute(migration.sql)
+                try db.run("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                           [.int(Int64(migration.version)), .text(migration.name), .text(Timestamp.now())])
+            }
+        }
+    }
+
+    static func appliedVersion(_ db: Database) throws -> Int {
+        let exists = try db.scalarInt(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") ?? 0
+        guard exists > 0 else { return 0 }
+        return try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0
+    }
+
+    private static func pendingMigrations(_ db: Database) throws -> [Migration] {
+        let applied = try appliedVersion(db)
+        if applied > Schema.currentVersion {
+            throw DatabaseError(
+                message: "this database has schema version \(applied), newer than this tool knows "
+                    + "(\(Schema.currentVersion)). It was made by a newer version of the study tools: "
+                    + "upgrade the tools (git pull && make), or use --db with another file.",
+                path: db.path, code: 1)
+        }
+        return Schema.migrations.filter { $0.version > applied }
+    }
+}
