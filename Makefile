@@ -13,7 +13,9 @@ SAMPLE_FILES := $(SAMPLE)/x_keep4o.jsonl $(SAMPLE)/x_keep4o_twarc.csv $(SAMPLE)/
 
 all: run
 
-run: deps build $(STAMPS)/ingest
+SOURCES := $(shell find Sources -type f) Package.swift
+
+run: deps $(STAMPS)/ingest
 	@echo
 	@echo "Study database: $(DB)   (try: sqlite3 $(DB) 'SELECT platform, count(*) FROM posts GROUP BY 1')"
 
@@ -29,6 +31,11 @@ test: deps
 
 $(STAMPS):
 	@mkdir -p $@
+
+# Release binaries; rebuilt when any source changes (swift build itself skips unchanged work).
+$(BIN)/%: $(SOURCES)
+	swift build -c release --product $*
+	@touch $@
 
 $(STAMPS)/ingest: $(SAMPLE_FILES) $(BIN)/ingest | $(STAMPS)
 	$(BIN)/ingest --db $(DB) $(SAMPLE_FILES)
