@@ -53,7 +53,7 @@ data/bench/x_v2_bench.jsonl: scripts/generate_sample.py
 
 bench: deps bench-data
 	swift build -c release
-	python3 scripts/bench.py
+	python3 scripts/bench_ingest.py
 
 clean:
 	rm -rf $(STAMPS) $(DB) $(DB)-wal $(DB)-shm
