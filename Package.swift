@@ -18,12 +18,17 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
+        // simdjson (libsimdjson-dev) behind a small extern "C" API for ingest's JSON parsing.
+        .target(
+            name: "CJSONScan",
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
 
         // All logic lives here, one folder per stage plus Store (database) and Support (shared helpers).
         .target(
             name: "StudyKit",
             dependencies: [
-                "CSQLite", "CLibCSV", "CZlib",
+                "CSQLite", "CLibCSV", "CZlib", "CJSONScan",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

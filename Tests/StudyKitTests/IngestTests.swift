@@ -421,3 +421,35 @@ final class TextChecksTests: XCTestCase {
         XCTAssertEqual(TextNormalizer.nfkc("plain ascii"), "plain ascii")
     }
 }
+
+final class NFKCFastPathTests: XCTestCase {
+    /// The fast path claims these scalars are their own NFKC form: check each one against Foundation.
+    func testEveryScalarOfTheFastPathIsStableUnderFoundationNFKC() {
+        var checked = 0
+        for range in TextNormalizer.stableRanges {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                let single = String(Character(scalar))
+                XCTAssertEqual(single.precomposedStringWithCompatibilityMapping.unicodeScalars.map(\.value), [value],
+                               "U+\(String(value, radix: 16, uppercase: true)) is not NFKC-stable")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 30_000)
+    }
+
+    /// Random strings over the stable set and over tricky characters agree with Foundation's NFKC.
+    func testFastPathAgreesWithFoundationOnRandomStrings() {
+        var generator = SystemRandomNumberGenerator()
+        let stable = TextNormalizer.stableRanges.flatMap { $0.count < 5000 ? Array($0) : Array($0.prefix(5000)) }
+        let tricky: [UInt32] = [0x3000, 0xFF21, 0x2026, 0x0301, 0x3099, 0x309B, 0x00A0, 0x2460, 0xFB01, 0x1100, 0x1161, 0xF900, 0x00BD]
+        for round in 0..<5_000 {
+            let length = Int.random(in: 1...12, using: &generator)
+            let pool = round % 2 == 0 ? stable : stable + tricky
+            let scalars = (0..<length).compactMap { _ in Unicode.Scalar(pool.randomElement(using: &generator)!) }
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars)
+            XCTAssertEqual(TextNormalizer.nfkc(text), text.precomposedStringWithCompatibilityMapping, text.debugDescription)
+        }
+    }
+}

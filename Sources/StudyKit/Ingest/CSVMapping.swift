@@ -120,3 +120,19 @@ public struct CSVMapping: Codable, Equatable, Sendable {
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 }
+
+/// A readable one-line account of a JSON decoding error.
+func describe(_ error: Error) -> String {
+    guard let error = error as? DecodingError else { return String(describing: error) }
+    func path(_ context: DecodingError.Context) -> String {
+        let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        return keys.isEmpty ? "" : " at \(keys)"
+    }
+    switch error {
+    case .dataCorrupted(let context): return context.debugDescription + path(context)
+    case .keyNotFound(let key, let context): return "missing \(key.stringValue)\(path(context))"
+    case .typeMismatch(let type, let context): return "expected \(type)\(path(context))"
+    case .valueNotFound(let type, let context): return "null where \(type) was expected\(path(context))"
+    @unknown default: return String(describing: error)
+    }
+}

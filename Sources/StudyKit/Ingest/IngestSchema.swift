@@ -24,7 +24,8 @@ enum IngestSchema {
             created_at         TEXT NOT NULL,        -- ISO 8601 UTC
             created_unix       INTEGER NOT NULL,
             text               TEXT NOT NULL,        -- as given (long X posts: note_tweet text)
-            text_nfkc          TEXT NOT NULL,        -- NFKC form of text, for matching
+            nfkc_if_different  TEXT,                 -- NFKC form of text, stored only when it differs from text
+            text_nfkc          TEXT GENERATED ALWAYS AS (coalesce(nfkc_if_different, text)) VIRTUAL,  -- NFKC form, for matching
             lang_hint          TEXT,                 -- the platform's language tag, if any
             reposted_id        TEXT,                 -- external id of the reposted post
             replied_to_id      TEXT,                 -- external id of the parent post or comment

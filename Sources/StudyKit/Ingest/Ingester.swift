@@ -32,12 +32,13 @@ public struct IngestOptions: Sendable {
 public final class Ingester {
     let db: Database
     let options: IngestOptions
-    let pseudonymizer: Pseudonymizer
+    /// The study's secret salt for author pseudonyms.
+    let salt: String
 
     public init(database: Database, options: IngestOptions) throws {
         db = database
         self.options = options
-        pseudonymizer = try db.transaction { try Pseudonymizer(database: database) }
+        salt = try db.transaction { try Pseudonymizer.salt(database) }
     }
 
     public func ingest(paths: [String]) throws -> [FileSummary] {
@@ -87,32 +88,30 @@ public final class Ingester {
                                          records_read, records_stored, duplicate_ids, records_rejected)
                 VALUES (?, ?, ?, ?, NULL, ?, 0, 0, 0, 0)
                 """, [.text(path), .text(fingerprint), .int(Int64(size)), .text(format.rawValue), .int(run.id)])
-            let writer = try PostWriter(db: db, sourceFileID: db.lastInsertRowID, pseudonymizer: pseudonymizer,
-                                        keepHandles: options.keepHandles)
+            let writer = try PostWriter(db: db, sourceFileID: db.lastInsertRowID)
+            let (salt, keepHandles) = (salt, options.keepHandles)
+            let makeFinisher = { PostFinisher(salt: salt, keepHandles: keepHandles) }
             var csvMapping: CSVMapping?
             switch format {
             case .xJSON, .redditNDJSON:
-                let parse: @Sendable (RawLine) -> [ParsedRecord]
-                if format == .xJSON {
-                    let parser = XJSONParser(limits: options.limits)
-                    parse = { parser.parse($0) }
-                } else {
-                    let parser = RedditParser(limits: options.limits)
-                    parse = { parser.parse($0) }
-                }
-                try ParallelLineParser(reader: reader, workers: options.workers, parse: parse).forEachBatch { records in
+                let limits = options.limits
+                let makeParser: () -> LineParser = format == .xJSON
+                    ? { XJSONParser(limits: limits) } : { RedditParser(limits: limits) }
+                try ParallelLineParser(reader: reader, workers: options.workers, makeParser: makeParser,
+                                       makeFinisher: makeFinisher).forEachBatch { records in
                     try writer.write(records, into: &summary)
                     progress.update(bytes: reader.bytesConsumed, records: summary.read)
                 }
             case .csv:
                 let parser = try CSVParser(path: path, mapping: options.mapping, limits: options.limits)
+                let finisher = makeFinisher()
                 var lastLine = 0
                 while let line = try reader.next() {
                     lastLine = line.number
-                    try writer.write(withNormalizedText(try parser.feed(line)), into: &summary)
+                    try writer.write(finisher.finish(try parser.feed(line)), into: &summary)
                     progress.update(bytes: reader.bytesConsumed, records: summary.read)
                 }
-                try writer.write(withNormalizedText(try parser.finish(lastLineNumber: lastLine)), into: &summary)
+                try writer.write(finisher.finish(try parser.finish(lastLineNumber: lastLine)), into: &summary)
                 if parser.header.isEmpty { throw InputError(file: path, line: nil, reason: "the CSV file has no header row") }
                 csvMapping = parser.mappingInUse
             }
@@ -129,32 +128,20 @@ public final class Ingester {
     }
 }
 
-func withNormalizedText(_ records: [ParsedRecord]) -> [ParsedRecord] {
-    records.map { record in
-        guard case .post(var post) = record else { return record }
-        post.textNFKC = TextNormalizer.nfkc(post.text)
-        return .post(post)
-    }
-}
-
 /// Inserts parsed records for one source file, sorting them into posts, duplicate records and rejects.
 final class PostWriter {
     let db: Database
     let sourceFileID: Int64
-    let pseudonymizer: Pseudonymizer
-    let keepHandles: Bool
     private let insertPost: Statement
     private let findPost: Statement
     private let insertDuplicate: Statement
     private let insertReject: Statement
 
-    init(db: Database, sourceFileID: Int64, pseudonymizer: Pseudonymizer, keepHandles: Bool) throws {
+    init(db: Database, sourceFileID: Int64) throws {
         self.db = db
         self.sourceFileID = sourceFileID
-        self.pseudonymizer = pseudonymizer
-        self.keepHandles = keepHandles
         insertPost = try db.prepare("""
-            INSERT INTO posts(platform, external_id, author_key, author_handle, created_at, created_unix, text, text_nfkc,
+            INSERT INTO posts(platform, external_id, author_key, author_handle, created_at, created_unix, text, nfkc_if_different,
                               lang_hint, reposted_id, replied_to_id, quoted_id, conversation_id, community,
                               like_count, repost_count, reply_count, quote_count, source_file_id, source_line)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
@@ -184,16 +171,18 @@ final class PostWriter {
 
     /// True when stored; false when the id was already there (then a duplicate record is kept).
     private func store(_ post: PostRecord) throws -> Bool {
+        guard let derived = post.derived else { preconditionFailure("posts reach the writer through a PostFinisher") }
         let s = insertPost
         s.reset()
         _ = s.bindText(post.platform, at: 1)
         _ = s.bindText(post.externalID, at: 2)
-        s.bindText(post.author.map { pseudonymizer.key(platform: post.platform, author: $0) }, at: 3)
-        s.bindText(keepHandles ? post.authorHandle : nil, at: 4)
-        _ = s.bindText(Timestamp.format(unixSeconds: post.createdUnix), at: 5)
+        s.bindText(derived.authorKey, at: 3)
+        s.bindText(derived.authorHandle, at: 4)
+        _ = s.bindText(derived.createdAt, at: 5)
         s.bindInt(post.createdUnix, at: 6)
         _ = s.bindText(post.text, at: 7)
-        _ = s.bindText(post.textNFKC ?? TextNormalizer.nfkc(post.text), at: 8)
+        // Most posts are already in NFKC: store the form only when it differs (text_nfkc is generated).
+        s.bindText(derived.textNFKC == post.text ? nil : derived.textNFKC, at: 8)
         s.bindText(post.langHint, at: 9)
         s.bindText(post.repostedID, at: 10)
         s.bindText(post.repliedToID, at: 11)

@@ -2,42 +2,58 @@ import Foundation
 
 /// Parses lines on all cores while the caller writes the previous batch to the database.
 ///
-/// A reader thread collects lines into batches, parses each batch in parallel (contiguous slices,
-/// so order is kept) and hands the results over through a queue of at most two batches, which
-/// bounds memory whatever the file size.
+/// A reader thread collects lines into batches; a parser thread parses each batch in parallel
+/// (contiguous slices, so order is kept) and hands the results to the caller. Queues of at most
+/// two batches bound memory whatever the file size.
 final class ParallelLineParser: @unchecked Sendable {
     private let reader: LineReader
     private let workers: Int
-    private let parse: @Sendable (RawLine) -> [ParsedRecord]
+    /// One parser and finisher per worker: they keep buffers and caches, one thread at a time.
+    private let parsers: [LineParser]
+    private let finishers: [PostFinisher]
     private let batchLines = 4096
     private let batchBytes = 8 << 20
 
-    init(reader: LineReader, workers: Int, parse: @escaping @Sendable (RawLine) -> [ParsedRecord]) {
+    init(reader: LineReader, workers: Int, makeParser: () -> LineParser, makeFinisher: () -> PostFinisher) {
         self.reader = reader
         self.workers = max(1, workers)
-        self.parse = parse
+        parsers = (0..<self.workers).map { _ in makeParser() }
+        finishers = (0..<self.workers).map { _ in makeFinisher() }
     }
 
     func forEachBatch(_ body: ([ParsedRecord]) throws -> Void) throws {
-        let queue = HandOff<Result<[ParsedRecord], Error>>(capacity: 2)
-        let producer = Thread { [self] in
+        // Three stages run at once: reading lines, parsing them (on every core), and the caller's
+        // writing. Each hand-off holds at most two batches.
+        let lineBatches = HandOff<Result<[RawLine], Error>>(capacity: 2)
+        let recordBatches = HandOff<Result<[ParsedRecord], Error>>(capacity: 2)
+        let readerThread = Thread { [self] in
             do {
                 while let lines = try self.nextBatch() {
-                    guard queue.put(.success(self.parseInParallel(lines))) else { return }
+                    guard lineBatches.put(.success(lines)) else { break }
                 }
-                _ = queue.put(.success([]))
             } catch {
-                _ = queue.put(.failure(error))
+                _ = lineBatches.put(.failure(error))
             }
-            queue.finish()
+            lineBatches.finish()
         }
-        producer.stackSize = 8 << 20
-        producer.start()
-        defer { queue.cancel() }
-        while let next = queue.take() {
-            let records = try next.get()
-            if records.isEmpty { continue }
-            try body(records)
+        let parserThread = Thread { [self] in
+            while let next = lineBatches.take() {
+                let parsed = next.map { self.parseInParallel($0) }
+                guard recordBatches.put(parsed) else { break }
+            }
+            lineBatches.cancel()
+            recordBatches.finish()
+        }
+        for thread in [readerThread, parserThread] {
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        defer {
+            recordBatches.cancel()
+            lineBatches.cancel()
+        }
+        while let next = recordBatches.take() {
+            try body(try next.get())
         }
     }
 
@@ -63,14 +79,7 @@ final class ParallelLineParser: @unchecked Sendable {
             var out: [ParsedRecord] = []
             out.reserveCapacity(range.count)
             for index in range {
-                for record in parse(lines[index]) {
-                    if case .post(var post) = record {
-                        post.textNFKC = TextNormalizer.nfkc(post.text)
-                        out.append(.post(post))
-                    } else {
-                        out.append(record)
-                    }
-                }
+                out.append(contentsOf: finishers[slice].finish(parsers[slice].parse(lines[index])))
             }
             results[slice] = out
         }

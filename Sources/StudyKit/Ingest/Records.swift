@@ -8,8 +8,8 @@ public struct PostRecord: Sendable {
     public var authorHandle: String?
     public var createdUnix: Int64
     public var text: String
-    /// Filled by `ingest` off the writer thread (NFKC is the costly step for non-ASCII text).
-    public var textNFKC: String?
+    /// Columns computed from the record, filled off the writer thread (see PostFinisher).
+    public var derived: DerivedColumns?
     public var langHint: String?
     public var repostedID: String?
     public var repliedToID: String?
@@ -70,6 +70,37 @@ public struct RejectRecord: Error, Sendable {
     }
 }
 
+public struct DerivedColumns: Sendable {
+    public var textNFKC: String
+    public var createdAt: String
+    public var authorKey: String?
+    public var authorHandle: String?
+}
+
+/// Computes the derived columns of posts (NFKC text, UTC time text, author pseudonym). Each
+/// parsing thread has its own (the pseudonym cache is not shared), so the writer only binds.
+public final class PostFinisher: @unchecked Sendable {
+    private let pseudonymizer: Pseudonymizer
+    private let keepHandles: Bool
+
+    public init(salt: String, keepHandles: Bool) {
+        pseudonymizer = Pseudonymizer(salt: salt)
+        self.keepHandles = keepHandles
+    }
+
+    public func finish(_ records: [ParsedRecord]) -> [ParsedRecord] {
+        records.map { record in
+            guard case .post(var post) = record else { return record }
+            post.derived = DerivedColumns(
+                textNFKC: TextNormalizer.nfkc(post.text),
+                createdAt: Timestamp.format(unixSeconds: post.createdUnix),
+                authorKey: post.author.map { pseudonymizer.key(platform: post.platform, author: $0) },
+                authorHandle: keepHandles ? post.authorHandle : nil)
+            return .post(post)
+        }
+    }
+}
+
 public enum ParsedRecord: Sendable {
     case post(PostRecord)
     case reject(RejectRecord)
@@ -92,7 +123,8 @@ enum RecordChecks {
         if text.allSatisfy({ $0.isWhitespace }) {
             return RejectRecord(line: line, recordIndex: index, code: .emptyText, reason: "\(field) is empty", raw: raw)
         }
-        if text.utf8.count > limits.maxTextCharacters * 4 || text.unicodeScalars.count > limits.maxTextCharacters {
+        let bytes = text.utf8.count
+        if bytes > limits.maxTextCharacters && text.unicodeScalars.count > limits.maxTextCharacters {
             return RejectRecord(line: line, recordIndex: index, code: .textTooLong,
                                 reason: "\(field) has \(text.unicodeScalars.count) characters, over the limit of \(limits.maxTextCharacters)",
                                 raw: raw)
@@ -114,8 +146,10 @@ enum RecordChecks {
         return .success(seconds)
     }
 
-    /// Rejects a line for problems visible in its bytes before any parsing.
-    static func checkLineBytes(_ line: RawLine) -> RejectRecord? {
+    /// Rejects a line for problems visible in its bytes before any parsing. JSON parsers pass
+    /// `validateUTF8: false` because simdjson validates UTF-8 itself; they ask `invalidUTF8` for
+    /// the precise reason only when a line fails.
+    static func checkLineBytes(_ line: RawLine, validateUTF8: Bool = true) -> RejectRecord? {
         if let size = line.oversizeBytes {
             return RejectRecord(line: line.number, code: .lineTooLong,
                                 reason: "line is \(size) bytes, over the limit of the --max-line-bytes option; only its first \(line.bytes.count) bytes are kept here",
@@ -125,12 +159,17 @@ enum RecordChecks {
             if let offset = TextChecks.firstNULOffset(buffer) {
                 return RejectRecord(line: line.number, code: .nulByte, reason: "NUL byte at byte \(offset + 1) of the line", raw: line.bytes)
             }
-            if let offset = TextChecks.firstInvalidUTF8Offset(buffer) {
-                return RejectRecord(line: line.number, code: .invalidUTF8,
-                                    reason: "invalid UTF-8 at byte \(offset + 1) of the line (byte 0x\(String(buffer[offset], radix: 16, uppercase: true)))",
-                                    raw: line.bytes)
+            return validateUTF8 ? invalidUTF8(line) : nil
+        }
+    }
+
+    static func invalidUTF8(_ line: RawLine) -> RejectRecord? {
+        line.bytes.withUnsafeBufferPointer { buffer in
+            TextChecks.firstInvalidUTF8Offset(buffer).map { offset in
+                RejectRecord(line: line.number, code: .invalidUTF8,
+                             reason: "invalid UTF-8 at byte \(offset + 1) of the line (byte 0x\(String(buffer[offset], radix: 16, uppercase: true)))",
+                             raw: line.bytes)
             }
-            return nil
         }
     }
 }

@@ -40,24 +40,26 @@ public enum Fingerprint {
 /// that cannot be reversed by hashing guessed handles without the salt). The same author on the
 /// same platform always gets the same key within one study database.
 public final class Pseudonymizer {
-    private let key: SymmetricKey
+    /// Keyed once; copies continue from the keyed state (the key is not hashed again per author).
+    private let keyed: HMAC<SHA256>
     private var cache: [String: String] = [:]
 
-    public init(salt: String) { key = SymmetricKey(data: Data(salt.utf8)) }
+    public init(salt: String) { keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(salt.utf8))) }
 
-    /// Loads the study's salt, creating a random one on first use.
-    public convenience init(database: Database) throws {
-        let salt = try StudySettings.valueOrInsert(database, "author_salt") {
+    /// The study's salt, created at random on first use and kept in `study_settings`.
+    public static func salt(_ database: Database) throws -> String {
+        try StudySettings.valueOrInsert(database, "author_salt") {
             var generator = SystemRandomNumberGenerator()
             return Fingerprint.hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
         }
-        self.init(salt: salt)
     }
 
     public func key(platform: String, author: String) -> String {
         let input = platform + ":" + author
         if let cached = cache[input] { return cached }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(input.utf8), using: key)
+        var hmac = keyed
+        hmac.update(data: Data(input.utf8))
+        let mac = hmac.finalize()
         let value = String(Fingerprint.hex(mac).prefix(32))
         cache[input] = value
         return value
