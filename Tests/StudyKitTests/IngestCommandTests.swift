@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+@testable import StudyKit
+
+/// Runs a built executable of this package and returns its exit status, stdout and stderr.
+func runTool(_ name: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> (status: Int32, out: String, err: String) {
+    let binary = Repository.root.appendingPathComponent(".build/debug/\(name)")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        XCTFail("\(binary.path) is not built; run `swift build --build-tests` first (make test does)", file: file, line: line)
+        return (-1, "", "")
+    }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+final class IngestCommandTests: XCTestCase {
+    func testSummaryAndRerunFromTheCommandLine() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("x.jsonl", #"{"id":"1","text":"keep 4o","created_at":"2025-08-08T14:03:11Z","author_id":"9"}"# + "\nnot json\n")
+        let db = dir.path("study.sqlite")
+        let first = try runTool("ingest", ["--db", db, file])
+        XCTAssertEqual(first.status, 0, first.err)
+        XCTAssertTrue(first.out.contains("read 2 = stored 1 + duplicate ids 0 + rejected 1"), first.out)
+        XCTAssertTrue(first.out.contains("rejects_explained"), first.out)
+        XCTAssertEqual(first.err, "", "no progress output when stderr is not a terminal")
+        let second = try runTool("ingest", ["--db", db, file])
+        XCTAssertEqual(second.status, 0)
+        XCTAssertTrue(second.out.contains("already ingested"), second.out)
+    }
+
+    func testErrorsNameTheFileAndExitNonZero() throws {
+        let dir = try TemporaryDirectory()
+        let csv = try dir.write("odd.csv", "a,b\n1,2\n")
+        let result = try runTool("ingest", ["--db", dir.path("study.sqlite"), csv])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.err.hasPrefix("ingest: error: \(csv):1: no column mapping"), result.err)
+        let missing = try runTool("ingest", ["--db", dir.path("study.sqlite"), dir.path("nope.jsonl")])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.err.contains("no such file"), missing.err)
+    }
+
+    func testHelpTeachesTheFormats() throws {
+        let help = try runTool("ingest", ["--help"])
+        XCTAssertEqual(help.status, 0)
+        for word in ["X API v2", "CSV", "Reddit", "--mapping", "--keep-handles", "rejects"] {
+            XCTAssertTrue(help.out.contains(word), word)
+        }
+    }
+}
