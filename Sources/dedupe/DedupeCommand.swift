@@ -37,8 +37,8 @@ struct DedupeCommand: ParsableCommand {
     @Option(name: .long, help: "MinHash permutations per post.")
     var permutations = 128
 
-    @Option(name: .long, help: "LSH bands (must divide --permutations).")
-    var bands = 32
+    @Option(name: .long, help: "LSH bands; rows per band = permutations / bands. More bands: more candidates, higher recall, slower.")
+    var bands = 25
 
     @Option(name: .long, help: "Seed of the MinHash permutations.")
     var seed: UInt64 = 4242

@@ -6,26 +6,29 @@ public struct DedupeOptions: Sendable {
     public var threshold = 0.7
     /// MinHash permutations per signature.
     public var permutations = 128
-    /// LSH bands; rows per band = permutations / bands. 32 x 4 makes a pair at Jaccard 0.7 a
-    /// candidate with probability 0.9998 and one at 0.3 with probability 0.23 (all verified).
-    public var bands = 32
+    /// LSH bands; rows per band = permutations / bands (rounded down). 25 bands of 5 rows make a
+    /// pair at Jaccard 0.7 a candidate with probability 0.99 (0.95 at 0.65), one at 0.4 with
+    /// probability 0.23 and one at 0.2 with 0.008; every candidate is verified on all permutations.
+    public var bands = 25
     public var seed: UInt64 = 4242
     public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public init() {}
 
+    /// Rows per band; bands x rows may leave a few permutations out of the LSH keys (they still
+    /// count in the similarity estimate).
     public var rows: Int { permutations / bands }
 
     public func validate() throws {
         guard threshold > 0, threshold <= 1 else { throw DedupeError("threshold must be in (0, 1], got \(threshold)") }
         guard permutations >= 8, permutations <= 1024 else { throw DedupeError("permutations must be 8...1024, got \(permutations)") }
-        guard bands >= 1, permutations % bands == 0 else {
-            throw DedupeError("bands (\(bands)) must divide permutations (\(permutations))")
+        guard bands >= 1, bands <= permutations else {
+            throw DedupeError("bands must be 1...permutations (\(permutations)), got \(bands)")
         }
     }
 
     var parameters: [String: String] {
-        ["threshold": String(threshold), "permutations": String(permutations), "bands": String(bands),
+        ["threshold": String(threshold), "permutations": String(permutations), "bands": String(bands), "rows": String(rows),
          "seed": String(seed), "shingles": "latin=\(MatchText.latinShingle),cjk=\(MatchText.cjkShingle),hangul=\(MatchText.hangulShingle)",
          "normalization": "nfkc,lowercase,strip-rt-url-mention,collapse-space"]
     }
@@ -194,8 +197,8 @@ public struct Clustering: Sendable {
 /// distance, at least 2*threshold-1 similar to each other.
 ///
 /// Before that:
-/// - a repost of a post in the corpus joins its parent's cluster as 'repost' (resolved after the
-///   pass, following chains of reposts);
+/// - a repost of a post in the corpus joins its parent's cluster as 'repost' (following chains
+///   of reposts);
 /// - a repost of a post NOT in the corpus: the earliest repost of that parent stands in for the
 ///   missing parent (it is clustered like any post, usually as a new canonical), later reposts of
 ///   the same parent join its cluster as 'repost';
@@ -205,24 +208,47 @@ public struct Clustering: Sendable {
 ///   when it equals the canonical's text, otherwise 'near' with its similarity to the canonical);
 /// - a post whose normalised text is empty (only a URL or mentions) stays alone: emptiness is
 ///   not a shared message.
+///
+/// The near-duplicate pass runs in blocks of posts: each post of a block looks up the canonicals
+/// of earlier blocks in parallel (read-only index); then, in order, posts that found none are
+/// checked against the canonicals new in the block. Earlier blocks' canonicals are always earlier
+/// than the block's own, so this gives exactly the result of the one-by-one pass.
 public struct Clusterer {
     let features: PostFeatures
     let options: DedupeOptions
+    /// Posts per block of the near-duplicate pass (any size gives the same result).
+    var blockSize = 8192
 
     public init(features: PostFeatures, options: DedupeOptions) {
         self.features = features
         self.options = options
     }
 
+    /// What the first, sequential pass decided about a post.
+    enum Route {
+        case leader              // goes through the near-duplicate pass
+        case alone               // empty text: its own cluster, never matched
+        case copyOf(Int32)       // same normalised text as an earlier post
+        case echoOf(Int32)       // reply/quote repeating its parent
+        case repostOf(Int32)     // repost of a post in the corpus
+        case repostOfMissing(Int32)  // later repost of a missing parent: the stand-in's row
+    }
+
     public func run() -> Clustering {
         let f = features
         let n = f.count
         let k = f.hasher.permutations
-        let bands = options.bands, rows = options.rows
         let threshold = options.threshold
+        // The smallest number of equal positions whose fraction reaches the threshold.
+        var needEqual = 0
+        while Double(needEqual) / Double(k) < threshold { needEqual += 1 }
 
         var order = Array(0..<n)
-        order.sort { f.created[$0] != f.created[$1] ? f.created[$0] < f.created[$1] : f.postIDs[$0] < f.postIDs[$1] }
+        f.created.withUnsafeBufferPointer { created in
+            f.postIDs.withUnsafeBufferPointer { ids in
+                order.sort { created[$0] != created[$1] ? created[$0] < created[$1] : ids[$0] < ids[$1] }
+            }
+        }
         var rank = [Int32](repeating: 0, count: n)
         for (position, i) in order.enumerated() { rank[i] = Int32(position) }
 
@@ -234,32 +260,55 @@ public struct Clusterer {
         var kind = [ClusterKind](repeating: .unique, count: n)
         var similarity = [Float](repeating: 1, count: n)
 
-        struct ExactKey: Hashable { let a: UInt64, b: UInt64 }
-        var firstWithText: [ExactKey: Int32] = [:]
-        var missingParentStandIn: [UInt64: Int32] = [:]
-        var repostsOfPresent: [Int32] = []
-        var repostsOfMissing: [Int32] = []
-
-        // LSH over canonicals: per band, band hash -> newest chain entry; chains link older entries.
-        var bandHeads = [[UInt64: Int32]](repeating: [:], count: bands)
-        var chainPost: [Int32] = []
-        var chainNext: [Int32] = []
-        var lastChecked = [Int32](repeating: -1, count: n)
-        var bandKeys = [UInt64](repeating: 0, count: bands)
-
         f.signatures.withUnsafeBufferPointer { sigs in
             let base = sigs.baseAddress!
-            func sig(_ i: Int) -> UnsafePointer<UInt32> { base + i * k }
-            func jaccard(_ i: Int, _ j: Int) -> Double { MinHasher.estimatedJaccard(sig(i), sig(j), count: k) }
+            func jaccard(_ i: Int, _ j: Int) -> Double { MinHasher.estimatedJaccard(base + i * k, base + j * k, count: k) }
 
-            /// The canonical a post ends up under, following reposts whose parents are in the corpus.
-            func resolve(_ i: Int, depth: Int = 0) -> Int {
-                if canonical[i] >= 0 { return Int(canonical[i]) }
-                guard depth < 64, f.repostKey[i] != 0, let parent = bySelfKey[f.repostKey[i]], Int(parent) != i
-                else { return -1 }
-                return resolve(Int(parent), depth: depth + 1)
+            // Pass 1: routes (sequential, cheap).
+            var routes = [Route](repeating: .leader, count: n)
+            var leaders: [Int32] = []
+            struct TextKey: Hashable { let a: UInt64, b: UInt64 }
+            var firstWithText: [TextKey: Int32] = [:]
+            var standIn: [UInt64: Int32] = [:]
+            for i in order {
+                if f.repostKey[i] != 0 {
+                    if let parent = bySelfKey[f.repostKey[i]], Int(parent) != i {
+                        routes[i] = .repostOf(parent); continue
+                    }
+                    if let first = standIn[f.repostKey[i]] { routes[i] = .repostOfMissing(first); continue }
+                    standIn[f.repostKey[i]] = Int32(i)
+                }
+                if f.emptyText[i] { routes[i] = .alone; continue }
+                let textKey = TextKey(a: f.exactKeyA[i], b: f.exactKeyB[i])
+                if f.parentKey[i] != 0, let parent = bySelfKey[f.parentKey[i]], rank[Int(parent)] < rank[i],
+                   !f.emptyText[Int(parent)], f.sameText(i, Int(parent)) || jaccard(i, Int(parent)) >= threshold {
+                    routes[i] = .echoOf(parent)
+                    if firstWithText[textKey] == nil { firstWithText[textKey] = Int32(i) }
+                    continue
+                }
+                if let first = firstWithText[textKey] { routes[i] = .copyOf(first); continue }
+                firstWithText[textKey] = Int32(i)
+                leaders.append(Int32(i))
+            }
+            firstWithText = [:]
+            standIn = [:]
+
+            // Pass 2: near-duplicates among leaders.
+            let nearestCanonical = NearDuplicateIndex(signatures: base, permutations: k, bands: options.bands,
+                                                      rows: options.rows, seed: options.seed, needEqual: needEqual,
+                                                      rank: rank, workers: f.workers, postCount: n)
+                .assign(leaders: leaders, blockSize: blockSize)
+            for (position, leader) in leaders.enumerated() {
+                let i = Int(leader), c = Int(nearestCanonical[position])
+                canonical[i] = Int32(c)
+                if c != i {
+                    kind[i] = .near
+                    similarity[i] = Float(jaccard(i, c))
+                }
             }
 
+            // Pass 3: everything that points at an earlier post, in time order; reposts last
+            // (their parent may even be later in time).
             func join(_ i: Int, _ c: Int, as relation: ClusterKind) {
                 canonical[i] = Int32(c)
                 if f.sameText(i, c) {
@@ -270,81 +319,175 @@ public struct Clusterer {
                     similarity[i] = Float(jaccard(i, c))
                 }
             }
-
-            func becomeCanonical(_ i: Int, indexed: Bool) {
-                canonical[i] = Int32(i)
-                kind[i] = .unique
-                similarity[i] = 1
-                guard indexed else { return }
-                for b in 0..<bands {
-                    let entry = Int32(chainPost.count)
-                    chainPost.append(Int32(i))
-                    chainNext.append(bandHeads[b][bandKeys[b]] ?? -1)
-                    bandHeads[b][bandKeys[b]] = entry
+            func alone(_ i: Int) { canonical[i] = Int32(i); kind[i] = .unique; similarity[i] = 1 }
+            /// The canonical a post ends up under, following reposts and echoes; -1 on a cycle.
+            func resolve(_ i: Int, depth: Int = 0) -> Int {
+                if canonical[i] >= 0 { return Int(canonical[i]) }
+                guard depth < 64 else { return -1 }
+                switch routes[i] {
+                case .repostOf(let p), .echoOf(let p), .copyOf(let p), .repostOfMissing(let p):
+                    return resolve(Int(p), depth: depth + 1)
+                case .leader, .alone:
+                    return -1
                 }
             }
-
             for i in order {
-                if f.repostKey[i] != 0 {
-                    if let parent = bySelfKey[f.repostKey[i]], Int(parent) != i {
-                        repostsOfPresent.append(Int32(i)); continue
-                    }
-                    if missingParentStandIn[f.repostKey[i]] != nil {
-                        repostsOfMissing.append(Int32(i)); continue
-                    }
-                    missingParentStandIn[f.repostKey[i]] = Int32(i)
-                }
-                if f.emptyText[i] { becomeCanonical(i, indexed: false); continue }
-                let textKey = ExactKey(a: f.exactKeyA[i], b: f.exactKeyB[i])
-                if f.parentKey[i] != 0, let parent = bySelfKey[f.parentKey[i]], rank[Int(parent)] < rank[i] {
-                    let p = Int(parent)
-                    let c = resolve(p)
-                    if c >= 0, !f.emptyText[p], f.sameText(i, p) || jaccard(i, p) >= threshold {
-                        join(i, c, as: .repost)
-                        if firstWithText[textKey] == nil { firstWithText[textKey] = Int32(i) }
-                        continue
-                    }
-                }
-                if let first = firstWithText[textKey] {
-                    join(i, Int(canonical[Int(first)]), as: .exact)
-                    continue
-                }
-                firstWithText[textKey] = Int32(i)
-
-                // Near-duplicates: candidates from the LSH bands, verified against the canonical.
-                var best = -1
-                for b in 0..<bands {
-                    var h = StableHash.mix(options.seed ^ UInt64(b))
-                    let start = base + i * k + b * rows
-                    for r in 0..<rows { h = StableHash.mix(h ^ UInt64(start[r])) }
-                    bandKeys[b] = h
-                    var entry = bandHeads[b][h] ?? -1
-                    while entry >= 0 {
-                        let candidate = Int(chainPost[Int(entry)])
-                        entry = chainNext[Int(entry)]
-                        if lastChecked[candidate] == Int32(i) { continue }
-                        lastChecked[candidate] = Int32(i)
-                        if best >= 0 && rank[candidate] > rank[best] { continue }
-                        if jaccard(i, candidate) >= threshold { best = candidate }
-                    }
-                }
-                if best >= 0 {
-                    join(i, best, as: .near)
-                } else {
-                    becomeCanonical(i, indexed: true)
+                switch routes[i] {
+                case .alone: alone(i)
+                case .copyOf(let first):
+                    let c = resolve(Int(first))
+                    if c >= 0 { join(i, c, as: .exact) } else { alone(i) }
+                case .echoOf(let parent):
+                    let c = resolve(Int(parent))
+                    if c >= 0 { join(i, c, as: .repost) } else { alone(i) }
+                case .leader, .repostOf, .repostOfMissing: break
                 }
             }
-
-            for i32 in repostsOfPresent {
-                let i = Int(i32)
-                let c = resolve(Int(bySelfKey[f.repostKey[i]]!))
-                if c >= 0 { join(i, c, as: .repost) } else { becomeCanonical(i, indexed: false) }
-            }
-            for i32 in repostsOfMissing {
-                let i = Int(i32)
-                join(i, Int(canonical[Int(missingParentStandIn[f.repostKey[i]]!)]), as: .repost)
+            for i in order {
+                switch routes[i] {
+                case .repostOf(let p), .repostOfMissing(let p):
+                    let c = resolve(Int(p))
+                    if c >= 0 { join(i, c, as: .repost) } else { alone(i) }
+                default: break
+                }
             }
         }
         return Clustering(canonical: canonical, kind: kind, similarity: similarity)
+    }
+}
+
+/// Banded LSH over canonical signatures with the block-parallel, earliest-canonical assignment.
+final class NearDuplicateIndex: @unchecked Sendable {
+    let signatures: UnsafePointer<UInt32>
+    let permutations: Int, bands: Int, rows: Int, seed: UInt64, needEqual: Int
+    let rank: [Int32]
+    let workers: Int
+    let postCount: Int
+    /// Per band: band hash -> newest chain entry. Chains link entries of the same band hash.
+    var heads: [[UInt64: Int32]]
+    var chainPost: [Int32] = []
+    var chainNext: [Int32] = []
+
+    init(signatures: UnsafePointer<UInt32>, permutations: Int, bands: Int, rows: Int, seed: UInt64, needEqual: Int,
+         rank: [Int32], workers: Int, postCount: Int) {
+        self.signatures = signatures
+        self.permutations = permutations
+        self.bands = bands
+        self.rows = rows
+        self.seed = seed
+        self.needEqual = needEqual
+        self.rank = rank
+        self.workers = max(1, workers)
+        self.postCount = postCount
+        heads = [[UInt64: Int32]](repeating: [:], count: bands)
+    }
+
+    @inline(__always) func bandKey(_ post: Int, _ band: Int) -> UInt64 {
+        var h = StableHash.mix(seed ^ UInt64(band))
+        let start = signatures + post * permutations + band * rows
+        for r in 0..<rows { h = StableHash.mix(h ^ UInt64(start[r])) }
+        return h
+    }
+
+    /// True when the signatures agree in at least `needEqual` positions; stops as soon as that is
+    /// out of reach (most candidates are far below the threshold).
+    @inline(__always) func similarEnough(_ i: Int, _ j: Int) -> Bool {
+        let x = signatures + i * permutations, y = signatures + j * permutations
+        var equal = 0
+        var position = 0
+        while position < permutations {
+            let end = min(position + 16, permutations)
+            for p in position..<end where x[p] == y[p] { equal += 1 }
+            position = end
+            if equal >= needEqual { return true }
+            if equal + (permutations - position) < needEqual { return false }
+        }
+        return equal >= needEqual
+    }
+
+    /// The earliest canonical in `heads` (or, when `local` is given, in that block-local index)
+    /// similar enough to `post`; -1 when none. `stamp` marks candidates already checked.
+    func earliestMatch(_ post: Int, keys: UnsafePointer<UInt64>, in index: [[UInt64: Int32]],
+                       next: [Int32], entries: [Int32], stamp: UnsafeMutablePointer<Int32>) -> Int {
+        var best = -1
+        for b in 0..<bands {
+            var entry = index[b][keys[b]] ?? -1
+            while entry >= 0 {
+                let candidate = Int(entries[Int(entry)])
+                entry = next[Int(entry)]
+                if stamp[candidate] == Int32(post) { continue }
+                stamp[candidate] = Int32(post)
+                if best >= 0 && rank[candidate] > rank[best] { continue }
+                if similarEnough(post, candidate) { best = candidate }
+            }
+        }
+        return best
+    }
+
+    /// For each leader (in time order) the canonical it joins, itself when it starts a cluster.
+    func assign(leaders: [Int32], blockSize: Int) -> [Int32] {
+        var result = [Int32](repeating: -1, count: leaders.count)
+        let stamps = (0..<workers).map { _ -> UnsafeMutablePointer<Int32> in
+            let p = UnsafeMutablePointer<Int32>.allocate(capacity: postCount)
+            p.initialize(repeating: -1, count: postCount)
+            return p
+        }
+        defer { stamps.forEach { $0.deallocate() } }
+        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: blockSize * bands)
+        defer { keys.deallocate() }
+        var blockStart = 0
+        while blockStart < leaders.count {
+            let blockEnd = min(blockStart + blockSize, leaders.count)
+            let count = blockEnd - blockStart
+            let slices = min(workers, max(1, count / 256))
+            // Parallel: band keys and the earliest match among earlier blocks' canonicals.
+            result.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out, keys = keys, stamps = stamps
+                let index = heads, next = chainNext, entries = chainPost, blockStart = blockStart
+                DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                    let stamp = stamps[slice]
+                    for offset in (count * slice / slices)..<(count * (slice + 1) / slices) {
+                        let post = Int(leaders[blockStart + offset])
+                        let postKeys = keys + offset * bands
+                        for b in 0..<bands { postKeys[b] = self.bandKey(post, b) }
+                        out[blockStart + offset] = Int32(self.earliestMatch(post, keys: postKeys, in: index, next: next,
+                                                                             entries: entries, stamp: stamp))
+                    }
+                }
+            }
+            // Sequential: posts with no earlier match against this block's new canonicals.
+            var local = [[UInt64: Int32]](repeating: [:], count: bands)
+            var localNext: [Int32] = [], localEntries: [Int32] = []
+            var newCanonicals: [Int] = []
+            for offset in 0..<count {
+                let post = Int(leaders[blockStart + offset])
+                if result[blockStart + offset] >= 0 { continue }
+                let postKeys = keys + offset * bands
+                if !newCanonicals.isEmpty {
+                    let match = earliestMatch(post, keys: postKeys, in: local, next: localNext, entries: localEntries,
+                                              stamp: stamps[0])
+                    if match >= 0 { result[blockStart + offset] = Int32(match); continue }
+                }
+                result[blockStart + offset] = Int32(post)
+                newCanonicals.append(offset)
+                for b in 0..<bands {
+                    localEntries.append(Int32(post))
+                    localNext.append(local[b][postKeys[b]] ?? -1)
+                    local[b][postKeys[b]] = Int32(localEntries.count - 1)
+                }
+            }
+            // The block's canonicals join the shared index.
+            for offset in newCanonicals {
+                let post = Int(leaders[blockStart + offset])
+                let postKeys = keys + offset * bands
+                for b in 0..<bands {
+                    chainPost.append(Int32(post))
+                    chainNext.append(heads[b][postKeys[b]] ?? -1)
+                    heads[b][postKeys[b]] = Int32(chainPost.count - 1)
+                }
+            }
+            blockStart = blockEnd
+        }
+        return result
     }
 }
