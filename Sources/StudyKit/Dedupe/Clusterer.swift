@@ -252,9 +252,8 @@ public struct Clusterer {
         var rank = [Int32](repeating: 0, count: n)
         for (position, i) in order.enumerated() { rank[i] = Int32(position) }
 
-        var bySelfKey: [UInt64: Int32] = [:]
-        bySelfKey.reserveCapacity(n)
-        for i in 0..<n { bySelfKey[f.selfKey[i]] = Int32(i) }
+        var bySelfKey = UInt64Map(capacity: n)
+        for i in 0..<n { bySelfKey.set(f.selfKey[i], Int32(i)) }
 
         var canonical = [Int32](repeating: -1, count: n)
         var kind = [ClusterKind](repeating: .unique, count: n)
@@ -272,7 +271,7 @@ public struct Clusterer {
             var standIn: [UInt64: Int32] = [:]
             for i in order {
                 if f.repostKey[i] != 0 {
-                    if let parent = bySelfKey[f.repostKey[i]], Int(parent) != i {
+                    if let parent = bySelfKey.get(f.repostKey[i]), Int(parent) != i {
                         routes[i] = .repostOf(parent); continue
                     }
                     if let first = standIn[f.repostKey[i]] { routes[i] = .repostOfMissing(first); continue }
@@ -280,7 +279,7 @@ public struct Clusterer {
                 }
                 if f.emptyText[i] { routes[i] = .alone; continue }
                 let textKey = TextKey(a: f.exactKeyA[i], b: f.exactKeyB[i])
-                if f.parentKey[i] != 0, let parent = bySelfKey[f.parentKey[i]], rank[Int(parent)] < rank[i],
+                if f.parentKey[i] != 0, let parent = bySelfKey.get(f.parentKey[i]), rank[Int(parent)] < rank[i],
                    !f.emptyText[Int(parent)], f.sameText(i, Int(parent)) || jaccard(i, Int(parent)) >= threshold {
                     routes[i] = .echoOf(parent)
                     if firstWithText[textKey] == nil { firstWithText[textKey] = Int32(i) }
@@ -363,10 +362,22 @@ final class NearDuplicateIndex: @unchecked Sendable {
     let rank: [Int32]
     let workers: Int
     let postCount: Int
-    /// Per band: band hash -> newest chain entry. Chains link entries of the same band hash.
-    var heads: [[UInt64: Int32]]
-    var chainPost: [Int32] = []
-    var chainNext: [Int32] = []
+
+    /// One band's chains: entry e is canonical number e / bands; `next` links older entries.
+    struct Chains {
+        var tables: [BandTable]
+        var canonicals: [Int32] = []
+        var next: [Int32] = []
+
+        init(bands: Int) { tables = [BandTable](repeating: BandTable(), count: bands) }
+
+        mutating func add(_ post: Int, keys: UnsafePointer<UInt64>, bands: Int) {
+            let first = Int32(canonicals.count * bands)
+            canonicals.append(Int32(post))
+            for b in 0..<bands { next.append(tables[b].push(keys[b], first + Int32(b))) }
+        }
+    }
+    var shared: Chains
 
     init(signatures: UnsafePointer<UInt32>, permutations: Int, bands: Int, rows: Int, seed: UInt64, needEqual: Int,
          rank: [Int32], workers: Int, postCount: Int) {
@@ -379,7 +390,7 @@ final class NearDuplicateIndex: @unchecked Sendable {
         self.rank = rank
         self.workers = max(1, workers)
         self.postCount = postCount
-        heads = [[UInt64: Int32]](repeating: [:], count: bands)
+        shared = Chains(bands: bands)
     }
 
     @inline(__always) func bandKey(_ post: Int, _ band: Int) -> UInt64 {
@@ -405,16 +416,16 @@ final class NearDuplicateIndex: @unchecked Sendable {
         return equal >= needEqual
     }
 
-    /// The earliest canonical in `heads` (or, when `local` is given, in that block-local index)
-    /// similar enough to `post`; -1 when none. `stamp` marks candidates already checked.
-    func earliestMatch(_ post: Int, keys: UnsafePointer<UInt64>, in index: [[UInt64: Int32]],
-                       next: [Int32], entries: [Int32], stamp: UnsafeMutablePointer<Int32>) -> Int {
+    /// The earliest canonical in `chains` similar enough to `post`; -1 when none. `stamp` marks
+    /// candidates already checked for this post.
+    func earliestMatch(_ post: Int, keys: UnsafePointer<UInt64>, in chains: Chains,
+                       stamp: UnsafeMutablePointer<Int32>) -> Int {
         var best = -1
         for b in 0..<bands {
-            var entry = index[b][keys[b]] ?? -1
+            var entry = chains.tables[b].get(keys[b])
             while entry >= 0 {
-                let candidate = Int(entries[Int(entry)])
-                entry = next[Int(entry)]
+                let candidate = Int(chains.canonicals[Int(entry) / bands])
+                entry = chains.next[Int(entry)]
                 if stamp[candidate] == Int32(post) { continue }
                 stamp[candidate] = Int32(post)
                 if best >= 0 && rank[candidate] > rank[best] { continue }
@@ -443,48 +454,33 @@ final class NearDuplicateIndex: @unchecked Sendable {
             // Parallel: band keys and the earliest match among earlier blocks' canonicals.
             result.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let out = out, keys = keys, stamps = stamps
-                let index = heads, next = chainNext, entries = chainPost, blockStart = blockStart
+                let chains = shared, blockStart = blockStart
                 DispatchQueue.concurrentPerform(iterations: slices) { slice in
                     let stamp = stamps[slice]
                     for offset in (count * slice / slices)..<(count * (slice + 1) / slices) {
                         let post = Int(leaders[blockStart + offset])
                         let postKeys = keys + offset * bands
                         for b in 0..<bands { postKeys[b] = self.bandKey(post, b) }
-                        out[blockStart + offset] = Int32(self.earliestMatch(post, keys: postKeys, in: index, next: next,
-                                                                             entries: entries, stamp: stamp))
+                        out[blockStart + offset] = Int32(self.earliestMatch(post, keys: postKeys, in: chains, stamp: stamp))
                     }
                 }
             }
             // Sequential: posts with no earlier match against this block's new canonicals.
-            var local = [[UInt64: Int32]](repeating: [:], count: bands)
-            var localNext: [Int32] = [], localEntries: [Int32] = []
-            var newCanonicals: [Int] = []
+            var local = Chains(bands: bands)
             for offset in 0..<count {
                 let post = Int(leaders[blockStart + offset])
                 if result[blockStart + offset] >= 0 { continue }
                 let postKeys = keys + offset * bands
-                if !newCanonicals.isEmpty {
-                    let match = earliestMatch(post, keys: postKeys, in: local, next: localNext, entries: localEntries,
-                                              stamp: stamps[0])
+                if !local.canonicals.isEmpty {
+                    let match = earliestMatch(post, keys: postKeys, in: local, stamp: stamps[0])
                     if match >= 0 { result[blockStart + offset] = Int32(match); continue }
                 }
                 result[blockStart + offset] = Int32(post)
-                newCanonicals.append(offset)
-                for b in 0..<bands {
-                    localEntries.append(Int32(post))
-                    localNext.append(local[b][postKeys[b]] ?? -1)
-                    local[b][postKeys[b]] = Int32(localEntries.count - 1)
-                }
+                local.add(post, keys: postKeys, bands: bands)
             }
             // The block's canonicals join the shared index.
-            for offset in newCanonicals {
-                let post = Int(leaders[blockStart + offset])
-                let postKeys = keys + offset * bands
-                for b in 0..<bands {
-                    chainPost.append(Int32(post))
-                    chainNext.append(heads[b][postKeys[b]] ?? -1)
-                    heads[b][postKeys[b]] = Int32(chainPost.count - 1)
-                }
+            for offset in 0..<count where result[blockStart + offset] == leaders[blockStart + offset] {
+                shared.add(Int(leaders[blockStart + offset]), keys: keys + offset * bands, bands: bands)
             }
             blockStart = blockEnd
         }
