@@ -54,11 +54,28 @@ def run(cmd, **kw):
 WORDS = """model choice users openai keep back bring voice trust tool friend night work story please
 listen people paying subscription update removed again really always never every helped writing daily
 creative partner feel felt lost grief angry sad hope want need give take company product decision
-warm kind patient remember memory conversation chat late morning weekend months years project novel
-code study exam anxiety lonely support help community petition sign share protest action today
-tomorrow week change option legacy picker router safety cold distant different same better worse
-honest truth mistake promise broken trust again listen hear ask demand request simply just only still
 """.split()
+
+
+def vocabulary(rng, size=6000):
+    """Real words first, then pronounceable made-up words; drawn with Zipf weights (s = 1.05) so
+    that, as in real posts, a few words are everywhere and most are rare."""
+    syllables = [c + v for c in 'bcdfghjklmnprstvwz' for v in 'aeiou'] + ['th', 'st', 'ing', 'er', 'an', 'ou']
+    words = list(dict.fromkeys(['the', 'to', 'and', 'a', 'i', 'it', 'of', 'is', 'you', 'that', 'for', 'this', '4o',
+                                'was', 'me', 'my', 'we', 'not', 'on', 'with'] + WORDS))
+    seen = set(words)
+    while len(words) < size:
+        w = ''.join(rng.choice(syllables) for _ in range(rng.choice([1, 2, 2, 3, 3, 4])))
+        if w not in seen:
+            seen.add(w)
+            words.append(w)
+    weights, total = [], 0.0
+    for r in range(len(words)):
+        total += 1.0 / (r + 1) ** 1.05
+        weights.append(total)
+    return words, weights
+
+
 ZH = list('我们需要模型回来请不要删除它陪伴了很多夜晚付费用户选择权利尊重声音朋友工具温暖记忆对话每天帮助写作学习')
 JA = list('私たちはモデルを返してくださいもう一度選ぶ自由がほしい大切な存在でした毎日話して助けられた夜も朝も')
 TAGS = ['#keep4o', '#4oforever', '#OpenSource4o', '#keep4oAPI', '#AI', '#ChatGPT']
@@ -69,6 +86,7 @@ def synthetic(path, truth_path, posts, seed):
     """X v2 tweets: 62% unique originals, the rest planted campaign copies (exact copies, small-edit
     near copies, reposts and reply echoes of a template original), in en (80%), zh and ja."""
     rng = random.Random(seed)
+    words, cumulative = vocabulary(rng)
     t0 = 1754600000
     next_id = [1800000000000000000]
 
@@ -78,23 +96,23 @@ def synthetic(path, truth_path, posts, seed):
 
     def sentence(lang):
         if lang == 'en':
-            return ' '.join(rng.choice(WORDS) for _ in range(rng.randint(14, 40)))
+            return ' '.join(rng.choices(words, cum_weights=cumulative, k=rng.randint(12, 40)))
         chars = ZH if lang == 'zh' else JA
         return ''.join(rng.choice(chars) for _ in range(rng.randint(24, 70)))
 
     def edit(text, lang):
         if lang == 'en':
-            words = text.split(' ')
+            tokens = text.split(' ')
             for _ in range(rng.randint(1, 2)):
                 op = rng.random()
-                i = rng.randrange(len(words))
+                i = rng.randrange(len(tokens))
                 if op < 0.4:
-                    words[i] = rng.choice(WORDS)
+                    tokens[i] = rng.choices(words, cum_weights=cumulative)[0]
                 elif op < 0.7:
-                    words.insert(i, rng.choice(WORDS))
-                elif len(words) > 10:
-                    del words[i]
-            text = ' '.join(words)
+                    tokens.insert(i, rng.choices(words, cum_weights=cumulative)[0])
+                elif len(tokens) > 10:
+                    del tokens[i]
+            text = ' '.join(tokens)
         else:
             chars = list(text)
             chars[rng.randrange(len(chars))] = rng.choice(ZH if lang == 'zh' else JA)
@@ -163,8 +181,8 @@ def bench_data(posts, seed):
     official_truth = os.path.join(BENCH, 'ground_truth.csv')
     if os.path.exists(official) and os.path.exists(official_truth):
         return official, official_truth, 'data/bench/x_v2_bench.jsonl (scripts/generate_sample.py --bench)'
-    path = os.path.join(WORK, 'synthetic_x_%d.jsonl' % posts)
-    truth = os.path.join(WORK, 'synthetic_ground_truth_%d.csv' % posts)
+    path = os.path.join(WORK, 'synthetic2_x_%d.jsonl' % posts)
+    truth = os.path.join(WORK, 'synthetic2_ground_truth_%d.csv' % posts)
     if not (os.path.exists(path) and os.path.exists(truth)):
         log('generating %d synthetic posts (the study generator output is not there)' % posts)
         synthetic(path, truth, posts, seed)

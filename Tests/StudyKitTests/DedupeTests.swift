@@ -29,12 +29,13 @@ final class DedupeFixture {
     @discardableResult
     func post(_ id: Int64, _ text: String, at time: Int64, lang: String? = "en", platform: String = "x",
               external: String? = nil, reposted: String? = nil, repliedTo: String? = nil, quoted: String? = nil) throws -> Int64 {
+        let nfkc = TextNormalizer.nfkc(text)
         try db.run("""
-            INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, text_nfkc, lang_hint,
+            INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, nfkc_if_different, lang_hint,
                               reposted_id, replied_to_id, quoted_id, source_file_id, source_line)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
             """, [.int(id), .text(platform), .text(external ?? "e\(id)"), .text(Timestamp.format(unixSeconds: time)),
-                  .int(time), .text(text), .text(TextNormalizer.nfkc(text)), .from(lang), .from(reposted),
+                  .int(time), .text(text), nfkc == text ? .null : .text(nfkc), .from(lang), .from(reposted),
                   .from(repliedTo), .from(quoted), .int(Int64(nextLine))])
         nextLine += 1
         return id

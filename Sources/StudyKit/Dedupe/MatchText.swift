@@ -223,10 +223,7 @@ public struct MinHasher: Sendable {
                 for start in 0..<windows {
                     var x = StableHash.mix(shingleSeed)
                     for c in start..<(start + width) { x = StableHash.mix(x ^ UInt64(s[c])) }
-                    for i in 0..<k {
-                        let value = a[i] &* x &+ b[i]
-                        if value < minimums[i] { minimums[i] = value }
-                    }
+                    for i in 0..<k { minimums[i] = Swift.min(minimums[i], a[i] &* x &+ b[i]) }
                 }
             }
         }
