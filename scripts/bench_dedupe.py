@@ -175,12 +175,13 @@ def synthetic(path, truth_path, posts, seed):
         w.writerows(truth)
 
 
-def bench_data(posts, seed):
+def bench_data(posts, seed, directory):
     """Returns (jsonl path, ground truth path, description)."""
-    official = os.path.join(BENCH, 'x_v2_bench.jsonl')
-    official_truth = os.path.join(BENCH, 'ground_truth.csv')
-    if os.path.exists(official) and os.path.exists(official_truth):
-        return official, official_truth, 'data/bench/x_v2_bench.jsonl (scripts/generate_sample.py --bench)'
+    official = os.path.join(directory, 'x_v2_bench.jsonl')
+    for name in ('x_v2_bench.truth.csv', 'ground_truth.csv'):
+        official_truth = os.path.join(directory, name)
+        if os.path.exists(official) and os.path.exists(official_truth):
+            return official, official_truth, '%s (scripts/generate_sample.py --bench)' % os.path.relpath(official, ROOT)
     path = os.path.join(WORK, 'synthetic2_x_%d.jsonl' % posts)
     truth = os.path.join(WORK, 'synthetic2_ground_truth_%d.csv' % posts)
     if not (os.path.exists(path) and os.path.exists(truth)):
@@ -193,8 +194,8 @@ def bench_data(posts, seed):
 # Running the Swift tools
 # ------------------------------------------------------------------------------------------------
 def ingest(jsonl, db):
-    if not os.path.exists(db):
-        run([os.path.join(BIN, 'ingest'), '--db', db, jsonl], stdout=subprocess.DEVNULL)
+    # ingest skips a file whose content it already stored, and a killed ingest stored nothing of it.
+    run([os.path.join(BIN, 'ingest'), '--db', db, jsonl], stdout=subprocess.DEVNULL)
     return db
 
 
@@ -323,15 +324,15 @@ def pairs(n):
 
 
 def truth_clusters(db, truth_path):
-    """post_id -> planted cluster: the planted copies (exact_copy, near_copy, repost, reply_echo) and
-    the original each names as canonical_external_id."""
+    """post_id -> planted cluster: every row with a cluster (the original and its exact_copy,
+    near_copy, repost and reply_echo posts), plus the original each copy names as canonical_external_id."""
     ids = {(p, e): pid for pid, p, e in sqlite3.connect(db).execute('SELECT post_id, platform, external_id FROM posts')}
     member = {}
     with open(truth_path, encoding='utf-8') as f:
         for row in csv.DictReader(f):
-            if row['kind'] in PLANTED_KINDS and row['cluster']:
+            if row['cluster']:
                 key = row['cluster']
-                for ext in (row['external_id'], row['canonical_external_id']):
+                for ext in (row['external_id'], row['canonical_external_id'] if row['kind'] in PLANTED_KINDS else ''):
                     pid = ids.get((row['platform'], ext))
                     if pid is not None:
                         member[pid] = key
@@ -377,22 +378,33 @@ def main():
     ap.add_argument('--subset', type=int, default=100_000, help='posts for the side-by-side with datasketch')
     ap.add_argument('--threshold', type=float, default=0.7)
     ap.add_argument('--seed', type=int, default=4242)
+    ap.add_argument('--sample', default=os.path.join(ROOT, 'data', 'sample'), help='the sample study folder (default data/sample)')
+    ap.add_argument('--data', default=BENCH, help='folder with x_v2_bench.jsonl and its truth file (default data/bench)')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
     for tool in ('ingest', 'dedupe'):
         if not os.path.exists(os.path.join(BIN, tool)):
             sys.exit('missing %s: run `swift build -c release` first' % os.path.join(BIN, tool))
 
-    jsonl, truth_path, description = bench_data(args.posts, args.seed)
+    jsonl, truth_path, description = bench_data(args.posts, args.seed, args.data)
     tag = '%d' % os.path.getsize(jsonl)
     full_db = ingest(jsonl, os.path.join(WORK, 'bench-%s.sqlite' % tag))
     subset_path = os.path.join(WORK, 'subset-%s-%d.jsonl' % (tag, args.subset))
     if not os.path.exists(subset_path):
-        with open(jsonl, encoding='utf-8') as src, open(subset_path, 'w', encoding='utf-8') as dst:
-            for i, line in enumerate(src):
-                if i >= args.subset:
+        # Whole lines until about --subset posts (a line may be a page of several tweets).
+        partial = subset_path + '.part'
+        with open(jsonl, encoding='utf-8') as src, open(partial, 'w', encoding='utf-8') as dst:
+            posts = 0
+            for line in src:
+                if posts >= args.subset:
                     break
+                try:
+                    record = json.loads(line)
+                    posts += len(record['data']) if isinstance(record, dict) and isinstance(record.get('data'), list) else 1
+                except ValueError:
+                    posts += 1
                 dst.write(line)
+        os.replace(partial, subset_path)
     subset_db = ingest(subset_path, os.path.join(WORK, 'subset-%s-%d.sqlite' % (tag, args.subset)))
     n_full = sqlite3.connect(full_db).execute('SELECT count(*) FROM posts').fetchone()[0]
     n_sub = sqlite3.connect(subset_db).execute('SELECT count(*) FROM posts').fetchone()[0]
@@ -409,7 +421,8 @@ def main():
     extra_exact = unplanted_exact_pairs(full_db, truth_full)
 
     sample_scores = None
-    sample_dir = os.path.join(ROOT, 'data', 'sample')
+    sweep = []
+    sample_dir = args.sample
     sample_files = [os.path.join(sample_dir, f) for f in ('x_keep4o.jsonl', 'x_keep4o_twarc.csv', 'reddit_keep4o.ndjson')]
     if all(os.path.exists(f) for f in sample_files) and os.path.exists(os.path.join(sample_dir, 'ground_truth.csv')):
         sample_db = os.path.join(WORK, 'sample.sqlite')
@@ -417,8 +430,11 @@ def main():
             if os.path.exists(sample_db + suffix):
                 os.remove(sample_db + suffix)
         run([os.path.join(BIN, 'ingest'), '--db', sample_db, *sample_files], stdout=subprocess.DEVNULL)
-        run([os.path.join(BIN, 'dedupe'), '--db', sample_db, '--threshold', str(args.threshold)], stdout=subprocess.DEVNULL)
         truth_sample = truth_clusters(sample_db, os.path.join(sample_dir, 'ground_truth.csv'))
+        sweep = []
+        for t in sorted({0.6, 0.65, 0.7, 0.75, 0.8} - {args.threshold}) + [args.threshold]:
+            run([os.path.join(BIN, 'dedupe'), '--db', sample_db, '--threshold', str(t)], stdout=subprocess.DEVNULL)
+            sweep.append((t, pair_scores(dedupe_clusters(sample_db), truth_sample)))
         sample_scores = pair_scores(dedupe_clusters(sample_db), truth_sample)
         sample_scores['posts'] = sqlite3.connect(sample_db).execute('SELECT count(*) FROM posts').fetchone()[0]
         sample_scores['extra_exact'] = unplanted_exact_pairs(sample_db, truth_sample)
@@ -452,6 +468,13 @@ def main():
     for data, method, s in rows:
         print('| %s | %s | %d | %d | %.4f | %.4f | %.4f |' % (data, method, s['true_pairs'], s['predicted_pairs'],
                                                             s['recall'], s['precision'], s['precision_planted']))
+    if sweep:
+        print()
+        print('Threshold sweep on the sample study (the last run of the sweep uses --threshold %.2f)' % args.threshold)
+        print('| threshold | recall | precision | precision within planted posts |')
+        print('|---|---|---|---|')
+        for t, sc in sorted(sweep):
+            print('| %.2f | %.4f | %.4f | %.4f |' % (t, sc['recall'], sc['precision'], sc['precision_planted']))
     print()
     print('Predicted pairs outside planted clusters with identical normalised text (real copies the '
           'generator did not label): bench %d%s' % (extra_exact, '' if not sample_scores else ', sample %d' % sample_scores['extra_exact']))
