@@ -376,6 +376,15 @@ final class DedupeClusteringTests: XCTestCase {
         XCTAssertFalse(report.contains("something else"), report)
     }
 
+    func testAnEmptyCorpusGivesEmptyTablesAndACompletedRun() throws {
+        let fixture = try DedupeFixture()
+        let summary = try fixture.dedupe()
+        XCTAssertEqual(summary.posts, 0)
+        XCTAssertEqual(try fixture.db.count("clusters"), 0)
+        XCTAssertEqual(try fixture.db.scalarText("SELECT status FROM runs WHERE stage = 'dedupe'"), "completed")
+        XCTAssertEqual(try DedupeReport.largestClusters(fixture.db, limit: 3), "No cluster has more than one post.")
+    }
+
     func testBadOptionsAreRefusedBeforeAnythingIsWritten() throws {
         let fixture = try DedupeFixture()
         try fixture.post(1, "hello", at: 1)

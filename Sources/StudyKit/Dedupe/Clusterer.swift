@@ -237,6 +237,7 @@ public struct Clusterer {
     public func run() -> Clustering {
         let f = features
         let n = f.count
+        guard n > 0 else { return Clustering(canonical: [], kind: [], similarity: []) }
         let k = f.hasher.permutations
         let threshold = options.threshold
         // The smallest number of equal positions whose fraction reaches the threshold.
