@@ -109,9 +109,8 @@ final class DedupeTextTests: XCTestCase {
             func signature(_ text: String) -> [UInt32] {
                 let scalars = MatchText.normalize(text)
                 var out = [UInt32](repeating: 0, count: 256)
-                let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
-                defer { scratch.deallocate() }
-                scalars.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { hasher.signature(s, into: $0.baseAddress!, minimums: scratch) } }
+                var scratch: [UInt64] = []
+                scalars.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { hasher.signature(s, into: $0.baseAddress!, shingleHashes: &scratch) } }
                 return out
             }
             let estimate = MinHasher.estimatedJaccard(signature(a), signature(b), count: 256)

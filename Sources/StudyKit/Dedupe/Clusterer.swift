@@ -146,8 +146,8 @@ public final class PostFeatures: @unchecked Sendable {
             DispatchQueue.concurrentPerform(iterations: slices) { slice in
                 var normalized: [UInt32] = [], scratch: [UInt32] = []
                 normalized.reserveCapacity(1024); scratch.reserveCapacity(1024)
-                let minimums = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
-                defer { minimums.deallocate() }
+                var shingleHashes: [UInt64] = []
+                shingleHashes.reserveCapacity(1024)
                 for i in (n * slice / slices)..<(n * (slice + 1) / slices) {
                     let bytes = UnsafeBufferPointer(rebasing: textBytes[textStarts[i]..<textStarts[i + 1]])
                     MatchText.normalize(utf8: bytes, into: &normalized, scratch: &scratch)
@@ -156,7 +156,7 @@ public final class PostFeatures: @unchecked Sendable {
                         keyA[row] = StableHash.hash(s, seed: 0xE1AC_7A)
                         keyB[row] = StableHash.hash(s, seed: 0xE1AC_7B)
                         empty[row] = s.isEmpty
-                        hasher.signature(s, into: sigs.baseAddress! + row * k, minimums: minimums)
+                        hasher.signature(s, into: sigs.baseAddress! + row * k, shingleHashes: &shingleHashes)
                     }
                 }
             }

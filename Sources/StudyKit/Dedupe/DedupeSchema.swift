@@ -11,7 +11,6 @@ enum DedupeSchema {
             kinds             TEXT NOT NULL,         -- JSON object kind -> posts, e.g. {"exact":2,"unique":1}
             run_id            INTEGER NOT NULL REFERENCES runs(run_id)
         );
-        CREATE INDEX clusters_by_size ON clusters(size DESC, cluster_id);
 
         CREATE TABLE post_clusters (
             post_id           INTEGER PRIMARY KEY REFERENCES posts(post_id),

@@ -44,10 +44,13 @@ public enum MatchText {
         return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
+    /// Unicode White_Space, plus zero-width space and BOM (invisible, used to dodge filters).
     @inline(__always) static func isSpace(_ s: UInt32) -> Bool {
         if s < 0x80 { return s == 0x20 || (s >= 0x09 && s <= 0x0D) }
-        guard let scalar = Unicode.Scalar(s) else { return false }
-        return scalar.properties.isWhitespace || s == 0x200B || s == 0xFEFF
+        switch s {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: return true
+        default: return false
+        }
     }
 
     /// Handle characters of X/Twitter mentions.
@@ -81,13 +84,12 @@ public enum MatchText {
         var pendingSpace = false
         while i < n {
             let c = s[i]
-            let previousIsWord = i > 0 && isWordScalar(s[i - 1])
-            if c == 0x68, !previousIsWord, hasPrefix(s, at: i, https) || hasPrefix(s, at: i, http) {
+            if c == 0x68, i == 0 || !isWordScalar(s[i - 1]), hasPrefix(s, at: i, https) || hasPrefix(s, at: i, http) {
                 while i < n, !isSpace(s[i]) { i += 1 }
                 pendingSpace = true
                 continue
             }
-            if c == 0x40, !previousIsWord, i + 1 < n, isHandleScalar(s[i + 1]) {
+            if c == 0x40, i == 0 || !isWordScalar(s[i - 1]), i + 1 < n, isHandleScalar(s[i + 1]) {
                 i += 1
                 while i < n, isHandleScalar(s[i]) { i += 1 }
                 pendingSpace = true
@@ -208,26 +210,50 @@ public struct MinHasher: Sendable {
     }
 
     /// Writes the signature of the normalised text `s` into `out` (`permutations` values).
-    /// `minimums` is scratch space of at least `permutations` elements.
+    /// `shingleHashes` is scratch space, reused between calls.
     public func signature(_ s: UnsafeBufferPointer<UInt32>, into out: UnsafeMutablePointer<UInt32>,
-                          minimums: UnsafeMutablePointer<UInt64>) {
-        let k = permutations
-        for i in 0..<k { minimums[i] = UInt64.max }
+                          shingleHashes: inout [UInt64]) {
         let n = MatchText.shingleLength(s)
-        let shingleSeed = seed ^ (UInt64(n) &* 0x1000_0000_01B3)
+        let shingleSeed = StableHash.mix(seed ^ (UInt64(n) &* 0x1000_0000_01B3))
         let count = s.count
         let windows = count <= n ? 1 : count - n + 1
         let width = min(n, count)
+        shingleHashes.removeAll(keepingCapacity: true)
+        for start in 0..<windows {
+            var x = shingleSeed
+            for c in start..<(start + width) { x = StableHash.mix(x ^ UInt64(s[c])) }
+            shingleHashes.append(x)
+        }
+        // Four permutations at a time over all shingles: the running minimums stay in registers.
         multipliers.withUnsafeBufferPointer { a in
             addends.withUnsafeBufferPointer { b in
-                for start in 0..<windows {
-                    var x = StableHash.mix(shingleSeed)
-                    for c in start..<(start + width) { x = StableHash.mix(x ^ UInt64(s[c])) }
-                    for i in 0..<k { minimums[i] = Swift.min(minimums[i], a[i] &* x &+ b[i]) }
+                shingleHashes.withUnsafeBufferPointer { xs in
+                    var i = 0
+                    while i + 4 <= permutations {
+                        let a0 = a[i], a1 = a[i + 1], a2 = a[i + 2], a3 = a[i + 3]
+                        let b0 = b[i], b1 = b[i + 1], b2 = b[i + 2], b3 = b[i + 3]
+                        var m0 = UInt64.max, m1 = UInt64.max, m2 = UInt64.max, m3 = UInt64.max
+                        for x in xs {
+                            m0 = Swift.min(m0, a0 &* x &+ b0)
+                            m1 = Swift.min(m1, a1 &* x &+ b1)
+                            m2 = Swift.min(m2, a2 &* x &+ b2)
+                            m3 = Swift.min(m3, a3 &* x &+ b3)
+                        }
+                        out[i] = UInt32(truncatingIfNeeded: m0 >> 32)
+                        out[i + 1] = UInt32(truncatingIfNeeded: m1 >> 32)
+                        out[i + 2] = UInt32(truncatingIfNeeded: m2 >> 32)
+                        out[i + 3] = UInt32(truncatingIfNeeded: m3 >> 32)
+                        i += 4
+                    }
+                    while i < permutations {
+                        var m = UInt64.max
+                        for x in xs { m = Swift.min(m, a[i] &* x &+ b[i]) }
+                        out[i] = UInt32(truncatingIfNeeded: m >> 32)
+                        i += 1
+                    }
                 }
             }
         }
-        for i in 0..<k { out[i] = UInt32(truncatingIfNeeded: minimums[i] >> 32) }
     }
 
     /// The fraction of equal positions: an unbiased estimate of the shingle sets' Jaccard similarity.
