@@ -88,6 +88,12 @@ final class DedupeTextTests: XCTestCase {
         XCTAssertEqual(MatchText.normalizedString("@someone https://example.com/x"), "")
     }
 
+    func testLowercasingMatchesTheStandardLibrary() {
+        let text = "ÀÉÎÕÜ Straße ΣΑΣ Привет İstanbul ǅ Ⓐ Ⅻ ＡＢ 漢字 カタカナ 한국어 “quotes” 😭🕯️ ‘x’ \u{1D400}"
+        let expected = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertEqual(MatchText.normalizedString(text), expected)
+    }
+
     func testShingleLengthFollowsTheScript() {
         func n(_ text: String) -> Int { MatchText.normalize(text).withUnsafeBufferPointer { MatchText.shingleLength($0) } }
         XCTAssertEqual(n("please bring back 4o"), 5)

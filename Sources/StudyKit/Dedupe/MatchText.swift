@@ -1,8 +1,8 @@
 /// The text form `dedupe` compares, and the character shingles it hashes.
 ///
 /// Normalisation (applied to `posts.text_nfkc`, which is already NFKC): Unicode lowercase mapping
-/// (the full mapping of `String.lowercased()`; it equals case folding except for a few letters
-/// such as ß), leading "RT @name:" prefixes removed, URLs (http://, https://) removed, @mentions
+/// (the full per-character mapping, as `String.lowercased()`; it equals case folding except for a
+/// few letters such as ß), leading "RT @name:" prefixes removed, URLs (http://, https://) removed, @mentions
 /// removed, every run of whitespace turned into one space, ends trimmed. Hashtags are kept: they
 /// are part of what people wrote. The result is an array of Unicode scalars, so that the hot loop
 /// never allocates Strings.
@@ -11,15 +11,47 @@ public enum MatchText {
     public static func normalize(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt32],
                                  scratch: inout [UInt32]) {
         scratch.removeAll(keepingCapacity: true)
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            for byte in bytes {
-                scratch.append(UInt32(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte))
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 {
+                scratch.append(UInt32(b0 >= 0x41 && b0 <= 0x5A ? b0 | 0x20 : b0))
+                i += 1
+                continue
             }
-        } else {
-            let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
-            for scalar in lowered.unicodeScalars { scratch.append(scalar.value) }
+            // UTF-8 from SQLite (ingest stored only valid UTF-8); anything odd becomes U+FFFD.
+            var scalar: UInt32 = 0xFFFD
+            var length = 1
+            if b0 >= 0xC2 && b0 <= 0xDF, i + 1 < n {
+                scalar = UInt32(b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); length = 2
+            } else if b0 >= 0xE0 && b0 <= 0xEF, i + 2 < n {
+                scalar = UInt32(b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); length = 3
+            } else if b0 >= 0xF0 && b0 <= 0xF4, i + 3 < n {
+                scalar = UInt32(b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                    | UInt32(bytes[i + 3] & 0x3F); length = 4
+            }
+            i += length
+            appendLowercased(scalar, to: &scratch)
         }
         strip(scratch, into: &out)
+    }
+
+    /// The full Unicode lowercase mapping of one scalar (what `String.lowercased()` does), with
+    /// fast paths for Latin-1 and for blocks that have no case at all (punctuation, symbols, CJK,
+    /// kana, Hangul, emoji), which make up most non-ASCII characters in posts.
+    @inline(__always) static func appendLowercased(_ scalar: UInt32, to out: inout [UInt32]) {
+        switch scalar {
+        case 0xC0...0xDE where scalar != 0xD7:
+            out.append(scalar + 0x20)
+        case 0x80...0xFF, 0x2000...0x20CF, 0x2190...0x245F, 0x2500...0x2BFF, 0x2E80...0xA4CF, 0xAC00...0xD7AF,
+             0xE000...0xFAFF, 0xFE00...0xFE4F, 0x1F000...0x1FAFF, 0x20000...0x3FFFF, 0xE0000...0xE007F:
+            out.append(scalar)
+        default:
+            guard let value = Unicode.Scalar(scalar) else { out.append(0xFFFD); return }
+            if !value.properties.changesWhenLowercased { out.append(scalar); return }
+            for lowered in value.properties.lowercaseMapping.unicodeScalars { out.append(lowered.value) }
+        }
     }
 
     /// Convenience for tests and small inputs.
