@@ -399,7 +399,7 @@ def main():
             sys.exit('missing %s: run `swift build -c release` first' % os.path.join(BIN, tool))
 
     jsonl, truth_path, description = bench_data(args.posts, args.seed, args.data)
-    tag = '%d' % os.path.getsize(jsonl)
+    tag = '%d-%d' % (os.path.getsize(jsonl), int(os.path.getmtime(jsonl)))  # a regenerated file gets new databases
     full_db = ingest(jsonl, os.path.join(WORK, 'bench-%s.sqlite' % tag))
     subset_path = os.path.join(WORK, 'subset-%s-%d.jsonl' % (tag, args.subset))
     if not os.path.exists(subset_path):
