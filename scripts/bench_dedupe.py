@@ -383,6 +383,49 @@ def unplanted_exact_pairs(db, truth):
     return sum(pairs(len(v)) for v in groups.values())
 
 
+def sample_scores_and_sweep(args):
+    """Precision/recall of pairs on the sample study at --threshold, and a threshold sweep."""
+    sample_scores = None
+    sweep = []
+    sample_dir = args.sample
+    sample_files = [os.path.join(sample_dir, f) for f in ('x_keep4o.jsonl', 'x_keep4o_twarc.csv', 'reddit_keep4o.ndjson')]
+    if all(os.path.exists(f) for f in sample_files) and os.path.exists(os.path.join(sample_dir, 'ground_truth.csv')):
+        sample_db = os.path.join(WORK, 'sample.sqlite')
+        for suffix in ('', '-wal', '-shm'):
+            if os.path.exists(sample_db + suffix):
+                os.remove(sample_db + suffix)
+        run([os.path.join(BIN, 'ingest'), '--db', sample_db, *sample_files], stdout=subprocess.DEVNULL)
+        truth_sample = truth_clusters(sample_db, os.path.join(sample_dir, 'ground_truth.csv'))
+        sweep = []
+        for t in sorted({0.6, 0.65, 0.7, 0.75, 0.8} - {args.threshold}) + [args.threshold]:
+            run([os.path.join(BIN, 'dedupe'), '--db', sample_db, '--threshold', str(t)], stdout=subprocess.DEVNULL)
+            sweep.append((t, pair_scores(dedupe_clusters(sample_db), truth_sample)))
+        sample_scores = pair_scores(dedupe_clusters(sample_db), truth_sample)
+        sample_scores['posts'] = sqlite3.connect(sample_db).execute('SELECT count(*) FROM posts').fetchone()[0]
+        sample_scores['extra_exact'] = unplanted_exact_pairs(sample_db, truth_sample)
+    return sample_scores, sweep
+
+
+def print_sweep(args, sweep):
+    if sweep:
+        print()
+        print('Threshold sweep on the sample study (the last run of the sweep uses --threshold %.2f)' % args.threshold)
+        print('| threshold | recall | precision | precision within planted posts |')
+        print('|---|---|---|---|')
+        for t, sc in sorted(sweep):
+            print('| %.2f | %.4f | %.4f | %.4f |' % (t, sc['recall'], sc['precision'], sc['precision_planted']))
+
+
+def sample_report(args):
+    scores, sweep = sample_scores_and_sweep(args)
+    if scores is None:
+        sys.exit('no sample study in %s' % args.sample)
+    print('Sample study (%d posts): recall %.4f, precision %.4f, precision within planted posts %.4f '
+          '(true pairs %d, predicted pairs %d)' % (scores['posts'], scores['recall'], scores['precision'],
+                                                   scores['precision_planted'], scores['true_pairs'], scores['predicted_pairs']))
+    print_sweep(args, sweep)
+
+
 # ------------------------------------------------------------------------------------------------
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -391,6 +434,7 @@ def main():
     ap.add_argument('--threshold', type=float, default=0.7)
     ap.add_argument('--seed', type=int, default=4242)
     ap.add_argument('--sample', default=os.path.join(ROOT, 'data', 'sample'), help='the sample study folder (default data/sample)')
+    ap.add_argument('--sample-only', action='store_true', help='only the precision/recall on the sample study (seconds)')
     ap.add_argument('--data', default=BENCH, help='folder with x_v2_bench.jsonl and its truth file (default data/bench)')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
@@ -398,6 +442,9 @@ def main():
         if not os.path.exists(os.path.join(BIN, tool)):
             sys.exit('missing %s: run `swift build -c release` first' % os.path.join(BIN, tool))
 
+    if args.sample_only:
+        sample_report(args)
+        return
     jsonl, truth_path, description = bench_data(args.posts, args.seed, args.data)
     tag = '%d-%d' % (os.path.getsize(jsonl), int(os.path.getmtime(jsonl)))  # a regenerated file gets new databases
     full_db = ingest(jsonl, os.path.join(WORK, 'bench-%s.sqlite' % tag))
@@ -433,24 +480,7 @@ def main():
     scores_peer = pair_scores(peer['canonical'], truth_sub)
     extra_exact = unplanted_exact_pairs(full_db, truth_full)
 
-    sample_scores = None
-    sweep = []
-    sample_dir = args.sample
-    sample_files = [os.path.join(sample_dir, f) for f in ('x_keep4o.jsonl', 'x_keep4o_twarc.csv', 'reddit_keep4o.ndjson')]
-    if all(os.path.exists(f) for f in sample_files) and os.path.exists(os.path.join(sample_dir, 'ground_truth.csv')):
-        sample_db = os.path.join(WORK, 'sample.sqlite')
-        for suffix in ('', '-wal', '-shm'):
-            if os.path.exists(sample_db + suffix):
-                os.remove(sample_db + suffix)
-        run([os.path.join(BIN, 'ingest'), '--db', sample_db, *sample_files], stdout=subprocess.DEVNULL)
-        truth_sample = truth_clusters(sample_db, os.path.join(sample_dir, 'ground_truth.csv'))
-        sweep = []
-        for t in sorted({0.6, 0.65, 0.7, 0.75, 0.8} - {args.threshold}) + [args.threshold]:
-            run([os.path.join(BIN, 'dedupe'), '--db', sample_db, '--threshold', str(t)], stdout=subprocess.DEVNULL)
-            sweep.append((t, pair_scores(dedupe_clusters(sample_db), truth_sample)))
-        sample_scores = pair_scores(dedupe_clusters(sample_db), truth_sample)
-        sample_scores['posts'] = sqlite3.connect(sample_db).execute('SELECT count(*) FROM posts').fetchone()[0]
-        sample_scores['extra_exact'] = unplanted_exact_pairs(sample_db, truth_sample)
+    sample_scores, sweep = sample_scores_and_sweep(args)
 
     cores = os.cpu_count()
     print()
@@ -485,13 +515,7 @@ def main():
     for data, method, s in rows:
         print('| %s | %s | %d | %d | %.4f | %.4f | %.4f |' % (data, method, s['true_pairs'], s['predicted_pairs'],
                                                             s['recall'], s['precision'], s['precision_planted']))
-    if sweep:
-        print()
-        print('Threshold sweep on the sample study (the last run of the sweep uses --threshold %.2f)' % args.threshold)
-        print('| threshold | recall | precision | precision within planted posts |')
-        print('|---|---|---|---|')
-        for t, sc in sorted(sweep):
-            print('| %.2f | %.4f | %.4f | %.4f |' % (t, sc['recall'], sc['precision'], sc['precision_planted']))
+    print_sweep(args, sweep)
     print()
     print('Predicted pairs outside planted clusters with identical normalised text (real copies the '
           'generator did not label): bench %d%s' % (extra_exact, '' if not sample_scores else ', sample %d' % sample_scores['extra_exact']))
