@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "StudyKit", targets: ["StudyKit"]),
         .executable(name: "ingest", targets: ["ingest"]),
+        .executable(name: "aggregate", targets: ["aggregate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +37,11 @@ let package = Package(
         // Thin executables: argument parsing and printing only.
         .executableTarget(
             name: "ingest",
+            dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .executableTarget(
+            name: "aggregate",
             dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
