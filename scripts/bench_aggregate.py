@@ -108,7 +108,7 @@ def prepare(db, inputs, truth):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", default=os.path.join(ROOT, "data", "bench", "study.sqlite"))
-    ap.add_argument("--truth", default=os.path.join(ROOT, "data", "bench", "x_v2_bench_truth.csv"))
+    ap.add_argument("--truth", default=os.path.join(ROOT, "data", "bench", "x_v2_bench.truth.csv"))
     ap.add_argument("--inputs", nargs="*", default=[os.path.join(ROOT, "data", "bench", "x_v2_bench.jsonl")])
     ap.add_argument("--demo", metavar="OUT", help="prepare --db from --inputs/--truth, run aggregate and export to OUT; no timing")
     a = ap.parse_args()

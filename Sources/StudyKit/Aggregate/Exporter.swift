@@ -248,11 +248,13 @@ public struct Exporter {
         return SVGChart.groupedBars(
             title: "Share of relevant posts by category and language",
             subtitle: "Wilson 95% intervals; \(primary == "canonical" ? "canonical posts" : "all posts")"
-                + (omitted > 0 ? "; \(omitted) smaller languages not shown" : ""),
+                + (omitted > 0 ? "; \(omitted) smaller language\(omitted == 1 ? "" : "s") not shown" : ""),
             groups: groups, series: languages, legend: legend)
     }
 
-    func timelineChart(events: [Event]) throws -> String {
+    /// Daily shares are drawn only for days with at least `minimumDailyPosts` relevant posts: on
+    /// quieter days a share swings between 0 and 1 and says nothing.
+    func timelineChart(events: [Event], minimumDailyPosts: Int = 20) throws -> String {
         let manifest = try manifest()
         let order = categoryOrder(manifest)
         let primary = manifest["primary_posts_set"] ?? "canonical"
@@ -272,11 +274,11 @@ public struct Exporter {
         for r in rows {
             let d = dayIndex[r.text(0)!]!, c = r.text(1)!
             if order[c] == 0 { relevant[d] = r.int(3)! }
-            if lines[c] != nil { lines[c]![d] = (r.double(4), r.double(5), r.double(6)) }
+            if lines[c] != nil && r.int(2)! >= minimumDailyPosts { lines[c]![d] = (r.double(4), r.double(5), r.double(6)) }
         }
         return SVGChart.timeline(
             title: "Relevant posts per day and share of the main categories",
-            subtitle: "UTC days, \(primary == "canonical" ? "canonical posts" : "all posts"); shaded bands: Wilson 95% intervals",
+            subtitle: "UTC days, \(primary == "canonical" ? "canonical posts" : "all posts"); shares on days with at least \(minimumDailyPosts) relevant posts; shaded bands: Wilson 95% intervals",
             days: days, counts: relevant, lines: top.map { ($0, lines[$0]!) }, events: events)
     }
 }

@@ -7,7 +7,7 @@ public enum SVGChart {
     public struct BarGroup: Sendable { public let label: String; public let bars: [Bar] }
 
     /// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-    static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+    static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#8C8C8C"]
 
     static func n(_ value: Double) -> String { FixedFormat.decimal(value, places: 1) }
 
@@ -100,7 +100,7 @@ public enum SVGChart {
     public static func timeline(title: String, subtitle: String, days: [String], counts: [Int],
                                 lines: [(String, [(Double?, Double?, Double?)])], events: [Exporter.Event]) -> String {
         let left = 70.0, right = 30.0, plotWidth = 900.0
-        let countTop = 90.0, countHeight = 170.0, shareTop = countTop + countHeight + 40, shareHeight = 220.0
+        let countTop = 104.0, countHeight = 170.0, shareTop = countTop + countHeight + 40, shareHeight = 220.0
         let width = left + plotWidth + right, height = shareTop + shareHeight + 60
         var svg = header(width: width, height: height, title: title, subtitle: subtitle)
         guard !days.isEmpty else { return svg + text(left, countTop, "no days with coded posts", size: 14) + "</svg>\n" }
@@ -108,7 +108,7 @@ public enum SVGChart {
         func x(_ i: Int) -> Double { left + (Double(i) + 0.5) * step }
         for (i, (name, _)) in lines.enumerated() {
             let lx = left + Double(i) * 220
-            svg += rect(lx, 60, 12, 12, fill: palette[i % palette.count]) + text(lx + 17, 70.5, name, size: 12)
+            svg += rect(lx, 62, 12, 12, fill: palette[i % palette.count]) + text(lx + 17, 72.5, name, size: 12)
         }
         // Counts panel.
         let countAxis = ticks(maximum: Double(max(counts.max() ?? 1, 1)), count: 4)
@@ -161,7 +161,10 @@ public enum SVGChart {
         for event in events {
             guard let i = days.firstIndex(of: event.day) else { continue }
             svg += line(x(i), countTop - 2, x(i), shareTop + shareHeight, stroke: "#c0392b", width: 1.2, dash: "4 3")
-            svg += text(x(i) + 4, countTop + 10, event.label + " (" + event.day + ")", size: 11, fill: "#c0392b")
+            // Labels near the right edge go to the left of their line so they stay inside the figure.
+            let label = event.label + " (" + event.day + ")"
+            let fitsRight = x(i) + 4 + Double(label.count) * 6.2 < width - 4
+            svg += text(fitsRight ? x(i) + 4 : x(i) - 4, countTop + 10, label, size: 11, anchor: fitsRight ? "start" : "end", fill: "#c0392b")
         }
         svg += line(left, countTop + countHeight, left + plotWidth, countTop + countHeight, stroke: "#222")
         svg += line(left, shareTop + shareHeight, left + plotWidth, shareTop + shareHeight, stroke: "#222")
