@@ -347,3 +347,34 @@ final class NotebookTests: XCTestCase {
         XCTAssertTrue(out.hasPrefix("# Title\n\nSome prose; with a semicolon.\n"))
     }
 }
+
+final class AggregateCommandTests: XCTestCase {
+    func testRunExportNotebookAndErrorsFromTheCommandLine() throws {
+        let dir = try TemporaryDirectory()
+        // Without the upstream tables: one line naming the stage to run first, exit 1.
+        let bare = dir.path("bare.sqlite")
+        _ = try Database(path: bare)
+        let missing = try runTool("aggregate", ["run", "--db", bare])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.err, "aggregate: error: table post_clusters is missing: run the `dedupe` stage first (it writes post_clusters); aggregate reads its output\n")
+
+        _ = try AggregateFixture.make(in: dir, validation: true)
+        let db = dir.path("study.sqlite")
+        let run = try runTool("aggregate", ["run", "--db", db, "--bootstrap", "100", "--pair", "companion:grief"])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue(run.out.contains("8 in the primary denominator"), run.out)
+        XCTAssertTrue(run.out.contains("note: association pair companion:grief skipped"), run.out)
+        let export = try runTool("aggregate", ["export", "--db", db, "--format", "md", "--no-charts", "--out", dir.path("out")])
+        XCTAssertEqual(export.status, 0, export.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("out/md/tables.md")))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("out/charts")))
+        let notebook = try dir.write("nb.md", "# N\n\n```sql\nSELECT count(*) AS posts FROM posts\n```\n")
+        let rendered = try runTool("aggregate", ["notebook", "--db", db, "--out", dir.path("nbout"), notebook])
+        XCTAssertEqual(rendered.status, 0, rendered.err)
+        XCTAssertEqual(try String(contentsOfFile: dir.path("nbout/nb.md"), encoding: .utf8),
+                       "# N\n\n```sql\nSELECT count(*) AS posts FROM posts\n```\n\n| posts |\n|---|\n| 11 |\n\n")
+        let badFormat = try runTool("aggregate", ["export", "--db", db, "--format", "xlsx", "--out", dir.path("x")])
+        XCTAssertNotEqual(badFormat.status, 0)
+        XCTAssertTrue(badFormat.err.contains("unknown format 'xlsx'"), badFormat.err)
+    }
+}
