@@ -406,12 +406,14 @@ public final class Aggregator {
     func loadValidation(coder: String, data: Loaded) throws -> Validation {
         var validation = Validation(posts: 0, pairs: Array(repeating: [], count: data.categories.count))
         let caseExpression = "CASE a.category " + data.categories.enumerated().map { "WHEN \(sqlLiteral($1)) THEN \($0)" }.joined(separator: " ") + " END"
+        // CROSS JOIN fixes the loop order: the small reference sample drives, each of its rows finds
+        // the coder's row by primary key (the other way round would scan all the coder's rows).
         let rows = try db.prepare("""
             SELECT a.post_id, \(caseExpression), a.value, r.value
-            FROM codings a JOIN codings r ON r.post_id = a.post_id AND r.category = a.category AND r.coder = ?
-            WHERE a.coder = ? ORDER BY a.post_id, a.category
+            FROM codings r CROSS JOIN codings a ON a.post_id = r.post_id AND a.category = r.category AND a.coder = ?
+            WHERE r.coder = ? ORDER BY a.post_id, a.category
             """)
-        try rows.bind([.text(options.referenceCoder), .text(coder)])
+        try rows.bind([.text(coder), .text(options.referenceCoder)])
         var byPost: [Int64: [Int: (Bool, Bool)]] = [:]
         var order: [Int64] = []
         while try rows.step() {
