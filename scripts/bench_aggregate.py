@@ -38,11 +38,13 @@ CREATE INDEX IF NOT EXISTS codings_by_coder ON codings(coder, category, value);
 
 def run(cmd):
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M %U %S"] + cmd, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"bench: {' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return wall, int(proc.stderr.strip().splitlines()[-1]), proc.stdout
+    kib, user, system = proc.stderr.strip().splitlines()[-1].split()
+    # CPU seconds too: on a 2-core machine shared with other builds, wall time includes waiting.
+    return wall, int(kib), proc.stdout, float(user) + float(system)
 
 
 def fill_from_truth(db_path, truth_path, seed=4242):
@@ -125,9 +127,10 @@ def main():
         if not os.path.exists(path) and not os.path.exists(a.db):
             sys.exit(f"bench: {path} missing: run `make bench-data` first")
     t0 = time.perf_counter()
-    simulated = prepare(a.db, a.inputs, a.truth)
+    prepare(a.db, a.inputs, a.truth)
     setup = time.perf_counter() - t0
     con = sqlite3.connect(a.db)
+    simulated = con.execute("SELECT count(*) FROM runs WHERE message LIKE 'simulated from ground truth%'").fetchone()[0] > 0
     posts = con.execute("SELECT count(*) FROM posts").fetchone()[0]
     codings = con.execute("SELECT count(*) FROM codings").fetchone()[0]
     coder = con.execute("SELECT value FROM study_settings WHERE key = 'primary_coder'").fetchone()[0]
@@ -136,18 +139,21 @@ def main():
     baseline_sql = (f"SELECT k.category, sum(k.value) FROM codings k JOIN post_clusters c ON c.post_id = k.post_id "
                     f"JOIN post_languages l ON l.post_id = k.post_id WHERE k.coder = '{coder}' "
                     f"AND c.canonical_post_id = k.post_id AND l.language <> 'und' GROUP BY k.category;")
-    base_s, base_kib, _ = run(["sqlite3", a.db, baseline_sql])
-    run_s, run_kib, _ = run([aggregate, "run", "--db", a.db])
+    run(["sqlite3", a.db, "SELECT count(*) FROM codings;"])  # warm the page cache for both contenders
+    base_s, base_kib, _, base_cpu = run(["sqlite3", a.db, baseline_sql])
+    run_s, run_kib, _, run_cpu = run([aggregate, "run", "--db", a.db])
     out = os.path.join(os.path.dirname(a.db), "aggregate-bench-out")
-    exp_s, exp_kib, _ = run([aggregate, "export", "--db", a.db, "--out", out])
+    exp_s, exp_kib, _, exp_cpu = run([aggregate, "export", "--db", a.db, "--out", out])
+    load = os.getloadavg()[0]
     print(f"aggregate bench: {posts:,} posts, {codings:,} codings rows, coder {coder}"
           f" ({'upstream simulated from ground truth' if simulated else 'real upstream stages'}; setup {setup:.1f} s, not timed)")
-    print(f"{'step':<44}{'wall s':>9}{'peak MiB':>10}{'posts/s':>12}")
-    for name, s, kib in [("baseline: sqlite3 GROUP BY (overall only)", base_s, base_kib),
-                         ("aggregate run (all tables + bootstrap)", run_s, run_kib),
-                         ("aggregate export (csv md tex json svg)", exp_s, exp_kib)]:
-        print(f"{name:<44}{s:>9.2f}{kib / 1024:>10.0f}{posts / s:>12,.0f}")
-    print(f"ratio aggregate run / baseline query: {run_s / base_s:.2f}x")
+    print(f"{'step':<44}{'wall s':>9}{'cpu s':>8}{'peak MiB':>10}{'posts/s (wall)':>16}")
+    for name, s, kib, cpu in [("baseline: sqlite3 GROUP BY (overall only)", base_s, base_kib, base_cpu),
+                              ("aggregate run (all tables + bootstrap)", run_s, run_kib, run_cpu),
+                              ("aggregate export (csv md tex json svg)", exp_s, exp_kib, exp_cpu)]:
+        print(f"{name:<44}{s:>9.2f}{cpu:>8.2f}{kib / 1024:>10.0f}{posts / s:>16,.0f}")
+    print(f"ratio aggregate run / baseline query: {run_s / base_s:.2f}x wall, {run_cpu / max(base_cpu, 0.01):.2f}x cpu"
+          f" (load average {load:.1f} on {os.cpu_count()} cores during the run)")
 
 
 if __name__ == "__main__":
