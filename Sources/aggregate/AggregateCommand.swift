@@ -51,7 +51,8 @@ extension AggregateCommand {
 
                 Examples:
                   aggregate run
-                  aggregate run --coder 'lexicon:keep4o@1.0' --reference-coder adjudicated --bootstrap 5000
+                  aggregate run --coder lexicon:keep4o@1.0 --bootstrap 5000
+                  aggregate run --include-und --pair grief:rights_protest
                 """)
 
         @OptionGroup var database: DatabaseOption
