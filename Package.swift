@@ -2,20 +2,20 @@
 // The #keep4o study pipeline: staged command-line tools chained through one SQLite database.
 import PackageDescription
 
+/// One thin executable per stage (Sources/<stage>/), each a swift-argument-parser command.
+let stages = ["ingest", "dedupe", "aggregate"]
+
 let package = Package(
     name: "keep4o-pipeline",
     platforms: [.macOS(.v13)],
-    products: [
-        .library(name: "StudyKit", targets: ["StudyKit"]),
-        .executable(name: "ingest", targets: ["ingest"]),
-        .executable(name: "dedupe", targets: ["dedupe"]),
-    ],
+    products: [.library(name: "StudyKit", targets: ["StudyKit"])]
+        + stages.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // Native libraries from Debian (see README: libsqlite3-dev, libcsv-dev, zlib1g-dev).
+        // Native libraries from Debian (scripts/apt-packages.txt).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
@@ -34,21 +34,16 @@ let package = Package(
             ]
         ),
 
-        // Thin executables: argument parsing and printing only.
-        .executableTarget(
-            name: "ingest",
-            dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-
-        .executableTarget(
-            name: "dedupe",
-            dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-
         .testTarget(
             name: "StudyKitTests",
             dependencies: ["StudyKit"],
             resources: [.copy("Fixtures")]
         ),
-    ]
+    ] + stages.map { stage in
+        // Thin executables: argument parsing and printing only.
+        .executableTarget(
+            name: stage,
+            dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        )
+    }
 )
