@@ -3,7 +3,7 @@
 import PackageDescription
 
 /// One thin executable per stage (Sources/<stage>/), each a swift-argument-parser command.
-let stages = ["ingest", "dedupe", "aggregate"]
+let stages = ["ingest", "dedupe", "aggregate", "annotate"]
 
 let package = Package(
     name: "keep4o-pipeline",
@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Native libraries from Debian (scripts/apt-packages.txt).
@@ -31,6 +32,7 @@ let package = Package(
             dependencies: [
                 "CSQLite", "CLibCSV", "CZlib", "CJSONScan",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
 

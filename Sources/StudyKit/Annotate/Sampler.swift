@@ -1,0 +1,248 @@
+import Foundation
+
+/// What `annotate sample` draws.
+public struct SampleOptions: Sendable {
+    public var name: String
+    public var size: Int
+    public var seed: UInt64 = 4242
+    /// Only posts the automated coder put in the codebook's gate category (e.g. 'relevant').
+    public var relevantOnly = false
+    public var stratifyByLanguage = true
+    /// Stratify by the automated coder's rarest positive category, so rare categories are represented.
+    public var stratifyByDecision = true
+    /// The automated coder whose decisions define relevance and decision strata (nil: the only one present).
+    public var autoCoder: String?
+    /// Each stratum first gets this many posts (or all it has), the rest is allocated proportionally.
+    public var minPerStratum = 5
+    /// Coders the sample is split between, and the share of posts every one of them codes.
+    public var coders: [String] = []
+    public var overlap = 1.0
+    public var codebookName: String?
+
+    public init(name: String, size: Int) {
+        self.name = name
+        self.size = size
+    }
+
+    var parameters: [String: String] {
+        ["name": name, "size": String(size), "seed": String(seed), "relevant_only": String(relevantOnly),
+         "stratify_language": String(stratifyByLanguage), "stratify_decision": String(stratifyByDecision),
+         "auto_coder": autoCoder ?? "", "min_per_stratum": String(minPerStratum),
+         "coders": coders.joined(separator: ","), "overlap": String(overlap), "codebook": codebookName ?? ""]
+    }
+}
+
+public struct SampleSummary: Sendable {
+    public var sampleID: Int64
+    public var population: Int
+    public var strata: [(stratum: String, population: Int, sampled: Int)]
+    public var assignments: [(coder: String, posts: Int, shared: Int)]
+    public var alreadyExisted: Bool
+}
+
+/// Draws reproducible stratified samples. The draw is a pure function of the population and the seed:
+/// each post's rank is a hash of (seed, platform, external id), so it does not depend on row order
+/// or on post ids, and adding posts to another stratum leaves a stratum's draw unchanged.
+public enum Sampler {
+    struct Candidate {
+        var postID: Int64
+        var key: UInt64
+        var stratum: String
+    }
+
+    public static func draw(_ db: Database, _ options: SampleOptions) throws -> SampleSummary {
+        guard options.size > 0 else { throw AnnotateError("--size must be positive") }
+        guard (0...1).contains(options.overlap) else { throw AnnotateError("--overlap must be between 0 and 1") }
+        try requireTables(db, ["post_clusters": "dedupe", "codings": "code", "codebooks": "code"])
+        if options.stratifyByLanguage { try requireTables(db, ["post_languages": "language-detect"]) }
+        let codebook = try StoredCodebook.load(db, name: options.codebookName)
+        let scheme = try annotationCategories(from: codebook)
+        let parameters = options.parameters.merging(["codebook_fingerprint": codebook.fingerprint]) { $1 }
+
+        if let existing = try db.query("SELECT sample_id, parameters FROM samples WHERE name = ?", [.text(options.name)]).first {
+            guard existing.text(1) == canonicalJSON(parameters) else {
+                throw AnnotateError("a sample named '\(options.name)' already exists with other options (\(existing.text(1)!)); choose another --name")
+            }
+            return try summary(db, sampleID: Int64(existing.int(0)!), alreadyExisted: true)
+        }
+
+        let needsAuto = options.relevantOnly || options.stratifyByDecision
+        let autoCoder = needsAuto ? try resolveAutoCoder(db, options.autoCoder) : nil
+        var candidates = try population(db, options, scheme: scheme, autoCoder: autoCoder)
+        guard !candidates.isEmpty else { throw AnnotateError("no posts are eligible for the sample (canonical\(options.relevantOnly ? ", coded relevant" : ""))") }
+        candidates.sort { $0.key < $1.key }
+
+        var byStratum: [String: [Candidate]] = [:]
+        for c in candidates { byStratum[c.stratum, default: []].append(c) }
+        let allocation = allocate(size: options.size, strata: byStratum.mapValues(\.count), minimum: options.minPerStratum)
+        var drawn: [Candidate] = []
+        for (stratum, members) in byStratum { drawn += members.prefix(allocation[stratum] ?? 0) }
+        drawn.sort { $0.key < $1.key }
+
+        let sharedCount = options.coders.isEmpty ? drawn.count : Int((Double(drawn.count) * options.overlap).rounded())
+        let run = try StageRun.begin(db, stage: "annotate-sample", parameters: parameters)
+        let sampleID: Int64 = try db.transaction {
+            try db.run("""
+                INSERT INTO samples(name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(options.name), .text(codebook.fingerprint), .int(Int64(bitPattern: options.seed)),
+                      .text(canonicalJSON(parameters)), .from(candidates.count), .from(drawn.count),
+                      .text(Timestamp.now()), .int(run.id)])
+            let sampleID = db.lastInsertRowID
+            for (index, c) in drawn.enumerated() {
+                let population = byStratum[c.stratum]!.count, sampled = allocation[c.stratum]!
+                try db.run("""
+                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, [.int(sampleID), .int(c.postID), .from(index + 1), .text(c.stratum), .from(population),
+                          .from(sampled), .double(Double(population) / Double(sampled))])
+                if !options.coders.isEmpty {
+                    let shared = index < sharedCount
+                    let coders = shared ? options.coders : [options.coders[(index - sharedCount) % options.coders.count]]
+                    for coder in coders {
+                        try db.run("INSERT INTO sample_assignments(sample_id, coder, post_id, shared) VALUES (?, ?, ?, ?)",
+                                   [.int(sampleID), .text(HumanCoder.id(coder)), .int(c.postID), .from(shared)])
+                    }
+                }
+            }
+            try run.finish(rowsIn: candidates.count, rowsOut: drawn.count, rejects: 0)
+            return sampleID
+        }
+        return try summary(db, sampleID: sampleID, alreadyExisted: false)
+    }
+
+    /// Minimum-then-proportional allocation. When the minimums alone exceed the size, posts are
+    /// dealt one at a time to strata from the smallest up, so rare strata are never left out first.
+    static func allocate(size: Int, strata: [String: Int], minimum: Int) -> [String: Int] {
+        let names = strata.keys.sorted()
+        var allocation = Dictionary(uniqueKeysWithValues: names.map { ($0, min(strata[$0]!, minimum)) })
+        let floorTotal = allocation.values.reduce(0, +)
+        if floorTotal >= size {
+            allocation = Dictionary(uniqueKeysWithValues: names.map { ($0, 0) })
+            let order = names.sorted { (strata[$0]!, $0) < (strata[$1]!, $1) }
+            var left = size
+            while left > 0 {
+                for name in order where left > 0 && allocation[name]! < min(strata[name]!, minimum) {
+                    allocation[name]! += 1
+                    left -= 1
+                }
+            }
+            return allocation
+        }
+        let remaining = size - floorTotal
+        let capacity = names.map { strata[$0]! - allocation[$0]! }
+        let totalCapacity = capacity.reduce(0, +)
+        if remaining >= totalCapacity { return strata }
+        var quotas = capacity.map { Double(remaining) * Double($0) / Double(totalCapacity) }
+        var given = 0
+        for (i, name) in names.enumerated() {
+            let whole = Int(quotas[i].rounded(.down))
+            allocation[name]! += whole
+            given += whole
+            quotas[i] -= Double(whole)
+        }
+        // Largest remainders get the leftover posts; ties go to the stratum name that sorts first.
+        let byRemainder = names.indices.sorted { (quotas[$0], names[$1]) > (quotas[$1], names[$0]) }
+        for i in byRemainder.prefix(remaining - given) { allocation[names[i]]! += 1 }
+        return allocation
+    }
+
+    static func population(_ db: Database, _ options: SampleOptions, scheme: AnnotationScheme, autoCoder: String?) throws -> [Candidate] {
+        var positives: [Int64: [String]] = [:]
+        var frequency: [String: Int] = [:]
+        if let autoCoder {
+            for row in try db.query("SELECT post_id, category FROM codings WHERE coder = ? AND value = 1", [.text(autoCoder)]) {
+                let category = row.text(1)!
+                positives[Int64(row.int(0)!), default: []].append(category)
+                frequency[category, default: 0] += 1
+            }
+        }
+        let language = options.stratifyByLanguage ? "coalesce(l.language, 'und')" : "''"
+        let join = options.stratifyByLanguage ? "LEFT JOIN post_languages l ON l.post_id = p.post_id" : ""
+        let rows = try db.query("""
+            SELECT p.post_id, p.platform, p.external_id, \(language)
+            FROM posts p JOIN post_clusters c ON c.post_id = p.post_id AND c.canonical_post_id = p.post_id
+            \(join)
+            ORDER BY p.post_id
+            """)
+        var result: [Candidate] = []
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            let postID = Int64(row.int(0)!)
+            let decided = positives[postID] ?? []
+            if options.relevantOnly, let gate = scheme.gate, !decided.contains(gate) { continue }
+            var parts: [String] = []
+            if options.stratifyByLanguage { parts.append("lang=\(row.text(3)!)") }
+            if options.stratifyByDecision {
+                // The rarest category the automated coder found (gate excluded), so rare codes get their own stratum.
+                let rarest = decided.filter { $0 != scheme.gate }.min { (frequency[$0]!, $0) < (frequency[$1]!, $1) }
+                parts.append("auto=\(rarest ?? "none")")
+            }
+            let key = SplitMix64.mix(options.seed ^ fnv1a64("\(row.text(1)!):\(row.text(2)!)"))
+            result.append(Candidate(postID: postID, key: key, stratum: parts.isEmpty ? "all" : parts.joined(separator: "|")))
+        }
+        return result
+    }
+
+    static func resolveAutoCoder(_ db: Database, _ given: String?) throws -> String {
+        let coders = try db.query("SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder").compactMap { $0.text(0) }
+        if let given {
+            guard coders.contains(given) else { throw AnnotateError("no codings by '\(given)'; automated coders present: \(coders.joined(separator: ", "))") }
+            return given
+        }
+        guard coders.count == 1 else {
+            throw AnnotateError(coders.isEmpty ? "no automated codings yet: run `code` first, or use --no-stratify-decision"
+                                               : "several automated coders (\(coders.joined(separator: ", "))): choose one with --auto-coder")
+        }
+        return coders[0]
+    }
+
+    public static func summary(_ db: Database, sampleID: Int64, alreadyExisted: Bool) throws -> SampleSummary {
+        let population = try db.scalarInt("SELECT population FROM samples WHERE sample_id = ?", [.int(sampleID)]) ?? 0
+        let strata = try db.query("""
+            SELECT stratum, max(stratum_population), count(*) FROM sample_posts WHERE sample_id = ? GROUP BY stratum ORDER BY stratum
+            """, [.int(sampleID)]).map { ($0.text(0)!, $0.int(1)!, $0.int(2)!) }
+        let assignments = try db.query("""
+            SELECT coder, count(*), sum(shared) FROM sample_assignments WHERE sample_id = ? GROUP BY coder ORDER BY coder
+            """, [.int(sampleID)]).map { ($0.text(0)!, $0.int(1)!, $0.int(2)!) }
+        return SampleSummary(sampleID: sampleID, population: population, strata: strata, assignments: assignments,
+                             alreadyExisted: alreadyExisted)
+    }
+}
+
+/// Coder names as stored in `codings.coder`.
+public enum HumanCoder {
+    public static let adjudicated = "adjudicated"
+    public static func id(_ name: String) -> String {
+        name.hasPrefix("human:") || name == adjudicated ? name : "human:\(name)"
+    }
+}
+
+func requireTables(_ db: Database, _ tables: [String: String]) throws {
+    for (table, stage) in tables.sorted(by: { $0.key < $1.key }) {
+        let exists = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) ?? 0
+        if exists == 0 { throw AnnotateError("table '\(table)' is missing: run the `\(stage)` stage first") }
+    }
+}
+
+/// 64-bit FNV-1a of the UTF-8 bytes: a stable, platform-independent key (Swift's Hasher is seeded per process).
+func fnv1a64(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return hash
+}
+
+public struct SampleRef: Sendable {
+    public var id: Int64
+    public var name: String
+    public var codebookFingerprint: String
+
+    public static func find(_ db: Database, _ name: String) throws -> SampleRef {
+        try requireTables(db, ["samples": "annotate sample"])
+        guard let row = try db.query("SELECT sample_id, name, codebook_fingerprint FROM samples WHERE name = ?", [.text(name)]).first else {
+            let known = try db.query("SELECT name FROM samples ORDER BY sample_id").compactMap { $0.text(0) }
+            throw AnnotateError("no sample named '\(name)'\(known.isEmpty ? "; draw one with `annotate sample`" : " (samples: \(known.joined(separator: ", ")))")")
+        }
+        return SampleRef(id: Int64(row.int(0)!), name: row.text(1)!, codebookFingerprint: row.text(2)!)
+    }
+}
