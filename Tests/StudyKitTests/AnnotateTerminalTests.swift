@@ -84,6 +84,59 @@ final class AnnotateTerminalTests: XCTestCase {
         XCTAssertEqual(try db.count("codings", where: "coder = 'human:bob' AND value = 1"), 1)   // saved at the keystroke
     }
 
+    /// Two real coding screens (two processes) typing at once while a stage rewrites its codings.
+    func testTwoCodingScreensAtOnceWhileAStageWrites() throws {
+        let dir = try TemporaryDirectory()
+        let db = try makeAnnotateStudy(in: dir, posts: standardTestPosts())
+        var options = SampleOptions(name: "pilot", size: 8)
+        options.stratifyByDecision = false
+        _ = try Sampler.draw(db, options)
+        let path = dir.path("study.sqlite")
+        let stop = LockedFlag()
+        let errors = ErrorCollector()
+        let rounds = LockedCounter()
+        let stage = Thread {
+            do {
+                let connection = try Database(path: path)
+                while !stop.value {
+                    try connection.transaction {
+                        try connection.run("DELETE FROM codings WHERE coder = 'lexicon:testbook@0.1'")
+                        for post in 1...60 {
+                            try connection.run("INSERT INTO codings VALUES (?, 'relevant', 1, 'lexicon:testbook@0.1', '[]', NULL, 2)", [.int(Int64(post))])
+                        }
+                        usleep(15_000)
+                    }
+                    rounds.increment()
+                    usleep(10_000)
+                }
+            } catch { errors.add("stage: \(error)") }
+        }
+        stage.start()
+        let sessions = try ["alice", "bob"].map {
+            try PseudoTerminalProcess(binary: annotateBinary(), arguments: ["code", "--db", path, "--sample", "pilot", "--coder", $0],
+                                      columns: 80, rows: 24)
+        }
+        for session in sessions { try session.waitFor("post 1 of 8") }
+        for post in 1...8 {
+            for (i, session) in sessions.enumerated() {
+                session.type(post % 2 == i ? "1" : "4")     // alternate relevant / grief(+relevant)
+                session.type("n")
+            }
+            for session in sessions { try session.waitFor(post < 8 ? "post \(post + 1) of 8" : "every post is decided") }
+        }
+        for session in sessions { session.type("q"); XCTAssertEqual(try session.waitForExit(), 0) }
+        stop.set(true)
+        while !stage.isFinished { usleep(10_000) }
+        XCTAssertEqual(errors.all, [])
+        XCTAssertGreaterThan(rounds.value, 3, "the stage kept writing during the session")
+        for coder in ["human:alice", "human:bob"] {
+            XCTAssertEqual(try db.count("annotation_progress", where: "coder = '\(coder)' AND status = 'coded'"), 8, coder)
+            XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)'"), 32, coder)
+            XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)' AND category = 'relevant' AND value = 1"), 8, coder)
+            XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)' AND category = 'grief' AND value = 1"), 4, coder)
+        }
+    }
+
     /// Two coders save decisions at the same time from their own connections while a stage keeps
     /// rewriting its own codings in long transactions: every decision must arrive (WAL + busy timeout).
     func testTwoCodersWhileAStageWrites() throws {
@@ -95,22 +148,32 @@ final class AnnotateTerminalTests: XCTestCase {
         let path = dir.path("study.sqlite")
         let errors = ErrorCollector()
         let group = DispatchGroup()
-        let stageDone = DispatchSemaphore(value: 0)
+        let stageRunning = LockedFlag()
+        let overlapped = LockedCounter()
         for coder in ["human:alice", "human:bob"] {
-            DispatchQueue.global().async(group: group) {
+            group.enter()
+            // Real threads (not the 2-core GCD pool), so the three writers truly run at once.
+            Thread {
+                defer { group.leave() }
                 do {
                     let connection = try Database(path: path)
                     let store = try AnnotationStore(db: connection, sample: try SampleRef.find(connection, "pilot"), coder: coder)
                     for (i, post) in try store.posts().enumerated() {
                         try store.save(postID: post.postID, Decision(status: .coded, present: i % 3 == 0 ? ["relevant"] : [], seconds: 1))
                         if i % 4 == 0 { try store.saveNote(postID: post.postID, "n\(i)") }
+                        if stageRunning.value { overlapped.increment() }
+                        usleep(4_000)   // a fast coder, so that saves fall inside the stage's transactions
                     }
                 } catch { errors.add("\(coder): \(error)") }
-            }
+            }.start()
         }
-        DispatchQueue.global().async(group: group) {
+        group.enter()
+        Thread {
+            defer { group.leave() }
             do {
                 let connection = try Database(path: path)
+                stageRunning.set(true)
+                defer { stageRunning.set(false) }
                 for round in 0..<8 {     // a stage re-running: replace its output in one transaction each time
                     try connection.transaction {
                         try connection.run("DELETE FROM codings WHERE coder = 'lexicon:testbook@0.1'")
@@ -122,12 +185,13 @@ final class AnnotateTerminalTests: XCTestCase {
                         }
                         usleep(20_000)
                     }
+                    usleep(30_000)      // between runs the coders get the lock; during runs they wait
                 }
             } catch { errors.add("stage: \(error)") }
-            stageDone.signal()
-        }
+        }.start()
         XCTAssertEqual(group.wait(timeout: .now() + 120), .success)
         XCTAssertEqual(errors.all, [])
+        XCTAssertGreaterThan(overlapped.value, 5, "coders saved while the stage was writing")
         for coder in ["human:alice", "human:bob"] {
             XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)'"), 40 * 4, coder)
             XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)' AND value = 1"), 14, coder)
@@ -136,6 +200,20 @@ final class AnnotateTerminalTests: XCTestCase {
         }
         XCTAssertEqual(try db.count("codings", where: "coder = 'lexicon:testbook@0.1'"), 240)
     }
+}
+
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set(_ v: Bool) { lock.lock(); flag = v; lock.unlock() }
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
 
 final class ErrorCollector: @unchecked Sendable {
@@ -203,13 +281,13 @@ final class PseudoTerminalProcess {
 
     var output: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// The text of the most recent full redraw (after the last cursor-home), escapes removed.
+    /// The text of the most recent complete redraw (cursor-home … clear-to-end), escapes removed.
     var screen: String { lastFrame.joined(separator: "\n") }
     var lastFrame: [String] {
         let text = output
-        guard let home = text.range(of: "\u{1B}[H", options: .backwards) else { return [] }
-        var frame = String(text[home.upperBound...])
-        if let end = frame.range(of: "\u{1B}[J") { frame = String(frame[..<end.lowerBound]) }
+        guard let end = text.range(of: "\u{1B}[J", options: .backwards),
+              let home = text.range(of: "\u{1B}[H", options: .backwards, range: text.startIndex..<end.lowerBound) else { return [] }
+        let frame = String(text[home.upperBound..<end.lowerBound])
         return frame.replacingOccurrences(of: "\u{1B}[K", with: "").components(separatedBy: "\r\n")
     }
 
