@@ -91,7 +91,14 @@ extension AnnotateCommand {
                 let s = try Sampler.draw(try database.open(), options)
                 let drawn = s.strata.reduce(0) { $0 + $1.sampled }
                 print("sample '\(name)'\(s.alreadyExisted ? " (already drawn with these options)" : ""): \(drawn) of \(s.population) eligible posts, \(s.strata.count) strata")
-                for stratum in s.strata { print("  \(stratum.stratum): \(stratum.sampled) of \(stratum.population)") }
+                if s.strata.count <= 20 {
+                    for stratum in s.strata { print("  \(stratum.stratum): \(stratum.sampled) of \(stratum.population)") }
+                } else {
+                    // Many strata: show the margins (per language, per decision); sample_posts has every stratum.
+                    for (dimension, margin) in SampleSummary.margins(s.strata) {
+                        print("  by \(dimension): " + margin.map { "\($0.value) \($0.sampled)/\($0.population)" }.joined(separator: ", "))
+                    }
+                }
                 for a in s.assignments { print("  \(a.coder): \(a.posts) posts (\(a.shared) shared)") }
             }
         }
@@ -217,10 +224,13 @@ extension AnnotateCommand {
 
                 Example:
                   annotate adjudicate --sample pilot --coder carol
+                  annotate adjudicate --sample pilot --coder carol --unanimous-only
                 """)
         @OptionGroup var database: DatabaseOption
         @Option(help: "Sample name.") var sample: String
         @Option(help: "Who adjudicates (recorded in the run).") var coder: String
+        @Flag(help: "Only settle the unanimous posts and list the disagreements (no screen); settle those later on screen or with `annotate import --coder adjudicated`.")
+        var unanimousOnly = false
 
         func run() throws {
             try reportingErrors {
@@ -235,7 +245,12 @@ extension AnnotateCommand {
                                         decisions: try store.decisions().filter { plan.disputed[$0.key] != nil },
                                         notes: try store.notes(), now: monotonicSeconds())
                 state.reference = plan.disputed
-                if !posts.isEmpty { try TerminalUI.run(&state, store: store) }
+                if unanimousOnly {
+                    print("disagreements left to settle (\(posts.count - state.decidedCount)): "
+                          + posts.filter { state.decisions[$0.postID] == nil }.map { String($0.postID) }.joined(separator: " "))
+                } else if !posts.isEmpty {
+                    try TerminalUI.run(&state, store: store)
+                }
                 try db.transaction { try run.finish(rowsIn: posts.count, rowsOut: state.decidedCount + auto, rejects: 0) }
                 print("adjudicated: \(auto) unanimous posts settled automatically, \(state.decidedCount) of \(posts.count) disagreements settled")
             }

@@ -18,23 +18,6 @@ public struct RatingMatrix: Sendable, Equatable {
 
     /// Units rated by at least two coders: the only ones that carry information about agreement.
     public var pairableUnitCount: Int { ratings.reduce(0) { $0 + ($1.compactMap { $0 }.count >= 2 ? 1 : 0) } }
-
-    /// Per unit, how many coders chose each category (in `categories` order).
-    func categoryCounts() -> [[Int]] {
-        let index = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
-        return ratings.map { unit in
-            var counts = [Int](repeating: 0, count: categories.count)
-            for value in unit {
-                if let value, let k = index[value] { counts[k] += 1 }
-            }
-            return counts
-        }
-    }
-
-    /// The same matrix with units drawn by `indices` (for the bootstrap).
-    func resampled(_ indices: [Int]) -> RatingMatrix {
-        RatingMatrix(ratings: indices.map { ratings[$0] }, categories: categories)
-    }
 }
 
 /// Agreement coefficients for nominal data. Pure functions: no I/O, no randomness except the
@@ -48,70 +31,23 @@ public struct RatingMatrix: Sendable, Equatable {
 public enum Agreement {
     /// Gwet's p_a: over units rated by two or more coders, the share of agreeing coder pairs,
     /// averaged over units. For two coders with no missing data this is plain percent agreement.
-    public static func percentAgreement(_ m: RatingMatrix) -> Double {
-        var sum = 0.0
-        var units = 0
-        for counts in m.categoryCounts() {
-            let r = counts.reduce(0, +)
-            guard r >= 2 else { continue }
-            let agreeingPairs = counts.reduce(0) { $0 + $1 * ($1 - 1) }
-            sum += Double(agreeingPairs) / Double(r * (r - 1))
-            units += 1
-        }
-        return units == 0 ? .nan : sum / Double(units)
-    }
+    public static func percentAgreement(_ m: RatingMatrix) -> Double { UnitTerms(m).value(.percentAgreement) }
 
-    /// Gwet's classification probabilities π_k: the mean over rated units of the share of that
-    /// unit's ratings in category k.
-    static func classificationProbabilities(_ counts: [[Int]], categoryCount q: Int) -> [Double] {
-        var pi = [Double](repeating: 0, count: q)
-        var rated = 0
-        for unit in counts {
-            let r = unit.reduce(0, +)
-            guard r >= 1 else { continue }
-            rated += 1
-            for k in 0..<q { pi[k] += Double(unit[k]) / Double(r) }
-        }
-        guard rated > 0 else { return pi.map { _ in .nan } }
-        return pi.map { $0 / Double(rated) }
-    }
-
-    /// Fleiss' kappa generalised to missing ratings (Gwet 2014, eq. 2.8-2.9): chance agreement
-    /// is Σ π_k².
-    public static func fleissKappa(_ m: RatingMatrix) -> Double {
-        let counts = m.categoryCounts()
-        let pa = percentAgreement(m)
-        let pi = classificationProbabilities(counts, categoryCount: m.categories.count)
-        let pe = pi.reduce(0) { $0 + $1 * $1 }
-        return chanceCorrected(pa, pe)
-    }
+    /// Fleiss' kappa generalised to missing ratings (Gwet 2014, eq. 2.8-2.9): chance agreement is
+    /// Σ π_k², where π_k is the mean over rated units of the share of the unit's ratings in k.
+    public static func fleissKappa(_ m: RatingMatrix) -> Double { UnitTerms(m).value(.fleissKappa) }
 
     /// Gwet's AC1: chance agreement is Σ π_k(1 − π_k) / (q − 1). Defined even when every rating is
     /// the same category (then it is 1), which is why it is reported beside kappa for rare codes.
-    public static func gwetAC1(_ m: RatingMatrix) -> Double {
-        let q = m.categories.count
-        guard q >= 2 else { return .nan }
-        let counts = m.categoryCounts()
-        let pa = percentAgreement(m)
-        let pi = classificationProbabilities(counts, categoryCount: q)
-        let pe = pi.reduce(0) { $0 + $1 * (1 - $1) } / Double(q - 1)
-        return chanceCorrected(pa, pe)
-    }
+    public static func gwetAC1(_ m: RatingMatrix) -> Double { UnitTerms(m).value(.gwetAC1) }
 
     /// Cohen's kappa for exactly two coders, over the units both coded (complete cases).
-    public static func cohensKappa(_ m: RatingMatrix) -> Double {
-        guard m.coderCount == 2 else { return .nan }
-        let index = Dictionary(uniqueKeysWithValues: m.categories.enumerated().map { ($1, $0) })
-        let q = m.categories.count
-        var table = [[Int]](repeating: [Int](repeating: 0, count: q), count: q)
-        var n = 0
-        for unit in m.ratings {
-            guard let a = unit[0], let b = unit[1], let i = index[a], let j = index[b] else { continue }
-            table[i][j] += 1
-            n += 1
-        }
-        return cohensKappa(table: table, total: n)
-    }
+    public static func cohensKappa(_ m: RatingMatrix) -> Double { UnitTerms(m).value(.cohensKappa) }
+
+    /// Krippendorff's alpha for nominal data with any number of coders and missing values:
+    /// α = 1 − (n − 1) Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k, where o is the coincidence matrix over
+    /// pairable values (units with at least two values) and n its total.
+    public static func krippendorffAlphaNominal(_ m: RatingMatrix) -> Double { UnitTerms(m).value(.krippendorffAlpha) }
 
     /// Cohen's kappa from a q×q contingency table (rows: coder A, columns: coder B).
     public static func cohensKappa(table: [[Int]], total n: Int? = nil) -> Double {
@@ -130,31 +66,99 @@ public enum Agreement {
         return chanceCorrected(po, pe / (Double(n) * Double(n)))
     }
 
-    /// Krippendorff's alpha for nominal data with any number of coders and missing values:
-    /// α = 1 − (n − 1) Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k, where o is the coincidence matrix over
-    /// pairable values (units with at least two values) and n its total.
-    public static func krippendorffAlphaNominal(_ m: RatingMatrix) -> Double {
-        let q = m.categories.count
-        var marginals = [Double](repeating: 0, count: q)
-        var disagreeingCoincidences = 0.0
-        for counts in m.categoryCounts() {
-            let mu = counts.reduce(0, +)
-            guard mu >= 2 else { continue }
-            // Σ_{c≠k} n_uc n_uk / (m_u − 1) = (m_u² − Σ_c n_uc²) / (m_u − 1)
-            let same = counts.reduce(0) { $0 + $1 * $1 }
-            disagreeingCoincidences += Double(mu * mu - same) / Double(mu - 1)
-            for k in 0..<q { marginals[k] += Double(counts[k]) }
-        }
-        let n = marginals.reduce(0, +)
-        guard n > 1 else { return .nan }
-        let expected = n * n - marginals.reduce(0) { $0 + $1 * $1 }
-        guard expected > 0 else { return .nan }
-        return 1 - (n - 1) * disagreeingCoincidences / expected
-    }
-
     static func chanceCorrected(_ pa: Double, _ pe: Double) -> Double {
         guard pa.isFinite, pe.isFinite, pe < 1 else { return .nan }
         return (pa - pe) / (1 - pe)
+    }
+}
+
+/// Every coefficient here is a function of sums over units of per-unit terms. Computing those
+/// terms once lets the bootstrap evaluate a resample by summing terms over drawn indices, with no
+/// copying of ratings: O(units × categories) per replicate for all five statistics together.
+struct UnitTerms {
+    let q: Int
+    let coders: Int
+    /// Units with at least two ratings: their share of agreeing pairs, Σ_c≠k n_uc n_uk/(m_u − 1), and counts.
+    var pairable: [Bool] = []
+    var agreementShare: [Double] = []
+    var disagreeingCoincidences: [Double] = []
+    var counts: [[Int]] = []
+    /// Units with at least one rating: their share of ratings in each category (for π_k).
+    var rated: [Bool] = []
+    var shares: [[Double]] = []
+    /// Cohen's kappa: the cell (row × q + column) of units both of two coders rated, or −1.
+    var cohenCell: [Int] = []
+
+    init(_ m: RatingMatrix) {
+        q = m.categories.count
+        coders = m.coderCount
+        let index = Dictionary(uniqueKeysWithValues: m.categories.enumerated().map { ($1, $0) })
+        for unit in m.ratings {
+            var c = [Int](repeating: 0, count: q)
+            for value in unit { if let value, let k = index[value] { c[k] += 1 } }
+            let r = c.reduce(0, +)
+            pairable.append(r >= 2)
+            agreementShare.append(r >= 2 ? Double(c.reduce(0) { $0 + $1 * ($1 - 1) }) / Double(r * (r - 1)) : 0)
+            disagreeingCoincidences.append(r >= 2 ? Double(r * r - c.reduce(0) { $0 + $1 * $1 }) / Double(r - 1) : 0)
+            counts.append(c)
+            rated.append(r >= 1)
+            shares.append(r >= 1 ? c.map { Double($0) / Double(r) } : [Double](repeating: 0, count: q))
+            if coders == 2, let a = unit[0], let b = unit[1], let i = index[a], let j = index[b] {
+                cohenCell.append(i * q + j)
+            } else {
+                cohenCell.append(-1)
+            }
+        }
+    }
+
+    var unitCount: Int { pairable.count }
+
+    func value(_ statistic: AgreementStatistic) -> Double { values(Array(0..<unitCount), [statistic])[0] }
+
+    /// The statistics over the units at `indices` (repeats allowed: a bootstrap resample).
+    func values(_ indices: [Int], _ statistics: [AgreementStatistic]) -> [Double] {
+        var paSum = 0.0, paUnits = 0, disagreeing = 0.0, ratedUnits = 0
+        var marginals = [Double](repeating: 0, count: q)
+        var pi = [Double](repeating: 0, count: q)
+        var table = [Int](repeating: 0, count: q * q)
+        var cohenUnits = 0
+        for u in indices {
+            if pairable[u] {
+                paSum += agreementShare[u]
+                paUnits += 1
+                disagreeing += disagreeingCoincidences[u]
+                for k in 0..<q { marginals[k] += Double(counts[u][k]) }
+            }
+            if rated[u] {
+                ratedUnits += 1
+                for k in 0..<q { pi[k] += shares[u][k] }
+            }
+            if cohenCell[u] >= 0 { table[cohenCell[u]] += 1; cohenUnits += 1 }
+        }
+        let pa = paUnits == 0 ? Double.nan : paSum / Double(paUnits)
+        if ratedUnits > 0 { for k in 0..<q { pi[k] /= Double(ratedUnits) } }
+        return statistics.map { statistic in
+            switch statistic {
+            case .percentAgreement:
+                return pa
+            case .fleissKappa:
+                guard ratedUnits > 0 else { return .nan }
+                return Agreement.chanceCorrected(pa, pi.reduce(0) { $0 + $1 * $1 })
+            case .gwetAC1:
+                guard ratedUnits > 0, q >= 2 else { return .nan }
+                return Agreement.chanceCorrected(pa, pi.reduce(0) { $0 + $1 * (1 - $1) } / Double(q - 1))
+            case .krippendorffAlpha:
+                let n = marginals.reduce(0, +)
+                guard n > 1 else { return .nan }
+                let expected = n * n - marginals.reduce(0) { $0 + $1 * $1 }
+                guard expected > 0 else { return .nan }
+                return 1 - (n - 1) * disagreeing / expected
+            case .cohensKappa:
+                guard coders == 2, cohenUnits > 0 else { return .nan }
+                let rows = (0..<q).map { i in (0..<q).map { j in table[i * q + j] } }
+                return Agreement.cohensKappa(table: rows, total: cohenUnits)
+            }
+        }
     }
 }
 
@@ -215,20 +219,19 @@ public struct Bootstrap: Sendable {
     {
         var generator = SplitMix64(seed: seed)
         var draws: [[Double]] = Array(repeating: [], count: statistics.count)
+        let terms = UnitTerms(m)
         let n = m.unitCount
         if n > 0 {
+            var indices = [Int](repeating: 0, count: n)
             for _ in 0..<replicates {
-                let indices = (0..<n).map { _ in Int(generator.next() % UInt64(n)) }
-                let sample = m.resampled(indices)
-                for (s, statistic) in statistics.enumerated() {
-                    let v = statistic.compute(sample)
-                    if v.isFinite { draws[s].append(v) }
-                }
+                for i in 0..<n { indices[i] = Int(generator.next() % UInt64(n)) }
+                for (s, v) in terms.values(indices, statistics).enumerated() where v.isFinite { draws[s].append(v) }
             }
         }
+        let point = terms.values(Array(0..<n), statistics)
         var result: [AgreementStatistic: Estimate] = [:]
         for (s, statistic) in statistics.enumerated() {
-            let value = statistic.compute(m)
+            let value = point[s]
             var sorted = draws[s]
             sorted.sort()
             if sorted.count * 2 < replicates || sorted.isEmpty {

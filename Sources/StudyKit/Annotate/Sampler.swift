@@ -38,6 +38,24 @@ public struct SampleSummary: Sendable {
     public var strata: [(stratum: String, population: Int, sampled: Int)]
     public var assignments: [(coder: String, posts: Int, shared: Int)]
     public var alreadyExisted: Bool
+
+    /// Sampled and population counts summed per value of each stratum dimension ('lang', 'auto').
+    public static func margins(_ strata: [(stratum: String, population: Int, sampled: Int)])
+        -> [(dimension: String, margin: [(value: String, sampled: Int, population: Int)])]
+    {
+        var order: [String] = []
+        var totals: [String: [String: (Int, Int)]] = [:]
+        for s in strata {
+            for part in s.stratum.split(separator: "|") {
+                let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2 else { continue }
+                if totals[kv[0]] == nil { order.append(kv[0]) }
+                let old = totals[kv[0], default: [:]][kv[1]] ?? (0, 0)
+                totals[kv[0], default: [:]][kv[1]] = (old.0 + s.sampled, old.1 + s.population)
+            }
+        }
+        return order.map { d in (d, totals[d]!.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }) }
+    }
 }
 
 /// Draws reproducible stratified samples. The draw is a pure function of the population and the seed:
