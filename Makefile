@@ -90,11 +90,12 @@ bench-data: data/bench/x_v2_bench.jsonl
 data/bench/x_v2_bench.jsonl: scripts/generate_sample.py
 	python3 scripts/generate_sample.py --seed $(SEED) --bench 1000000 --out data/bench
 
-bench: deps bench-data
+bench: deps bench-data python-peers
 	swift build -c release
 	python3 scripts/bench_ingest.py
 	python3 scripts/bench_dedupe.py
 	python3 scripts/bench_aggregate.py
+	python3 scripts/bench_annotate.py
 
 clean:
 	rm -rf $(STAMPS) $(DB) $(DB)-wal $(DB)-shm

@@ -33,15 +33,16 @@ public final class AnnotationStore {
     public let sample: SampleRef
     public let coder: String
     public let scheme: AnnotationScheme
-    let runID: Int64?
+    /// The run recorded with every coding written (the coding session's run).
+    public var runID: Int64?
 
-    public init(db: Database, sample: SampleRef, coder: String, runID: Int64? = nil) throws {
+    public init(db: Database, sample: SampleRef, coder: String, runID: Int64? = nil, language: String = "en") throws {
         try requireTables(db, ["codings": "code", "codebooks": "code"])
         self.db = db
         self.sample = sample
         self.coder = coder
         self.runID = runID
-        scheme = try annotationCategories(from: StoredCodebook.load(db, fingerprint: sample.codebookFingerprint))
+        scheme = try annotationCategories(from: StoredCodebook.load(db, fingerprint: sample.codebookFingerprint), language: language)
     }
 
     /// The coder's posts in sample order: their assignment when the sample was split between

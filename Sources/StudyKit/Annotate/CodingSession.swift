@@ -86,7 +86,7 @@ public struct CodingState: Sendable {
         case .up, .character("k"):
             highlighted = max(0, highlighted - 1)
         case .down, .character("j"):
-            highlighted = min(scheme.categories.count - 1, highlighted + 1)
+            highlighted = max(0, min(scheme.categories.count - 1, highlighted + 1))
         case .character("?"):
             showDefinition.toggle()
         case .character("n"), .right:
@@ -156,6 +156,7 @@ public struct CodingState: Sendable {
     /// clearing the gate clears everything, and implications set (or, when their consequence is
     /// cleared, clear) the categories they connect. Each rule applied is reported in the message.
     mutating func toggle(_ categoryIndex: Int, post: SamplePost, now: Double) -> [Effect] {
+        guard scheme.categories.indices.contains(categoryIndex) else { return [] }
         let id = scheme.categories[categoryIndex].id
         var present = decisions[post.postID].flatMap { $0.status == .coded ? $0.present : nil } ?? []
         var notes: [String] = []
