@@ -10,7 +10,7 @@ struct AnnotateCommand: ParsableCommand {
         discussion: """
             A typical round:
               annotate sample --name pilot --size 200 --coders alice,bob --overlap 0.3
-              annotate code --sample pilot --coder alice          (full-screen; bob does the same)
+              annotate code --sample pilot --coder alice     (full screen; bob at once)
               annotate agreement --sample pilot
               annotate adjudicate --sample pilot --coder carol
               annotate validate --against adjudicated --sample pilot
