@@ -261,6 +261,25 @@ final class AnnotateTests: XCTestCase {
         XCTAssertTrue(Validation.render(rows, reference: "adjudicated").contains("lexicon:testbook@0.1"))
     }
 
+    /// A database already migrated past 6 by a build without annotate (aggregate's 7 landed first)
+    /// still gets annotate's tables when opened by a build that has them.
+    func testLowerMigrationLandingLaterIsApplied() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("study.sqlite")
+        do {
+            let db = try Database(path: path)
+            let tables = ["samples", "sample_posts", "sample_assignments", "annotation_progress", "annotation_notes",
+                          "agreement_results", "validation_confusion"]
+            for table in tables { try db.execute("DROP TABLE \(table)") }
+            try db.run("DELETE FROM schema_migrations WHERE version = 6")
+            XCTAssertGreaterThan(try db.scalarInt("SELECT max(version) FROM schema_migrations") ?? 0, 6)
+        }
+        let db = try Database(path: path)
+        XCTAssertEqual(try db.count("schema_migrations", where: "version = 6"), 1)
+        XCTAssertEqual(try db.count("samples"), 0)
+        XCTAssertEqual(try db.count("schema_migrations"), Schema.migrations.count)
+    }
+
     func testValidationMetricsByHand() {
         var row = ValidationRow(coder: "a", category: "c")
         (row.tp, row.fp, row.fn, row.tn) = (20, 5, 10, 15)

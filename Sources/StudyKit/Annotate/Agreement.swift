@@ -252,22 +252,3 @@ public struct Bootstrap: Sendable {
         return sorted[lower] + (h - Double(lower)) * (sorted[upper] - sorted[lower])
     }
 }
-
-/// A small, fast, seedable generator (Steele, Lea & Flood 2014) so that every sample and interval
-/// is reproducible across platforms; Swift's SystemRandomNumberGenerator cannot be seeded.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// One well-mixed value from a key, for order-independent sampling.
-    public static func mix(_ value: UInt64) -> UInt64 {
-        var g = SplitMix64(seed: value)
-        return g.next()
-    }
-}

@@ -196,7 +196,7 @@ public enum Sampler {
                 let rarest = decided.filter { $0 != scheme.gate }.min { (frequency[$0]!, $0) < (frequency[$1]!, $1) }
                 parts.append("auto=\(rarest ?? "none")")
             }
-            let key = SplitMix64.mix(options.seed ^ fnv1a64("\(row.text(1)!):\(row.text(2)!)"))
+            let key = mixedKey(options.seed ^ fnv1a64("\(row.text(1)!):\(row.text(2)!)"))
             result.append(Candidate(postID: postID, key: key, stratum: parts.isEmpty ? "all" : parts.joined(separator: "|")))
         }
         return result
@@ -241,6 +241,13 @@ func requireTables(_ db: Database, _ tables: [String: String]) throws {
         let exists = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) ?? 0
         if exists == 0 { throw AnnotateError("table '\(table)' is missing: run the `\(stage)` stage first") }
     }
+}
+
+/// One well-mixed 64-bit value from a key: the first output of SplitMix64 seeded with it
+/// (the generator is shared with aggregate, Sources/StudyKit/Aggregate/Statistics.swift).
+func mixedKey(_ value: UInt64) -> UInt64 {
+    var generator = SplitMix64(seed: value)
+    return generator.next()
 }
 
 /// 64-bit FNV-1a of the UTF-8 bytes: a stable, platform-independent key (Swift's Hasher is seeded per process).

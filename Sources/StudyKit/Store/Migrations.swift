@@ -81,6 +81,11 @@ enum Migrator {
                     + "upgrade the tools (git pull && make), or use --db with another file.",
                 path: db.path, code: 1)
         }
-        return Schema.migrations.filter { $0.version > applied }
+        // Every migration not yet recorded, not only those above the highest: stages take assigned
+        // version numbers and land out of order (annotate's 6 after aggregate's 7), and a database
+        // migrated in between must still get the lower one.
+        guard applied > 0 else { return Schema.migrations }
+        let recorded = Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int(0) })
+        return Schema.migrations.filter { !recorded.contains($0.version) }
     }
 }
