@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "StudyKit", targets: ["StudyKit"]),
         .executable(name: "ingest", targets: ["ingest"]),
+        .executable(name: "language-detect", targets: ["language-detect"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,12 +19,17 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
+        // CLD2 and fastText (libcld2-dev, libfasttext-dev) behind a small extern "C" API.
+        .target(
+            name: "CLanguageID",
+            linkerSettings: [.linkedLibrary("cld2"), .linkedLibrary("fasttext")]
+        ),
 
         // All logic lives here, one folder per stage plus Store (database) and Support (shared helpers).
         .target(
             name: "StudyKit",
             dependencies: [
-                "CSQLite", "CLibCSV", "CZlib",
+                "CSQLite", "CLibCSV", "CZlib", "CLanguageID",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -31,6 +37,11 @@ let package = Package(
         // Thin executables: argument parsing and printing only.
         .executableTarget(
             name: "ingest",
+            dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .executableTarget(
+            name: "language-detect",
             dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 

@@ -13,6 +13,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "core: study settings and runs", sql: coreSchema),
         Migration(version: 2, name: "ingest: source files, posts, duplicate records, rejects", sql: IngestSchema.sql),
+        Migration(version: 4, name: "language-detect: post languages", sql: LanguageDetectSchema.sql),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
