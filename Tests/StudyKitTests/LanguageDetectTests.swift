@@ -162,6 +162,18 @@ final class LanguageDetectTests: XCTestCase {
         XCTAssertEqual(parallel.compactMap { $0 }, sequential)
     }
 
+    func testFastPredictionIsExactlyFastTextsOwnOnEveryDevText() throws {
+        let model = try model()
+        let texts = try LanguageEvaluation.loadTSV(path: Self.devTSV).map(\.text)
+            + ["", "   ", "a", "#keep4o 4o", "line one\nline two", "__label__en fake label", String(repeating: "long ", count: 600)]
+        var differences = 0
+        for text in texts {
+            let cleaned = DetectionText(text)
+            if model.predict(cleaned, k: 3) != model.predictWithFastTextReader(cleaned, k: 3) { differences += 1 }
+        }
+        XCTAssertEqual(differences, 0)
+    }
+
     // MARK: Accuracy on the shared labelled data
 
     static var devTSV: String { repositoryRoot.appendingPathComponent("../shared/data/langid/dev.tsv").standardized.path }

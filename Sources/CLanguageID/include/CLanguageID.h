@@ -38,6 +38,10 @@ void clid_fasttext_free(CLIDFastText *model);
 /// Writes the labels without fastText's "__label__" prefix and returns how many were written.
 int clid_fasttext_predict(const CLIDFastText *model, const char *text, int length, int k, CLIDGuess *guesses);
 
+/// The same through fastText's own FastText::predictLine (an istream per call; slower). Kept to
+/// check that clid_fasttext_predict gives exactly the same answers.
+int clid_fasttext_predict_reference(const CLIDFastText *model, const char *text, int length, int k, CLIDGuess *guesses);
+
 /// CLD2's version string ("code version - data build date").
 const char *clid_cld2_version(void);
 

@@ -70,10 +70,20 @@ public final class FastTextModel: @unchecked Sendable {
 
     /// The top `k` languages with their probabilities.
     public func predict(_ text: DetectionText, k: Int = 3) -> [LanguageGuess] {
+        predict(text, k: k, using: clid_fasttext_predict)
+    }
+
+    /// The same through fastText's own `predictLine` (slower): to check that `predict` agrees.
+    func predictWithFastTextReader(_ text: DetectionText, k: Int = 3) -> [LanguageGuess] {
+        predict(text, k: k, using: clid_fasttext_predict_reference)
+    }
+
+    private func predict(_ text: DetectionText, k: Int,
+                         using function: (OpaquePointer?, UnsafePointer<CChar>?, Int32, Int32, UnsafeMutablePointer<CLIDGuess>?) -> Int32) -> [LanguageGuess] {
         var raw = [CLIDGuess](repeating: CLIDGuess(), count: 8)
         let count = text.utf8.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                clid_fasttext_predict(handle, chars.baseAddress, Int32(chars.count), Int32(min(k, 8)), &raw)
+                function(handle, chars.baseAddress, Int32(chars.count), Int32(min(k, 8)), &raw)
             }
         }
         var guesses: [LanguageGuess] = []
