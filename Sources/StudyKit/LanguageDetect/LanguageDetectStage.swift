@@ -49,18 +49,25 @@ public final class LanguageDetectStage {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 var posts = 0, undetermined = 0
-                var lastID: Int64 = -1
-                while true {
-                    let batch = try readBatch(after: lastID)
-                    guard let last = batch.last else { break }
-                    lastID = last.id
-                    let decisions = detectInParallel(batch)
+                func writeAll(_ batch: [PostText], _ decisions: [LanguageDecision]) throws {
                     for (post, decision) in zip(batch, decisions) {
                         try write(post, decision, run.id, insert)
                         if decision.language == "und" { undetermined += 1 }
                     }
                     posts += batch.count
                 }
+                // While the workers detect one batch, this thread writes the one before.
+                var previous: (batch: [PostText], decisions: [LanguageDecision])?
+                var lastID: Int64 = -1
+                while true {
+                    let batch = try readBatch(after: lastID)
+                    guard let last = batch.last else { break }
+                    lastID = last.id
+                    let detection = DetectionJob(batch: batch, stage: self)
+                    if let previous { try writeAll(previous.batch, previous.decisions) }
+                    previous = (batch, detection.wait())
+                }
+                if let previous { try writeAll(previous.batch, previous.decisions) }
                 try run.finish(rowsIn: posts, rowsOut: posts, rejects: 0)
                 return LanguageDetectSummary(runID: run.id, posts: posts, undetermined: undetermined,
                                              seconds: Date().timeIntervalSince(started))
@@ -71,7 +78,7 @@ public final class LanguageDetectStage {
         }
     }
 
-    struct PostText {
+    struct PostText: Sendable {
         let id: Int64
         let text: String
         let hint: String?
@@ -89,7 +96,23 @@ public final class LanguageDetectStage {
         return batch
     }
 
-    private func detectInParallel(_ batch: [PostText]) -> [LanguageDecision] {
+    /// Detection of one batch on background threads, started at once.
+    final class DetectionJob: @unchecked Sendable {
+        private let group = DispatchGroup()
+        private var decisions: [LanguageDecision] = []
+
+        init(batch: [PostText], stage: LanguageDetectStage) {
+            nonisolated(unsafe) let stage = stage
+            DispatchQueue.global().async(group: group) { self.decisions = stage.detectInParallel(batch) }
+        }
+
+        func wait() -> [LanguageDecision] {
+            group.wait()
+            return decisions
+        }
+    }
+
+    fileprivate func detectInParallel(_ batch: [PostText]) -> [LanguageDecision] {
         let slices = min(workers, batch.count)
         let identifier = self.identifier
         // Each slice writes only its own element.
