@@ -24,6 +24,7 @@ struct LanguageDetectCommand: ParsableCommand {
               language-detect --report                         # languages, und share, hint agreement
               language-detect --detector cld2 --min-confidence 0.5
               language-detect --evaluate ../shared/data/langid/dev.tsv
+              language-detect --evaluate ../shared/data/real-posts/dev.jsonl
               language-detect --evaluate data/sample/ground_truth.csv   # joined with the db's posts
               sqlite3 data/study.sqlite "SELECT language, count(*) FROM post_languages GROUP BY 1"
             """
@@ -47,7 +48,7 @@ struct LanguageDetectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print counts per language, the share of 'und' and agreement with platform hints; detect nothing.")
     var report = false
 
-    @Option(name: .long, help: "Print accuracy of cld2, fasttext and combined on a labelled file (dev.tsv, or a sample ground_truth.csv joined with --db's posts); write nothing.")
+    @Option(name: .long, help: "Print accuracy of cld2, fasttext and combined on a labelled file: .tsv (lang, kind, text), .jsonl (text, lang), or a sample ground_truth.csv joined with --db's posts. Writes nothing.")
     var evaluate: [String] = []
 
     func validate() throws {
@@ -87,6 +88,8 @@ struct LanguageDetectCommand: ParsableCommand {
             let texts: [LabeledText]
             if path.hasSuffix(".tsv") {
                 texts = try LanguageEvaluation.loadTSV(path: path)
+            } else if path.hasSuffix(".jsonl") {
+                texts = try LanguageEvaluation.loadJSONL(path: path)
             } else {
                 texts = try LanguageEvaluation.loadGroundTruth(path: path, database: Database(path: db))
                 if texts.isEmpty {

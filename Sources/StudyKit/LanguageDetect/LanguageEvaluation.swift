@@ -29,6 +29,22 @@ public enum LanguageEvaluation {
         return texts
     }
 
+    /// JSON lines with `text` and `lang` (and optionally `kind`), like shared/data/real-posts/dev.jsonl.
+    public static func loadJSONL(path: String) throws -> [LabeledText] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, line: nil, reason: "cannot read")
+        }
+        var texts: [LabeledText] = []
+        for (index, line) in data.split(separator: 0x0A).enumerated() {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let text = object["text"] as? String, let language = object["lang"] as? String else {
+                throw InputError(file: path, line: index + 1, reason: "expected a JSON object with string fields text and lang")
+            }
+            texts.append(LabeledText(language: language, kind: object["kind"] as? String ?? "", text: text))
+        }
+        return texts
+    }
+
     /// The sample's ground_truth.csv (platform, external_id, …, lang, kind, …) joined with the texts
     /// in the study database's posts. Rows whose post is not in the database (rejected records) are
     /// skipped.

@@ -32,7 +32,7 @@ public struct LanguageDecision: Equatable, Sendable {
     /// BCP-47 style code (`en`, `ja`, `zh-Hans`, `zh-Hant`, `zh` when the Chinese variant cannot be
     /// told), or `und`.
     public let language: String
-    /// The best guess before the confidence threshold (`und` only when there is nothing to guess from).
+    /// The best guess before the confidence threshold (`und` only without letters or without any answer).
     public let guess: String
     public let confidence: Double
     /// `combined` (both detectors' top answer), `cld2` or `fasttext` (the combination followed that

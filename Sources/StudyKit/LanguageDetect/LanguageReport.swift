@@ -21,13 +21,20 @@ public enum LanguageReport {
         out.append("")
         out.append("Posts per language (\(total) posts)")
         out.append(pad("language", 10) + pad("posts", 9, right: true) + "   share   mean confidence")
-        for row in try db.query("""
+        let languages = try db.query("""
             SELECT language, count(*), avg(confidence) FROM post_languages
             GROUP BY language ORDER BY count(*) DESC, language
-            """) {
+            """)
+        let shown = 25
+        for row in languages.prefix(shown) {
             let count = row.int(1) ?? 0
             out.append(pad(row.text(0) ?? "", 10) + pad(String(count), 9, right: true) + "  "
                        + percent(count, total) + String(format: "   %.3f", row.double(2) ?? 0))
+        }
+        if languages.count > shown {
+            let rest = languages.dropFirst(shown).reduce(0) { $0 + ($1.int(1) ?? 0) }
+            out.append(pad("\(languages.count - shown) more", 10) + pad(String(rest), 9, right: true) + "  "
+                       + percent(rest, total) + "   (SELECT language, count(*) FROM post_languages GROUP BY 1)")
         }
 
         let und = try db.scalarInt("SELECT count(*) FROM post_languages WHERE language = 'und'") ?? 0
