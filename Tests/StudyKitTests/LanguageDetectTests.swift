@@ -214,8 +214,15 @@ final class LanguageDetectTests: XCTestCase {
         XCTAssertNil(HintComparison.agrees(hint: nil, language: "en"))
     }
 
-    func testGroundTruthCSVLineSplitting() {
+    func testGroundTruthCSVIsJoinedWithPostsAndReadWithCRLF() throws {
         XCTAssertEqual(LanguageEvaluation.splitCSVLine(#"x,123,"a, ""b""",en,"#), ["x", "123", #"a, "b""#, "en", ""])
+        let (db, directory) = try makeDatabase(posts: [("Hello there, friends", "en"), ("こんにちは", "ja")])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = directory.appendingPathComponent("ground_truth.csv")
+        try Data("platform,external_id,lang,categories\r\nx,id0,en,\"a,b\"\r\nx,id1,ja,\r\nx,missing,fr,\r\n".utf8).write(to: csv)
+        let texts = try LanguageEvaluation.loadGroundTruth(path: csv.path, database: db)
+        XCTAssertEqual(texts.map(\.language), ["en", "ja"])
+        XCTAssertEqual(texts.map(\.text), ["Hello there, friends", "こんにちは"])
     }
 
     // MARK: The stage on a real database

@@ -52,8 +52,11 @@ public enum LanguageEvaluation {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, line: nil, reason: "cannot read")
         }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
-        guard let header = lines.first.map({ splitCSVLine(String($0)) }),
+        // Split on line-feed bytes: a "\r\n" is one Character in Swift and would not match "\n".
+        let lines = data.split(separator: 0x0A).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
+        guard let header = lines.first.map({ splitCSVLine($0) }),
               let platformColumn = header.firstIndex(of: "platform"),
               let idColumn = header.firstIndex(of: "external_id"),
               let langColumn = header.firstIndex(of: "lang") else {
@@ -62,7 +65,7 @@ public enum LanguageEvaluation {
         let kindColumn = header.firstIndex(of: "kind")
         var texts: [LabeledText] = []
         for (index, line) in lines.enumerated().dropFirst() {
-            let fields = splitCSVLine(String(line))
+            let fields = splitCSVLine(line)
             guard fields.count == header.count else {
                 throw InputError(file: path, line: index + 1, reason: "expected \(header.count) fields, found \(fields.count)")
             }
@@ -81,23 +84,28 @@ public enum LanguageEvaluation {
         var fields: [String] = []
         var field = ""
         var quoted = false
-        var iterator = Array(line.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))).makeIterator()
-        var pending: Character? = nil
-        while let c = pending ?? iterator.next() {
-            pending = nil
+        let characters = Array(line)
+        var index = 0
+        while index < characters.count {
+            let c = characters[index]
             if quoted {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.append(c) }
+                if c != "\"" {
+                    field.append(c)
+                } else if index + 1 < characters.count, characters[index + 1] == "\"" {
+                    field.append("\"")
+                    index += 1
+                } else {
+                    quoted = false
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
-                fields.append(field); field = ""
+                fields.append(field)
+                field = ""
             } else {
                 field.append(c)
             }
+            index += 1
         }
         fields.append(field)
         return fields
