@@ -28,8 +28,20 @@ final class LanguageDetectTests: XCTestCase {
 
     func testCleaningRemovesURLsMentionsEmojiAndHashtagMarks() {
         let text = DetectionText("@OpenAI bring back 4o!!!!!! 😭😭 https://t.co/abc123 #keep4o u/someone &amp; r/ChatGPT www.example.com")
-        XCTAssertEqual(text.text, "bring back 4o! keep4o &")
-        XCTAssertEqual(text.count(.latin), 15)  // bringback o keepo: digits are not letters
+        XCTAssertEqual(text.text, "bring back ! &")
+        XCTAssertEqual(text.count(.latin), 9)
+    }
+
+    func testCleaningMakesTypographicPunctuationASCII() throws {
+        XCTAssertEqual(DetectionText("I don’t know — “really”…").text, #"I don't know - "really"."#)
+        // fastText alone reads the curly apostrophe as Thai; cleaned, the post is English.
+        XCTAssertEqual(try identifier().decide("Honestly? Touch grass, it’s a chatbot.").language, "en")
+    }
+
+    func testCleaningDropsModelNamesThatMixLettersAndDigits() {
+        XCTAssertEqual(DetectionText("rip 4o, GPT-4o and gpt_5 and ChatGPT-5.1 are gone").text, "rip , and and are gone")
+        XCTAssertEqual(DetectionText("4o是陪我最久的朋友 #還我4o").text, "是陪我最久的朋友 還我")
+        XCTAssertEqual(DetectionText("GPT models in 2025, v-neck").text, "GPT models in 2025, v-neck")
     }
 
     func testCleaningTurnsControlsAndNewlinesIntoSpacesAndDropsZeroWidth() {
@@ -219,7 +231,7 @@ final class LanguageDetectTests: XCTestCase {
         let (db, directory) = try makeDatabase(posts: [("Hello there, friends", "en"), ("こんにちは", "ja")])
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("ground_truth.csv")
-        try Data("platform,external_id,lang,categories\r\nx,id0,en,\"a,b\"\r\nx,id1,ja,\r\nx,missing,fr,\r\n".utf8).write(to: csv)
+        try Data("platform,external_id,lang,categories\r\nx,id0,en,\"a,b\"\r\nx,id1,ja,\r\nx,missing,fr,\r\nx,id0,en,\r\n".utf8).write(to: csv)
         let texts = try LanguageEvaluation.loadGroundTruth(path: csv.path, database: db)
         XCTAssertEqual(texts.map(\.language), ["en", "ja"])
         XCTAssertEqual(texts.map(\.text), ["Hello there, friends", "こんにちは"])

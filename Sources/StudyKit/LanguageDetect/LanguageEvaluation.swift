@@ -47,7 +47,7 @@ public enum LanguageEvaluation {
 
     /// The sample's ground_truth.csv (platform, external_id, …, lang, kind, …) joined with the texts
     /// in the study database's posts. Rows whose post is not in the database (rejected records) are
-    /// skipped.
+    /// skipped, and so are repeats of a post already read.
     public static func loadGroundTruth(path: String, database: Database) throws -> [LabeledText] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, line: nil, reason: "cannot read")
@@ -64,13 +64,15 @@ public enum LanguageEvaluation {
         }
         let kindColumn = header.firstIndex(of: "kind")
         var texts: [LabeledText] = []
+        var seen = Set<[String]>()
         for (index, line) in lines.enumerated().dropFirst() {
             let fields = splitCSVLine(line)
             guard fields.count == header.count else {
                 throw InputError(file: path, line: index + 1, reason: "expected \(header.count) fields, found \(fields.count)")
             }
             let language = fields[langColumn]
-            guard !language.isEmpty,
+            // A post collected twice has two ground-truth rows but one row in posts: score it once.
+            guard !language.isEmpty, seen.insert([fields[platformColumn], fields[idColumn]]).inserted,
                   let text = try database.scalarText("SELECT text FROM posts WHERE platform = ? AND external_id = ?",
                                                      [.text(fields[platformColumn]), .text(fields[idColumn])])
             else { continue }
