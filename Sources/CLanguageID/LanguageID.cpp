@@ -122,8 +122,11 @@ struct CLIDFastText {
 
     // Dictionary::getLine for one line made of `text` (newlines read as spaces) and its end.
     void inputIds(const char *text, int length, std::vector<int32_t> &ids) const {
-        std::vector<int32_t> wordHashes;
-        std::string token;
+        // Per-thread scratch buffers: no allocation per text once they have grown.
+        thread_local std::vector<int32_t> wordHashes;
+        thread_local std::string token;
+        wordHashes.clear();
+        token.clear();
         auto addToken = [&](const std::string &word) {
             uint32_t h = dictionary->hash(word);
             int32_t wid = dictionary->getId(word, h);
@@ -131,7 +134,11 @@ struct CLIDFastText {
             if (type != fasttext::entry_type::word) return;
             if (wid < 0) {
                 if (word != fasttext::Dictionary::EOS) {
-                    addSubwords(ids, fasttext::Dictionary::BOW + word + fasttext::Dictionary::EOW);
+                    thread_local std::string wrapped;
+                    wrapped.assign(fasttext::Dictionary::BOW);
+                    wrapped += word;
+                    wrapped += fasttext::Dictionary::EOW;
+                    addSubwords(ids, wrapped);
                 }
             } else if (maxn <= 0) {
                 ids.push_back(wid);
@@ -208,10 +215,11 @@ extern "C" int clid_fasttext_predict(const CLIDFastText *model, const char *text
                                      CLIDGuess *guesses) {
     if (k < 1) return 0;
     if (k > 8) k = 8;
-    std::vector<int32_t> ids;
-    ids.reserve(static_cast<size_t>(length) * 3 + 8);
+    thread_local std::vector<int32_t> ids;
+    thread_local fasttext::Predictions predictions;
+    ids.clear();
+    predictions.clear();
     model->inputIds(text, length, ids);
-    fasttext::Predictions predictions;
     // FastText::predict is const and keeps its scratch state on the stack: safe from several threads.
     model->model.predict(k, ids, predictions, 0.0);
     int written = 0;

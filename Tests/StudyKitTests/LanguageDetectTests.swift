@@ -103,6 +103,19 @@ final class LanguageDetectTests: XCTestCase {
     func testHangulMeansKoreanAndLatinTextIsLeftToTheDetectors() {
         XCTAssertEqual(ScriptRules.language(of: DetectionText("안녕하세요 여러분"), detected: "ja")?.0, "ko")
         XCTAssertNil(ScriptRules.language(of: DetectionText("hello everyone"), detected: "en"))
+        // A Korean post quoting a little Japanese stays Korean; Chinese with one Hangul letter stays Chinese.
+        XCTAssertEqual(ScriptRules.language(of: DetectionText("오늘 정말 슬퍼요 ありがとう 했어요 고마워요"), detected: "ko")?.0, "ko")
+        XCTAssertEqual(ScriptRules.language(of: DetectionText("我们今天很难过 한"), detected: "zh")?.0, "zh")
+    }
+
+    func testWhenTheLettersDecideAloneEveryDetectorAnswerAgrees() throws {
+        for text in try LanguageEvaluation.loadTSV(path: Self.devTSV).map(\.text) + ["我们 hello 한국 ありがとう", "한국어 中文 テスト"] {
+            let cleaned = DetectionText(text)
+            guard let decided = ScriptRules.language(of: cleaned, detected: nil) else { continue }
+            for answer in ["en", "zh", "ja", "ko", "und", "it"] {
+                XCTAssertEqual(ScriptRules.language(of: cleaned, detected: answer)?.0, decided.0, "\(text) with \(answer)")
+            }
+        }
     }
 
     func testShortChineseUsesTheScriptAndTellsVariantsByCharacters() throws {

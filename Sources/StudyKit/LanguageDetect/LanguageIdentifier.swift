@@ -75,11 +75,17 @@ public final class LanguageIdentifier: Sendable {
             return LanguageDecision(language: "und", guess: "und", confidence: 0, detector: "none",
                                     script: nil, undReason: "no_letters", textCharacters: characters)
         }
-        var (language, confidence, detector) = detectorsDecide(text)
-        if let (scriptLanguage, share) = ScriptRules.language(of: text, detected: language) {
-            if LanguageCode.base(scriptLanguage) != LanguageCode.base(language) { detector = "script" }
-            language = scriptLanguage
-            confidence = max(confidence, share)
+        var language: String, confidence: Double, detector: String
+        if let (scriptLanguage, share) = ScriptRules.language(of: text, detected: nil) {
+            // The writing system decides whatever the detectors would say: do not ask them.
+            (language, confidence, detector) = (scriptLanguage, share, "script")
+        } else {
+            (language, confidence, detector) = detectorsDecide(text)
+            if let (scriptLanguage, share) = ScriptRules.language(of: text, detected: language) {
+                if LanguageCode.base(scriptLanguage) != LanguageCode.base(language) { detector = "script" }
+                language = scriptLanguage
+                confidence = max(confidence, share)
+            }
         }
         if LanguageCode.base(language) == "zh" {
             language = HanVariant.chineseCode(text.utf8)
@@ -141,23 +147,26 @@ public final class LanguageIdentifier: Sendable {
 /// Japanese, and fastText answers nonsense for two Han characters).
 enum ScriptRules {
     /// (language, share of letters in the deciding script), or nil when the script decides nothing.
-    static func language(of text: DetectionText, detected: String) -> (String, Double)? {
+    /// With `detected` nil the rules ask only the letters; whenever that gives an answer, every
+    /// detector answer gives the same one, so the detectors need not run.
+    static func language(of text: DetectionText, detected: String?) -> (String, Double)? {
         let letters = Double(text.letterCount)
         let kana = text.count(.kana), han = text.count(.han), hangul = text.count(.hangul)
-        let detectedBase = LanguageCode.base(detected)
-        let eastAsian = detectedBase == "zh" || detectedBase == "ja" || detectedBase == "ko" || detected == "und"
-        // Kana is written only in Japanese: Japanese when kana and Han make up most of the letters,
-        // or when a detector took the text for another East Asian language.
-        if kana > 0, (kana + han) * 2 >= text.letterCount || eastAsian, kana + han >= hangul {
+        let detectedBase = detected.map(LanguageCode.base)
+        // A detector that answered Chinese, Japanese or nothing for East Asian letters is overruled
+        // by them even when they are not the majority.
+        let confusable = detectedBase == "zh" || detectedBase == "ja" || detected == "und"
+        // Kana is written only in Japanese.
+        if kana > 0, kana + han >= hangul, (kana + han) * 2 >= text.letterCount || confusable {
             return ("ja", Double(kana + han) / letters)
         }
         // Hangul is written only in Korean.
-        if hangul > 0, hangul * 2 >= text.letterCount || eastAsian {
+        if hangul > 0, hangul >= han + kana, hangul * 2 >= text.letterCount || confusable || detectedBase == "ko" {
             return ("ko", Double(hangul + han) / letters)
         }
         // Han without kana: Chinese. (Every Japanese text in dev.tsv has kana; a kanji-only
         // Japanese phrase is read as Chinese, a known limit.)
-        if han > 0, kana == 0, han * 2 >= text.letterCount || eastAsian {
+        if han > 0, kana == 0, han * 2 >= text.letterCount || confusable {
             return ("zh", Double(han) / letters)
         }
         return nil
