@@ -331,7 +331,7 @@ public struct DetectionText: Sendable {
 }
 
 @inline(__always)
-func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
     switch scalar {
     case 0..<0x80:
         out.append(UInt8(scalar))

@@ -113,17 +113,8 @@ public final class LanguageDetectStage {
     }
 
     fileprivate func detectInParallel(_ batch: [PostText]) -> [LanguageDecision] {
-        let slices = min(workers, batch.count)
         let identifier = self.identifier
-        // Each slice writes only its own element.
-        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<[LanguageDecision]>.allocate(capacity: slices)
-        results.initialize(repeating: [])
-        defer { results.deinitialize(); results.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            let range = (batch.count * slice / slices)..<(batch.count * (slice + 1) / slices)
-            results[slice] = batch[range].map { identifier.decide($0.text) }
-        }
-        return Array(results.joined())
+        return LanguageTable.parallelMap(batch, workers: workers) { identifier.decide($0.text) }
     }
 
     private func write(_ post: PostText, _ decision: LanguageDecision, _ runID: Int64, _ insert: Statement) throws {

@@ -134,16 +134,9 @@ public enum LanguageEvaluation {
     }
 
     public static func evaluate(_ texts: [LabeledText], identifier: LanguageIdentifier, workers: Int) -> Tally {
-        let slices = max(1, min(workers, texts.count))
-        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<[LanguageDecision]>.allocate(capacity: slices)
-        results.initialize(repeating: [])
-        defer { results.deinitialize(); results.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            let range = (texts.count * slice / slices)..<(texts.count * (slice + 1) / slices)
-            results[slice] = texts[range].map { identifier.decide($0.text) }
-        }
+        let decisions = LanguageTable.parallelMap(texts, workers: workers) { identifier.decide($0.text) }
         var tally = Tally()
-        for (text, decision) in zip(texts, results.joined()) {
+        for (text, decision) in zip(texts, decisions) {
             if text.language == "mixed" { tally.unscored += 1; continue }
             if text.language == "und" {
                 tally.goldUnd += 1
@@ -174,37 +167,37 @@ public enum LanguageEvaluation {
         let kinds = Array(Set(tallies.flatMap { $0.1.byKind.keys })).sorted()
         let shortTexts = tallies.first?.1.shortScored ?? 0
         var out = [title, "(<30 chars: the \(shortTexts) texts under 30 characters)", ""]
-        var header = pad("detector", 10) + pad("scored", 8, right: true) + pad("accuracy", 10, right: true)
-            + pad("<30 chars", 11, right: true)
-        for kind in kinds { header += pad(String(kind.prefix(10)), 11, right: true) }
-        header += pad("labelled@\(minConfidence)", 16, right: true) + pad("label acc", 11, right: true)
+        var header = LanguageTable.pad("detector", 10) + LanguageTable.pad("scored", 8, right: true) + LanguageTable.pad("accuracy", 10, right: true)
+            + LanguageTable.pad("<30 chars", 11, right: true)
+        for kind in kinds { header += LanguageTable.pad(String(kind.prefix(10)), 11, right: true) }
+        header += LanguageTable.pad("labelled@\(minConfidence)", 16, right: true) + LanguageTable.pad("label acc", 11, right: true)
         let hasGoldUnd = tallies.contains { $0.1.goldUnd > 0 }
-        if hasGoldUnd { header += pad("und found", 11, right: true) }
+        if hasGoldUnd { header += LanguageTable.pad("und found", 11, right: true) }
         out.append(header)
         for (mode, t) in tallies {
-            var line = pad(mode.rawValue, 10) + pad(String(t.scored), 8, right: true)
-                + pad(ratio(t.correct, t.scored), 10, right: true)
-                + pad(ratio(t.shortCorrect, t.shortScored), 11, right: true)
+            var line = LanguageTable.pad(mode.rawValue, 10) + LanguageTable.pad(String(t.scored), 8, right: true)
+                + LanguageTable.pad(ratio(t.correct, t.scored), 10, right: true)
+                + LanguageTable.pad(ratio(t.shortCorrect, t.shortScored), 11, right: true)
             for kind in kinds {
                 let k = t.byKind[kind] ?? (0, 0)
-                line += pad(ratio(k.correct, k.scored), 11, right: true)
+                line += LanguageTable.pad(ratio(k.correct, k.scored), 11, right: true)
             }
-            line += pad(ratio(t.labelled, t.scored), 16, right: true) + pad(ratio(t.labelledCorrect, t.labelled), 11, right: true)
-            if hasGoldUnd { line += pad("\(t.goldUndFound)/\(t.goldUnd)", 11, right: true) }
+            line += LanguageTable.pad(ratio(t.labelled, t.scored), 16, right: true) + LanguageTable.pad(ratio(t.labelledCorrect, t.labelled), 11, right: true)
+            if hasGoldUnd { line += LanguageTable.pad("\(t.goldUndFound)/\(t.goldUnd)", 11, right: true) }
             out.append(line)
         }
         if let unscored = tallies.first?.1.unscored, unscored > 0 {
             out.append("(\(unscored) texts labelled 'mixed' are not scored.)")
         }
         out.append("")
-        out.append(pad("language", 10) + pad("texts", 7, right: true)
-                   + tallies.map { pad($0.0.rawValue, 10, right: true) }.joined())
+        out.append(LanguageTable.pad("language", 10) + LanguageTable.pad("texts", 7, right: true)
+                   + tallies.map { LanguageTable.pad($0.0.rawValue, 10, right: true) }.joined())
         let languages = Array(Set(tallies.flatMap { $0.1.byLanguage.keys })).sorted()
         for language in languages {
             let count = tallies.first?.1.byLanguage[language]?.scored ?? 0
-            out.append(pad(language, 10) + pad(String(count), 7, right: true) + tallies.map { entry in
+            out.append(LanguageTable.pad(language, 10) + LanguageTable.pad(String(count), 7, right: true) + tallies.map { entry in
                 let c = entry.1.byLanguage[language] ?? (0, 0)
-                return pad(ratio(c.correct, c.scored), 10, right: true)
+                return LanguageTable.pad(ratio(c.correct, c.scored), 10, right: true)
             }.joined())
         }
         return out.joined(separator: "\n")

@@ -20,7 +20,7 @@ public enum LanguageReport {
 
         out.append("")
         out.append("Posts per language (\(total) posts)")
-        out.append(pad("language", 10) + pad("posts", 9, right: true) + "   share   mean confidence")
+        out.append(LanguageTable.pad("language", 10) + LanguageTable.pad("posts", 9, right: true) + "   share   mean confidence")
         let languages = try db.query("""
             SELECT language, count(*), avg(confidence) FROM post_languages
             GROUP BY language ORDER BY count(*) DESC, language
@@ -28,12 +28,12 @@ public enum LanguageReport {
         let shown = 25
         for row in languages.prefix(shown) {
             let count = row.int(1) ?? 0
-            out.append(pad(row.text(0) ?? "", 10) + pad(String(count), 9, right: true) + "  "
+            out.append(LanguageTable.pad(row.text(0) ?? "", 10) + LanguageTable.pad(String(count), 9, right: true) + "  "
                        + percent(count, total) + String(format: "   %.3f", row.double(2) ?? 0))
         }
         if languages.count > shown {
             let rest = languages.dropFirst(shown).reduce(0) { $0 + ($1.int(1) ?? 0) }
-            out.append(pad("\(languages.count - shown) more", 10) + pad(String(rest), 9, right: true) + "  "
+            out.append(LanguageTable.pad("\(languages.count - shown) more", 10) + LanguageTable.pad(String(rest), 9, right: true) + "  "
                        + percent(rest, total) + "   (SELECT language, count(*) FROM post_languages GROUP BY 1)")
         }
 
@@ -44,13 +44,13 @@ public enum LanguageReport {
             SELECT und_reason, count(*) FROM post_languages WHERE language = 'und'
             GROUP BY und_reason ORDER BY count(*) DESC
             """) {
-            out.append("  " + pad(row.text(0) ?? "", 12) + pad(String(row.int(1) ?? 0), 8, right: true))
+            out.append("  " + LanguageTable.pad(row.text(0) ?? "", 12) + LanguageTable.pad(String(row.int(1) ?? 0), 8, right: true))
         }
 
         out.append("")
         out.append("Decided by")
         for row in try db.query("SELECT detector, count(*) FROM post_languages GROUP BY detector ORDER BY count(*) DESC") {
-            out.append("  " + pad(row.text(0) ?? "", 12) + pad(String(row.int(1) ?? 0), 8, right: true))
+            out.append("  " + LanguageTable.pad(row.text(0) ?? "", 12) + LanguageTable.pad(String(row.int(1) ?? 0), 8, right: true))
         }
 
         let compared = try db.scalarInt("SELECT count(*) FROM post_languages WHERE hint_agrees IS NOT NULL") ?? 0
@@ -61,7 +61,7 @@ public enum LanguageReport {
                    + "(\(percent(agreed, compared).trimmingCharacters(in: .whitespaces))); "
                    + "\(hinted) posts have a hint, the rest have none or are und on either side")
         if compared > 0 {
-            out.append(pad("hint", 10) + pad("compared", 10, right: true) + pad("agree", 8, right: true) + "   most common other answer")
+            out.append(LanguageTable.pad("hint", 10) + LanguageTable.pad("compared", 10, right: true) + LanguageTable.pad("agree", 8, right: true) + "   most common other answer")
             for row in try db.query("""
                 SELECT lang_hint, count(*), sum(hint_agrees),
                        (SELECT language || ' (' || count(*) || ')' FROM post_languages p2
@@ -71,17 +71,36 @@ public enum LanguageReport {
                 GROUP BY lang_hint ORDER BY count(*) DESC, lang_hint
                 """) {
                 let count = row.int(1) ?? 0
-                out.append(pad(row.text(0) ?? "", 10) + pad(String(count), 10, right: true)
-                           + pad(percent(row.int(2) ?? 0, count), 8, right: true) + "   " + (row.text(3) ?? "-"))
+                out.append(LanguageTable.pad(row.text(0) ?? "", 10) + LanguageTable.pad(String(count), 10, right: true)
+                           + LanguageTable.pad(percent(row.int(2) ?? 0, count), 8, right: true) + "   " + (row.text(3) ?? "-"))
             }
         }
         return out.joined(separator: "\n")
     }
 }
 
-func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-    let count = text.count
-    guard count < width else { return text }
-    let fill = String(repeating: " ", count: width - count)
-    return right ? fill + text : text + fill
+/// Helpers shared by this stage's text output.
+enum LanguageTable {
+    /// `text` padded with spaces to `width` characters, on the right (or on the left for numbers).
+    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let count = text.count
+        guard count < width else { return text }
+        let fill = String(repeating: " ", count: width - count)
+        return right ? fill + text : text + fill
+    }
+
+    /// `transform` over `items` on `workers` threads, in contiguous slices; results in input order.
+    static func parallelMap<T, R>(_ items: [T], workers: Int, _ transform: @Sendable (T) -> R) -> [R] {
+        let slices = max(1, min(workers, items.count))
+        // Each slice writes only its own element.
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<[R]>.allocate(capacity: slices)
+        results.initialize(repeating: [])
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let items = items
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let range = (items.count * slice / slices)..<(items.count * (slice + 1) / slices)
+            results[slice] = items[range].map(transform)
+        }
+        return Array(results.joined())
+    }
 }
