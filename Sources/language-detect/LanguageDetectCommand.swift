@@ -8,8 +8,9 @@ struct LanguageDetectCommand: ParsableCommand {
         commandName: "language-detect",
         abstract: "Find the language of every post, with a confidence, into post_languages.",
         discussion: """
-            Each post's text is cleaned for detection only (URLs, @mentions, emoji and hashtag marks \
-            removed; the stored text is unchanged), then read by CLD2 and by fastText's lid.176 model. \
+            Each post's text is cleaned for detection only (URLs, @mentions, emoji, hashtag marks and \
+            names such as 4o or GPT-4o removed; the stored text is unchanged), then read by CLD2 and \
+            by fastText's lid.176 model. \
             Their answers are combined (0.75 x fastText probability + 0.25 x CLD2's share of the text, \
             tuned on shared/data/langid/dev.tsv) and corrected by the writing system: kana means \
             Japanese, Hangul Korean, Han without kana Chinese, split into zh-Hans / zh-Hant when the \
@@ -20,20 +21,21 @@ struct LanguageDetectCommand: ParsableCommand {
             downloaded at run time. Without it, --detector cld2 still works.
 
             Examples:
-              language-detect                                  # data/study.sqlite, both detectors
-              language-detect --report                         # languages, und share, hint agreement
+              language-detect                       # data/study.sqlite
+              language-detect --report              # languages, und, hints
               language-detect --detector cld2 --min-confidence 0.5
               language-detect --evaluate ../shared/data/langid/dev.tsv
               language-detect --evaluate ../shared/data/real-posts/dev.jsonl
-              language-detect --evaluate data/sample/ground_truth.csv   # joined with the db's posts
-              sqlite3 data/study.sqlite "SELECT language, count(*) FROM post_languages GROUP BY 1"
+              language-detect --evaluate data/sample/ground_truth.csv
+              sqlite3 data/study.sqlite \\
+                "SELECT language, count(*) FROM post_languages GROUP BY 1"
             """
     )
 
     @Option(name: .long, help: "The study database (posts must have been ingested).")
     var db = "data/study.sqlite"
 
-    @Option(name: .long, help: "combined (default), cld2 or fasttext.")
+    @Option(name: .long, help: "combined, cld2 or fasttext.")
     var detector = DetectorMode.combined.rawValue
 
     @Option(name: .long, help: "Below this confidence (0..1) the language is 'und'. Default measured on dev.tsv.")
