@@ -254,6 +254,13 @@ final class LanguageDetectTests: XCTestCase {
 
     // MARK: The stage on a real database
 
+    func testAMigrationNumberedBelowTheNewestAppliedIsStillPending() {
+        // Stages get their migration numbers in parallel: a database may hold 7 before 4 is merged.
+        let known = [1, 2, 3, 4, 7].map { Migration(version: $0, name: "m\($0)", sql: "") }
+        XCTAssertEqual(Migrator.pending(known, applied: [1, 2, 3, 7]).map(\.version), [4])
+        XCTAssertEqual(Migrator.pending(known, applied: []).map(\.version), [1, 2, 3, 4, 7])
+    }
+
     func makeDatabase(posts: [(text: String, hint: String?)]) throws -> (Database, URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("langid-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -70,15 +70,27 @@ enum Migrator {
         return try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0
     }
 
+    static func appliedVersions(_ db: Database) throws -> Set<Int> {
+        guard try appliedVersion(db) > 0 else { return [] }
+        return Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int(0) })
+    }
+
     private static func pendingMigrations(_ db: Database) throws -> [Migration] {
-        let applied = try appliedVersion(db)
-        if applied > Schema.currentVersion {
+        let applied = try appliedVersions(db)
+        let newest = applied.max() ?? 0
+        if newest > Schema.currentVersion {
             throw DatabaseError(
-                message: "this database has schema version \(applied), newer than this tool knows "
+                message: "this database has schema version \(newest), newer than this tool knows "
                     + "(\(Schema.currentVersion)). It was made by a newer version of the study tools: "
                     + "upgrade the tools (git pull && make), or use --db with another file.",
                 path: db.path, code: 1)
         }
-        return Schema.migrations.filter { $0.version > applied }
+        return pending(Schema.migrations, applied: applied)
+    }
+
+    /// Every known migration not yet applied. Stages get their numbers in parallel, so a database
+    /// may hold 7 but not 4 (merged later): pending means "not applied", not "above the newest".
+    static func pending(_ migrations: [Migration], applied: Set<Int>) -> [Migration] {
+        migrations.filter { !applied.contains($0.version) }
     }
 }
