@@ -74,20 +74,24 @@ public struct DetectionText: Sendable {
 
     public init(_ text: String) {
         var source = text
-        var out: [UInt8] = []
         var counts = [Int](repeating: 0, count: Script.allCases.count)
-        source.withUTF8 { bytes in
-            out.reserveCapacity(bytes.count)
-            DetectionText.clean(bytes, into: &out, counts: &counts)
+        utf8 = source.withUTF8 { bytes in
+            // The cleaned text is never longer than the original: every byte written replaces at
+            // least one byte read (a space stands for a removed run).
+            [UInt8](unsafeUninitializedCapacity: bytes.count + 4) { buffer, written in
+                written = DetectionText.clean(bytes, into: buffer, counts: &counts)
+            }
         }
-        utf8 = out
         letters = counts
         letterCount = counts.reduce(0, +)
     }
 
     // MARK: The single pass
 
-    private static func clean(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], counts: inout [Int]) {
+    /// Writes the cleaned bytes of `b` into `out` and returns how many were written.
+    private static func clean(_ b: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
+                              counts: inout [Int]) -> Int {
+        var written = 0
         let n = b.count
         var i = 0
         var lastScalar: UInt32 = 0x20   // the last scalar written; a space at the start
@@ -115,10 +119,10 @@ public struct DetectionText: Sendable {
         }
         func emit(_ scalar: UInt32) {
             if pendingSpace {
-                if lastScalar != 0x20 && !out.isEmpty { out.append(0x20) }
+                if lastScalar != 0x20 && written > 0 { out[written] = 0x20; written += 1 }
                 pendingSpace = false
             }
-            appendUTF8(scalar, to: &out)
+            written += writeUTF8(scalar, into: out, at: written)
             lastScalar = scalar
         }
         func isASCIIAlphanumeric(_ s: UInt32) -> Bool {
@@ -243,7 +247,7 @@ public struct DetectionText: Sendable {
                 emitPunctuation(scalar)
             }
         }
-
+        return written
     }
 
     private enum Kind {
@@ -331,21 +335,25 @@ public struct DetectionText: Sendable {
 }
 
 @inline(__always)
-private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+private func writeUTF8(_ scalar: UInt32, into out: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
     switch scalar {
     case 0..<0x80:
-        out.append(UInt8(scalar))
+        out[index] = UInt8(scalar)
+        return 1
     case 0x80..<0x800:
-        out.append(UInt8(0xC0 | (scalar >> 6)))
-        out.append(UInt8(0x80 | (scalar & 0x3F)))
+        out[index] = UInt8(0xC0 | (scalar >> 6))
+        out[index + 1] = UInt8(0x80 | (scalar & 0x3F))
+        return 2
     case 0x800..<0x10000:
-        out.append(UInt8(0xE0 | (scalar >> 12)))
-        out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-        out.append(UInt8(0x80 | (scalar & 0x3F)))
+        out[index] = UInt8(0xE0 | (scalar >> 12))
+        out[index + 1] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+        out[index + 2] = UInt8(0x80 | (scalar & 0x3F))
+        return 3
     default:
-        out.append(UInt8(0xF0 | (scalar >> 18)))
-        out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-        out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-        out.append(UInt8(0x80 | (scalar & 0x3F)))
+        out[index] = UInt8(0xF0 | (scalar >> 18))
+        out[index + 1] = UInt8(0x80 | ((scalar >> 12) & 0x3F))
+        out[index + 2] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+        out[index + 3] = UInt8(0x80 | (scalar & 0x3F))
+        return 4
     }
 }
