@@ -17,7 +17,7 @@
 #include "CLanguageID.h"
 
 namespace CLD2 {
-// Declared in cld2/internal/lang_script.h, which is not safe to include alongside fastText's headers.
+// From cld2/internal/lang_script.h (exported by libcld2); declared here to keep to the public headers.
 const char *LanguageCode(Language lang);
 }
 
@@ -54,8 +54,8 @@ struct DictionaryAccess : fasttext::Dictionary {
 namespace {
 
 // The pruned index as a direct table: bucket → row, -1 when the bucket was pruned. Every n-gram id
-// is below `bucket` (2M for lid.176: 8 MB), so a lookup is one array read instead of two hash-map
-// probes.
+// is below `bucket` (2M for lid.176, whose index keeps 42,765 of them: 8 MB), so a lookup is one
+// array read instead of two hash-map probes.
 class BucketIndex {
 public:
     void build(const std::unordered_map<int32_t, int32_t> &map, int32_t bucket) {
