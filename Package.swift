@@ -3,7 +3,7 @@
 import PackageDescription
 
 /// One thin executable per stage (Sources/<stage>/), each a swift-argument-parser command.
-let stages = ["ingest", "dedupe", "aggregate", "annotate"]
+let stages = ["ingest", "dedupe", "language-detect", "aggregate", "annotate"]
 
 let package = Package(
     name: "keep4o-pipeline",
@@ -25,12 +25,17 @@ let package = Package(
             name: "CJSONScan",
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
+        // CLD2 and fastText (libcld2-dev, libfasttext-dev) behind a small extern "C" API.
+        .target(
+            name: "CLanguageID",
+            linkerSettings: [.linkedLibrary("cld2"), .linkedLibrary("fasttext")]
+        ),
 
         // All logic lives here, one folder per stage plus Store (database) and Support (shared helpers).
         .target(
             name: "StudyKit",
             dependencies: [
-                "CSQLite", "CLibCSV", "CZlib", "CJSONScan",
+                "CSQLite", "CLibCSV", "CZlib", "CJSONScan", "CLanguageID",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -14,6 +14,7 @@ public enum Schema {
         Migration(version: 1, name: "core: study settings and runs", sql: coreSchema),
         Migration(version: 2, name: "ingest: source files, posts, duplicate records, rejects", sql: IngestSchema.sql),
         Migration(version: 3, name: "dedupe: clusters of exact copies, reposts and near-duplicates", sql: DedupeSchema.sql),
+        Migration(version: 4, name: "language-detect: post languages", sql: LanguageDetectSchema.sql),
         Migration(version: 6, name: "annotate: samples, assignments, progress, notes, agreement, validation", sql: AnnotateSchema.sql),
         Migration(version: 7, name: "aggregate: prevalence, co-occurrence, association, corrected, published, manifest", sql: AggregateSchema.sql),
     ]
@@ -72,20 +73,27 @@ enum Migrator {
         return try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0
     }
 
+    static func appliedVersions(_ db: Database) throws -> Set<Int> {
+        guard try appliedVersion(db) > 0 else { return [] }
+        return Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int(0) })
+    }
+
     private static func pendingMigrations(_ db: Database) throws -> [Migration] {
-        let applied = try appliedVersion(db)
-        if applied > Schema.currentVersion {
+        let applied = try appliedVersions(db)
+        let newest = applied.max() ?? 0
+        if newest > Schema.currentVersion {
             throw DatabaseError(
-                message: "this database has schema version \(applied), newer than this tool knows "
+                message: "this database has schema version \(newest), newer than this tool knows "
                     + "(\(Schema.currentVersion)). It was made by a newer version of the study tools: "
                     + "upgrade the tools (git pull && make), or use --db with another file.",
                 path: db.path, code: 1)
         }
-        // Every migration not yet recorded, not only those above the highest: stages take assigned
-        // version numbers and land out of order (annotate's 6 after aggregate's 7), and a database
-        // migrated in between must still get the lower one.
-        guard applied > 0 else { return Schema.migrations }
-        let recorded = Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int(0) })
-        return Schema.migrations.filter { !recorded.contains($0.version) }
+        return pending(Schema.migrations, applied: applied)
+    }
+
+    /// Every known migration not yet applied. Stages get their numbers in parallel, so a database
+    /// may hold 7 but not 4 (merged later): pending means "not applied", not "above the newest".
+    static func pending(_ migrations: [Migration], applied: Set<Int>) -> [Migration] {
+        migrations.filter { !applied.contains($0.version) }
     }
 }
