@@ -76,7 +76,7 @@ enum AggregateFixture {
             guard upstream else { continue }
             try db.run("INSERT INTO post_clusters VALUES (?, ?, ?, ?, 1.0, 1)",
                        [.int(Int64(id)), .int(Int64(canonical)), .text(canonical == id ? "unique" : "near"), .int(Int64(canonical))])
-            try db.run("INSERT INTO post_languages VALUES (?, ?, 0.9, 'combined', NULL, NULL, 1)", [.int(Int64(id)), .text(language)])
+            try db.run("INSERT INTO post_languages(post_id, language, confidence, detector, guess, und_reason, text_chars, run_id) VALUES (?1, ?2, 0.9, 'combined', ?2, CASE ?2 WHEN 'und' THEN 'uncertain' END, 10, 1)", [.int(Int64(id)), .text(language)])
             for category in categories {
                 try db.run("INSERT INTO codings VALUES (?, ?, ?, ?, NULL, 1.0, 2)",
                            [.int(Int64(id)), .text(category), .int(positives.contains(category) ? 1 : 0), .text(coder)])

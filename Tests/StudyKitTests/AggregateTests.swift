@@ -221,8 +221,8 @@ final class AggregateStageTests: XCTestCase {
 
     func testMissingUpstreamTableNamesTheStage() throws {
         let dir = try TemporaryDirectory()
-        let db = try Database(path: dir.path("study.sqlite"))
-        try UpstreamTablesForTests.create(db, except: ["post_languages"])
+        let db = try AggregateFixture.make(in: dir)
+        try db.execute("DELETE FROM post_languages")
         XCTAssertThrowsError(try Aggregator(database: db).run()) { error in
             XCTAssertTrue(String(describing: error).contains("post_languages"), "\(error)")
             XCTAssertTrue(String(describing: error).contains("language-detect"), "\(error)")
@@ -230,7 +230,7 @@ final class AggregateStageTests: XCTestCase {
         let dir2 = try TemporaryDirectory()
         let bare = try Database(path: dir2.path("study.sqlite"))
         XCTAssertThrowsError(try Aggregator(database: bare).run()) { error in
-            XCTAssertTrue(String(describing: error).contains("dedupe"), "\(error)")
+            XCTAssertTrue(String(describing: error).contains("`ingest`"), "\(error)")
         }
     }
 
@@ -356,7 +356,7 @@ final class AggregateCommandTests: XCTestCase {
         _ = try Database(path: bare)
         let missing = try runTool("aggregate", ["run", "--db", bare])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertEqual(missing.err, "aggregate: error: table post_clusters is missing: run the `dedupe` stage first (it writes post_clusters); aggregate reads its output\n")
+        XCTAssertEqual(missing.err, "aggregate: error: posts is empty: run the `ingest` stage first (it writes posts); aggregate reads its output\n")
 
         _ = try AggregateFixture.make(in: dir, validation: true)
         let db = dir.path("study.sqlite")

@@ -66,7 +66,7 @@ func makeAnnotateStudy(in dir: TemporaryDirectory, posts: [TestPost]) throws -> 
                 """, [.int(id), .text("ext\(id)"), .text("2025-08-0\(1 + i % 9)T12:00:00Z"), .int(1_754_000_000 + id), .text(post.text), .int(id)])
             let canonical = post.duplicateOf.map { Int64($0 + 1) } ?? id
             try db.run("INSERT INTO post_clusters VALUES (?, ?, ?, ?, 1.0, 1)", [.int(id), .int(canonical), .text(canonical == id ? "unique" : "exact"), .int(canonical)])
-            try db.run("INSERT INTO post_languages VALUES (?, ?, 0.9, 'test', NULL, NULL, 1)", [.int(id), .text(post.language)])
+            try db.run("INSERT INTO post_languages(post_id, language, confidence, detector, guess, und_reason, text_chars, run_id) VALUES (?1, ?2, 0.9, 'test', ?2, CASE ?2 WHEN 'und' THEN 'uncertain' END, 10, 1)", [.int(id), .text(post.language)])
             for category in ["relevant", "companion", "attachment", "grief"] {
                 try db.run("INSERT INTO codings VALUES (?, ?, ?, 'lexicon:testbook@0.1', '[]', NULL, 1)", [.int(id), .text(category), .from(post.auto.contains(category))])
             }

@@ -272,9 +272,9 @@ final class LanguageDetectTests: XCTestCase {
             """)
         for (index, post) in posts.enumerated() {
             try db.run("""
-                INSERT INTO posts(platform, external_id, created_at, created_unix, text, text_nfkc, lang_hint, source_file_id, source_line)
-                VALUES ('x', ?, '2025-08-08T00:00:00Z', 1754611200, ?, ?, ?, 1, ?)
-                """, [.text("id\(index)"), .text(post.text), .text(post.text), .from(post.hint), .int(Int64(index + 1))])
+                INSERT INTO posts(platform, external_id, created_at, created_unix, text, lang_hint, source_file_id, source_line)
+                VALUES ('x', ?, '2025-08-08T00:00:00Z', 1754611200, ?, ?, 1, ?)
+                """, [.text("id\(index)"), .text(post.text), .from(post.hint), .int(Int64(index + 1))])
         }
         return (db, directory)
     }

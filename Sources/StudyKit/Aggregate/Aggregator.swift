@@ -51,12 +51,12 @@ public struct AggregateOptions: Sendable {
     }
 }
 
-/// A missing upstream table: names the stage that makes it.
+/// An upstream stage that has not run: names it and the table aggregate needs from it.
 public struct MissingStageError: Error, CustomStringConvertible {
     public let table: String
     public let stage: String
     public var description: String {
-        "table \(table) is missing: run the `\(stage)` stage first (it writes \(table)); aggregate reads its output"
+        "\(table) is empty: run the `\(stage)` stage first (it writes \(table)); aggregate reads its output"
     }
 }
 
@@ -88,10 +88,13 @@ public final class Aggregator {
         ("codings", "code"), ("codebooks", "code"),
     ]
 
+    /// Every upstream table exists (migrations make them all); a stage has run when its table
+    /// has rows or a completed run of it is recorded (an empty corpus gives empty tables).
     public static func checkInputs(_ db: Database) throws {
         for (table, stage) in requiredTables {
-            let exists = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) ?? 0
-            if exists == 0 { throw MissingStageError(table: table, stage: stage) }
+            let hasRows = try db.scalarInt("SELECT EXISTS (SELECT 1 FROM \(table))") ?? 0
+            let ran = try db.scalarInt("SELECT count(*) FROM runs WHERE stage = ? AND status = 'completed'", [.text(stage)]) ?? 0
+            if hasRows == 0 && ran == 0 { throw MissingStageError(table: table, stage: stage) }
         }
     }
 
