@@ -8,10 +8,12 @@ let package = Package(
     products: [
         .library(name: "StudyKit", targets: ["StudyKit"]),
         .executable(name: "ingest", targets: ["ingest"]),
+        .executable(name: "code", targets: ["code"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Native libraries from Debian (see README: libsqlite3-dev, libcsv-dev, zlib1g-dev).
@@ -25,12 +27,18 @@ let package = Package(
             dependencies: [
                 "CSQLite", "CLibCSV", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
 
         // Thin executables: argument parsing and printing only.
         .executableTarget(
             name: "ingest",
+            dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .executableTarget(
+            name: "code",
             dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 

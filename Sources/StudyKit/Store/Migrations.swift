@@ -13,6 +13,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "core: study settings and runs", sql: coreSchema),
         Migration(version: 2, name: "ingest: source files, posts, duplicate records, rejects", sql: IngestSchema.sql),
+        Migration(version: 5, name: "code: codebooks and codings", sql: CodeSchema.sql),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }

@@ -1,0 +1,313 @@
+import Foundation
+
+/// One coder decision for one category of one post: the shape every coder (lexicon, supervised,
+/// human) writes to `codings`.
+public struct CategoryDecision: Sendable, Equatable {
+    public var category: String
+    public var value: Bool
+    /// Strength of the evidence that the category is present, 0…1 (see `LexiconCoder`).
+    public var confidence: Double
+    /// JSON array (deterministic key order) of the matched spans and applied rules.
+    public var evidence: String
+}
+
+/// A matched indicator occurrence; offsets are in Unicode scalars of the NFKC text.
+public struct IndicatorHit: Sendable, Equatable {
+    public var indicator: Int
+    public var start: Int
+    public var end: Int
+    public var negated: Bool
+}
+
+/// Coder 1: multilingual indicator matching.
+///
+/// - One Aho-Corasick pass over the case-folded NFKC text finds every literal phrase and every
+///   regex anchor; a regex runs only on posts where its anchor occurred.
+/// - Latin-script phrases must sit on word boundaries (neighbours are not letters or digits);
+///   CJK phrases match anywhere.
+/// - A negation cue of the indicator's language within the window before the match (or after it,
+///   for `after` cues such as Japanese `じゃない`) cancels it, unless the indicator opts out.
+/// - The indicators used are those of the post's detected language plus the `any` set; when the
+///   language is unknown or not in the codebook, every set is used.
+/// - A category is present when the weights of its distinct non-negated indicators sum to at
+///   least its threshold. Implications are then applied to a fixpoint, then the gate.
+/// - Confidence = 1 − exp(−Σ weights) for present categories (an implied category takes its
+///   source's confidence), 0 for absent ones: more and stronger indicators, more confidence.
+public final class LexiconCoder: @unchecked Sendable {
+    public let codebook: Codebook
+    public let indicators: [Indicator]
+    let automaton: LiteralAutomaton
+    /// Per automaton pattern: indicator index, and whether it is a regex anchor.
+    let patternIndicator: [Int]
+    let patternIsAnchor: [Bool]
+    let patternBoundaryStart: [Bool]
+    let patternBoundaryEnd: [Bool]
+    let indicatorCategory: [Int]
+    /// 0 = `any`, i + 1 = codebook.languages[i].
+    let indicatorLanguage: [Int]
+    let regexes: [Int: NSRegularExpression]
+    let negationRules: [NegationRule?]
+    let categoryIndex: [String: Int]
+    let implications: [(Int, Int)]
+    let gate: Int?
+
+    public var coderName: String { codebook.lexiconCoderName }
+
+    public init(codebook: Codebook) {
+        self.codebook = codebook
+        indicators = codebook.categories.flatMap(\.indicators)
+        var categoryIndex: [String: Int] = [:]
+        for (i, category) in codebook.categories.enumerated() { categoryIndex[category.id] = i }
+        self.categoryIndex = categoryIndex
+        indicatorCategory = indicators.map { categoryIndex[$0.category]! }
+        indicatorLanguage = indicators.map { indicator in
+            indicator.language == anyLanguage ? 0 : (codebook.languages.firstIndex(of: indicator.language)! + 1)
+        }
+        negationRules = [nil] + codebook.languages.map { codebook.negation[$0] }
+
+        var patterns: [String] = []
+        var patternIndicator: [Int] = [], isAnchor: [Bool] = [], boundaryStart: [Bool] = [], boundaryEnd: [Bool] = []
+        var regexes: [Int: NSRegularExpression] = [:]
+        for (index, indicator) in indicators.enumerated() {
+            let literal: String
+            if let regex = indicator.regex {
+                regexes[index] = try! NSRegularExpression(pattern: regex, options: [.caseInsensitive])
+                literal = indicator.anchor!
+            } else {
+                literal = LexiconText.fold(indicator.phrase!)
+            }
+            let scalars = literal.unicodeScalars
+            patterns.append(literal)
+            patternIndicator.append(index)
+            isAnchor.append(indicator.regex != nil)
+            boundaryStart.append(ScriptClass.isWord(scalars.first!.value))
+            boundaryEnd.append(ScriptClass.isWord(scalars.last!.value))
+        }
+        automaton = LiteralAutomaton(patterns: patterns)
+        self.patternIndicator = patternIndicator
+        patternIsAnchor = isAnchor
+        patternBoundaryStart = boundaryStart
+        patternBoundaryEnd = boundaryEnd
+        self.regexes = regexes
+        implications = codebook.implications.compactMap { implication in
+            guard let from = categoryIndex[implication.from], let to = categoryIndex[implication.to] else { return nil }
+            return (from, to)
+        }
+        gate = codebook.gate.flatMap { categoryIndex[$0] }
+    }
+
+    /// The codebook language a detected tag maps to (`zh-Hans` → `zh`), or nil (use every set).
+    public func languageIndex(for tag: String?) -> Int? {
+        guard let tag, !tag.isEmpty, tag != "und" else { return nil }
+        if let exact = codebook.languages.firstIndex(of: tag) { return exact + 1 }
+        let primary = String(tag.split(separator: "-").first ?? "").lowercased()
+        if let index = codebook.languages.firstIndex(of: primary) { return index + 1 }
+        return nil
+    }
+
+    // MARK: Matching
+
+    /// Every indicator occurrence in `text` (already NFKC) usable for a post in `language`.
+    public func hits(text: String, language: String?) -> [IndicatorHit] {
+        let scalars = LexiconText.scalars(text)
+        return scalars.withUnsafeBufferPointer { hits(scalars: $0, text: text, languageIndex: languageIndex(for: language)) }
+    }
+
+    func hits(scalars: UnsafeBufferPointer<UInt32>, text: String, languageIndex: Int?) -> [IndicatorHit] {
+        var found: [IndicatorHit] = []
+        var regexCandidates: [Int] = []
+        automaton.scan(scalars) { pattern, end in
+            let p = Int(pattern)
+            let indicator = patternIndicator[p]
+            let language = indicatorLanguage[indicator]
+            if let languageIndex, language != 0, language != languageIndex { return }
+            if patternIsAnchor[p] {
+                if !regexCandidates.contains(indicator) { regexCandidates.append(indicator) }
+                return
+            }
+            let start = end - Int(automaton.patternLengths[p])
+            if patternBoundaryStart[p], start > 0, ScriptClass.isWord(scalars[start - 1]) { return }
+            if patternBoundaryEnd[p], end < scalars.count, ScriptClass.isWord(scalars[end]) { return }
+            found.append(IndicatorHit(indicator: indicator, start: start, end: end, negated: false))
+        }
+        if !regexCandidates.isEmpty {
+            found += regexHits(regexCandidates, text: text, scalarCount: scalars.count)
+        }
+        for i in found.indices where indicators[found[i].indicator].negatable {
+            let language = indicatorLanguage[found[i].indicator]
+            let ruleLanguage = language != 0 ? language : (languageIndex ?? 0)
+            if let rule = negationRules[ruleLanguage] {
+                found[i].negated = isNegated(scalars, start: found[i].start, end: found[i].end, rule: rule)
+            }
+        }
+        found.sort { ($0.start, $0.end, indicators[$0.indicator].id) < ($1.start, $1.end, indicators[$1.indicator].id) }
+        return found
+    }
+
+    private func regexHits(_ candidates: [Int], text: String, scalarCount: Int) -> [IndicatorHit] {
+        // NSRegularExpression speaks UTF-16; map its offsets back to scalar offsets.
+        var utf16ToScalar: [Int] = []
+        utf16ToScalar.reserveCapacity(text.utf16.count + 1)
+        var scalarIndex = 0
+        for scalar in text.unicodeScalars {
+            utf16ToScalar.append(scalarIndex)
+            if scalar.value > 0xFFFF { utf16ToScalar.append(scalarIndex) }
+            scalarIndex += 1
+        }
+        utf16ToScalar.append(scalarIndex)
+        let whole = NSRange(location: 0, length: text.utf16.count)
+        var out: [IndicatorHit] = []
+        for indicator in candidates.sorted() {
+            for match in regexes[indicator]!.matches(in: text, options: [], range: whole) where match.range.length > 0 {
+                out.append(IndicatorHit(indicator: indicator, start: utf16ToScalar[match.range.location],
+                                        end: utf16ToScalar[match.range.location + match.range.length], negated: false))
+            }
+        }
+        return out
+    }
+
+    private func isNegated(_ s: UnsafeBufferPointer<UInt32>, start: Int, end: Int, rule: NegationRule) -> Bool {
+        switch rule.unit {
+        case .tokens:
+            if !rule.before.isEmpty {
+                var pos = start - 1
+                for _ in 0..<rule.window {
+                    while pos >= 0 && !isTokenScalar(s[pos]) {
+                        if ScriptClass.isClauseBreak(s[pos]) { pos = -1; break }
+                        pos -= 1
+                    }
+                    if pos < 0 { break }
+                    let tokenEnd = pos + 1
+                    while pos >= 0 && isTokenScalar(s[pos]) { pos -= 1 }
+                    if rule.before.contains(token(s, pos + 1, tokenEnd)) { return true }
+                }
+            }
+            if !rule.after.isEmpty {
+                var pos = end
+                for _ in 0..<rule.window {
+                    while pos < s.count && !isTokenScalar(s[pos]) {
+                        if ScriptClass.isClauseBreak(s[pos]) { pos = s.count; break }
+                        pos += 1
+                    }
+                    if pos >= s.count { break }
+                    let tokenStart = pos
+                    while pos < s.count && isTokenScalar(s[pos]) { pos += 1 }
+                    if rule.after.contains(token(s, tokenStart, pos)) { return true }
+                }
+            }
+            return false
+        case .characters:
+            if !rule.before.isEmpty {
+                var from = start
+                while from > 0 && start - from < rule.window && !ScriptClass.isClauseBreak(s[from - 1]) { from -= 1 }
+                let window = token(s, from, start)
+                if rule.before.contains(where: { window.contains($0) }) { return true }
+            }
+            if !rule.after.isEmpty {
+                var to = end
+                while to < s.count && to - end < rule.window && !ScriptClass.isClauseBreak(s[to]) { to += 1 }
+                let window = token(s, end, to)
+                if rule.after.contains(where: { window.contains($0) }) { return true }
+            }
+            return false
+        }
+    }
+
+    @inline(__always)
+    private func isTokenScalar(_ v: UInt32) -> Bool { ScriptClass.isWord(v) || v == 0x27 || v == 0x2019 }
+
+    /// The folded text of s[from..<to], with typographic apostrophes made plain.
+    private func token(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int) -> String {
+        var view = String.UnicodeScalarView()
+        for i in from..<max(from, to) {
+            let v = s[i] == 0x2019 ? 0x27 : ScriptClass.lower(s[i])
+            if let scalar = Unicode.Scalar(v) { view.append(scalar) }
+        }
+        return String(view)
+    }
+
+    // MARK: Decisions
+
+    /// Codes one post: one decision per category, in codebook order.
+    public func code(text: String, language: String?) -> [CategoryDecision] {
+        let scalars = LexiconText.scalars(text)
+        return scalars.withUnsafeBufferPointer { buffer in
+            let found = hits(scalars: buffer, text: text, languageIndex: languageIndex(for: language))
+            return decide(found, scalars: buffer)
+        }
+    }
+
+    /// Only the present/absent values (the hot path of `code` and the benchmark).
+    public func values(text: String, language: String?) -> [Bool] {
+        code(text: text, language: language).map(\.value)
+    }
+
+    func decide(_ found: [IndicatorHit], scalars: UnsafeBufferPointer<UInt32>) -> [CategoryDecision] {
+        let count = codebook.categories.count
+        var weight = [Double](repeating: 0, count: count)
+        var counted = Set<Int>()
+        for hit in found where !hit.negated && counted.insert(hit.indicator).inserted {
+            weight[indicatorCategory[hit.indicator]] += indicators[hit.indicator].weight
+        }
+        var present = (0..<count).map { weight[$0] >= codebook.categories[$0].threshold }
+        var confidence = (0..<count).map { present[$0] ? 1 - exp(-weight[$0]) : 0 }
+        var impliedBy = [Int?](repeating: nil, count: count)
+        var changed = true
+        while changed {
+            changed = false
+            for (from, to) in implications where present[from] && !present[to] {
+                present[to] = true
+                confidence[to] = confidence[from]
+                impliedBy[to] = from
+                changed = true
+            }
+        }
+        var gated = [Bool](repeating: false, count: count)
+        if let gate, !present[gate] {
+            for i in 0..<count where i != gate && present[i] {
+                present[i] = false
+                confidence[i] = 0
+                gated[i] = true
+            }
+        }
+        var perCategory = [[IndicatorHit]](repeating: [], count: count)
+        for hit in found { perCategory[indicatorCategory[hit.indicator]].append(hit) }
+        return (0..<count).map { i in
+            var items: [String] = []
+            if gated[i], let gate { items.append(#"{"rule":"gate","category":"\#(codebook.categories[gate].id)"}"#) }
+            if let from = impliedBy[i] { items.append(#"{"rule":"implied_by","category":"\#(codebook.categories[from].id)"}"#) }
+            for hit in perCategory[i] {
+                let text = spanText(scalars, hit.start, hit.end)
+                var item = #"{"indicator":\#(jsonString(indicators[hit.indicator].id)),"start":\#(hit.start),"end":\#(hit.end),"text":\#(jsonString(text))"#
+                if hit.negated { item += #","negated":true"# }
+                items.append(item + "}")
+            }
+            return CategoryDecision(category: codebook.categories[i].id, value: present[i],
+                                    confidence: (confidence[i] * 1e6).rounded() / 1e6,
+                                    evidence: "[" + items.joined(separator: ",") + "]")
+        }
+    }
+
+    private func spanText(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int) -> String {
+        var view = String.UnicodeScalarView()
+        for i in from..<to { if let scalar = Unicode.Scalar(s[i]) { view.append(scalar) } }
+        return String(view)
+    }
+}
+
+/// A JSON string literal with the escapes JSON requires (and nothing else, so output is stable).
+public func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+        }
+    }
+    return out + "\""
+}
