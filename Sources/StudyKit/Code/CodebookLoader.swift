@@ -371,7 +371,9 @@ private struct Reader {
     mutating func indicator(_ node: Node, category: String, language: String, context: String) -> Indicator? {
         let line = node.mark?.line ?? 0
         var phrase: String?, regex: String?, anchor: String?, localID: String?
-        var weight = 1.0, negatable = true
+        // Language-independent markers (names such as "4o") are not negated unless asked for:
+        // "not about 4o" is still about 4o.
+        var weight = 1.0, negatable = language != anyLanguage
         if let text = node.scalar?.string {
             phrase = text
         } else if let mapping = node.mapping {
@@ -381,7 +383,7 @@ private struct Reader {
             anchor = string(mapping["anchor"], "anchor")
             localID = string(mapping["id"], "id")
             weight = number(mapping["weight"], "weight") ?? 1.0
-            negatable = bool(mapping["negation"], "negation") ?? true
+            negatable = bool(mapping["negation"], "negation") ?? negatable
         } else {
             problem(node, "\(context): an indicator is a phrase or {phrase|regex, weight, negation, id, anchor}")
             return nil
