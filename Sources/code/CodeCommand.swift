@@ -161,7 +161,7 @@ struct CodebookCommand: ParsableCommand {
                 """
         )
 
-        @Option(name: .long, help: "qdc or markdown.")
+        @Option(name: .long, help: "qdc, markdown, or json (the matching rules, for tools that cannot read YAML).")
         var format = "qdc"
 
         @Option(name: .shortAndLong, help: "Output file (default: standard output).")
@@ -177,7 +177,8 @@ struct CodebookCommand: ParsableCommand {
                 switch format {
                 case "qdc": text = QDCExchange.export(book)
                 case "markdown", "md": text = CodebookMarkdown.render(book)
-                default: throw CleanExit.message("unknown format '\(format)'; use qdc or markdown")
+                case "json": text = CodebookJSON.render(book)
+                default: throw CleanExit.message("unknown format '\(format)'; use qdc, markdown or json")
                 }
                 if let output {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output))

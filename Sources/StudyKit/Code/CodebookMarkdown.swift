@@ -41,3 +41,32 @@ public enum CodebookMarkdown {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 }
+
+/// The codebook's matching rules as JSON (for peers and tools that cannot read YAML, such as the
+/// benchmark's Python peer): categories with thresholds, indicators with folded phrases, rules.
+public enum CodebookJSON {
+    public static func render(_ codebook: Codebook) -> String {
+        var categories: [[String: Any]] = []
+        for category in codebook.categories {
+            let indicators: [[String: Any]] = category.indicators.map { indicator in
+                var item: [String: Any] = ["id": indicator.id, "language": indicator.language, "weight": indicator.weight,
+                                           "negatable": indicator.negatable]
+                if let phrase = indicator.phrase { item["phrase"] = LexiconText.fold(phrase) }
+                if let regex = indicator.regex { item["regex"] = regex; item["anchor"] = indicator.anchor ?? "" }
+                return item
+            }
+            categories.append(["id": category.id, "threshold": category.threshold, "indicators": indicators])
+        }
+        var negation: [String: Any] = [:]
+        for (language, rule) in codebook.negation {
+            negation[language] = ["before": rule.before, "after": rule.after, "window": rule.window, "unit": rule.unit.rawValue]
+        }
+        let object: [String: Any] = [
+            "name": codebook.name, "version": codebook.version, "languages": codebook.languages,
+            "gate": codebook.gate ?? NSNull(), "implications": codebook.implications.map { [$0.from, $0.to] },
+            "negation": negation, "categories": categories,
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -50,6 +50,8 @@ public final class LexiconCoder: @unchecked Sendable {
     let categoryIndex: [String: Int]
     let implications: [(Int, Int)]
     let gate: Int?
+    /// `{"indicator":"<id>","start":` per indicator, built once.
+    let evidencePrefix: [String]
 
     public var coderName: String { codebook.lexiconCoderName }
 
@@ -94,6 +96,7 @@ public final class LexiconCoder: @unchecked Sendable {
             return (from, to)
         }
         gate = codebook.gate.flatMap { categoryIndex[$0] }
+        evidencePrefix = indicators.map { #"{"indicator":\#(jsonString($0.id)),"start":"# }
     }
 
     /// The codebook language a detected tag maps to (`zh-Hans` → `zh`), or nil (use every set).
@@ -140,7 +143,7 @@ public final class LexiconCoder: @unchecked Sendable {
                 found[i].negated = isNegated(scalars, start: found[i].start, end: found[i].end, rule: rule)
             }
         }
-        found.sort { ($0.start, $0.end, indicators[$0.indicator].id) < ($1.start, $1.end, indicators[$1.indicator].id) }
+        if found.count > 1 { found.sort { ($0.start, $0.end, $0.indicator) < ($1.start, $1.end, $1.indicator) } }
         return found
     }
 
@@ -245,8 +248,9 @@ public final class LexiconCoder: @unchecked Sendable {
     func decide(_ found: [IndicatorHit], scalars: UnsafeBufferPointer<UInt32>) -> [CategoryDecision] {
         let count = codebook.categories.count
         var weight = [Double](repeating: 0, count: count)
-        var counted = Set<Int>()
-        for hit in found where !hit.negated && counted.insert(hit.indicator).inserted {
+        var counted: [Int] = []  // distinct indicators: a post has few hits, a linear search is cheapest
+        for hit in found where !hit.negated && !counted.contains(hit.indicator) {
+            counted.append(hit.indicator)
             weight[indicatorCategory[hit.indicator]] += indicators[hit.indicator].weight
         }
         var present = (0..<count).map { weight[$0] >= codebook.categories[$0].threshold }
@@ -270,6 +274,9 @@ public final class LexiconCoder: @unchecked Sendable {
                 gated[i] = true
             }
         }
+        if found.isEmpty && !present.contains(true) {
+            return codebook.categories.map { CategoryDecision(category: $0.id, value: false, confidence: 0, evidence: "[]") }
+        }
         var perCategory = [[IndicatorHit]](repeating: [], count: count)
         for hit in found { perCategory[indicatorCategory[hit.indicator]].append(hit) }
         return (0..<count).map { i in
@@ -278,7 +285,7 @@ public final class LexiconCoder: @unchecked Sendable {
             if let from = impliedBy[i] { items.append(#"{"rule":"implied_by","category":"\#(codebook.categories[from].id)"}"#) }
             for hit in perCategory[i] {
                 let text = spanText(scalars, hit.start, hit.end)
-                var item = #"{"indicator":\#(jsonString(indicators[hit.indicator].id)),"start":\#(hit.start),"end":\#(hit.end),"text":\#(jsonString(text))"#
+                var item = evidencePrefix[hit.indicator] + #"\#(hit.start),"end":\#(hit.end),"text":\#(jsonString(text))"#
                 if hit.negated { item += #","negated":true"# }
                 items.append(item + "}")
             }
