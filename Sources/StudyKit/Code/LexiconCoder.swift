@@ -47,6 +47,11 @@ public final class LexiconCoder: @unchecked Sendable {
     let indicatorLanguage: [Int]
     let regexes: [Int: NSRegularExpression]
     let negationRules: [NegationRule?]
+    /// The cues of each rule as folded scalar arrays, compared without building strings.
+    let negationCues: [(before: [[UInt32]], after: [[UInt32]])]
+    let categoryIDs: [String]
+    let thresholds: [Double]
+    let noHits: [CategoryDecision]
     let categoryIndex: [String: Int]
     let implications: [(Int, Int)]
     let gate: Int?
@@ -66,6 +71,13 @@ public final class LexiconCoder: @unchecked Sendable {
             indicator.language == anyLanguage ? 0 : (codebook.languages.firstIndex(of: indicator.language)! + 1)
         }
         negationRules = [nil] + codebook.languages.map { codebook.negation[$0] }
+        negationCues = negationRules.map { rule in
+            let scalars = { (cues: [String]) in cues.map { cue in cue.unicodeScalars.map { $0 == "\u{2019}" ? 0x27 : ScriptClass.lower($0.value) } } }
+            return (scalars(rule?.before ?? []), scalars(rule?.after ?? []))
+        }
+        categoryIDs = codebook.categories.map(\.id)
+        thresholds = codebook.categories.map(\.threshold)
+        noHits = codebook.categories.map { CategoryDecision(category: $0.id, value: false, confidence: 0, evidence: "[]") }
 
         var patterns: [String] = []
         var patternIndicator: [Int] = [], isAnchor: [Bool] = [], boundaryStart: [Bool] = [], boundaryEnd: [Bool] = []
@@ -140,7 +152,8 @@ public final class LexiconCoder: @unchecked Sendable {
             let language = indicatorLanguage[found[i].indicator]
             let ruleLanguage = language != 0 ? language : (languageIndex ?? 0)
             if let rule = negationRules[ruleLanguage] {
-                found[i].negated = isNegated(scalars, start: found[i].start, end: found[i].end, rule: rule)
+                found[i].negated = isNegated(scalars, start: found[i].start, end: found[i].end, rule: rule,
+                                             cues: negationCues[ruleLanguage])
             }
         }
         if found.count > 1 { found.sort { ($0.start, $0.end, $0.indicator) < ($1.start, $1.end, $1.indicator) } }
@@ -169,7 +182,8 @@ public final class LexiconCoder: @unchecked Sendable {
         return out
     }
 
-    private func isNegated(_ s: UnsafeBufferPointer<UInt32>, start: Int, end: Int, rule: NegationRule) -> Bool {
+    private func isNegated(_ s: UnsafeBufferPointer<UInt32>, start: Int, end: Int, rule: NegationRule,
+                           cues: (before: [[UInt32]], after: [[UInt32]])) -> Bool {
         switch rule.unit {
         case .tokens:
             if !rule.before.isEmpty {
@@ -182,7 +196,7 @@ public final class LexiconCoder: @unchecked Sendable {
                     if pos < 0 { break }
                     let tokenEnd = pos + 1
                     while pos >= 0 && isTokenScalar(s[pos]) { pos -= 1 }
-                    if rule.before.contains(token(s, pos + 1, tokenEnd)) { return true }
+                    if cues.before.contains(where: { equals(s, pos + 1, tokenEnd, $0) }) { return true }
                 }
             }
             if !rule.after.isEmpty {
@@ -195,7 +209,7 @@ public final class LexiconCoder: @unchecked Sendable {
                     if pos >= s.count { break }
                     let tokenStart = pos
                     while pos < s.count && isTokenScalar(s[pos]) { pos += 1 }
-                    if rule.after.contains(token(s, tokenStart, pos)) { return true }
+                    if cues.after.contains(where: { equals(s, tokenStart, pos, $0) }) { return true }
                 }
             }
             return false
@@ -203,14 +217,12 @@ public final class LexiconCoder: @unchecked Sendable {
             if !rule.before.isEmpty {
                 var from = start
                 while from > 0 && start - from < rule.window && !ScriptClass.isClauseBreak(s[from - 1]) { from -= 1 }
-                let window = token(s, from, start)
-                if rule.before.contains(where: { window.contains($0) }) { return true }
+                if cues.before.contains(where: { contains(s, from, start, $0) }) { return true }
             }
             if !rule.after.isEmpty {
                 var to = end
                 while to < s.count && to - end < rule.window && !ScriptClass.isClauseBreak(s[to]) { to += 1 }
-                let window = token(s, end, to)
-                if rule.after.contains(where: { window.contains($0) }) { return true }
+                if cues.after.contains(where: { contains(s, end, to, $0) }) { return true }
             }
             return false
         }
@@ -219,14 +231,22 @@ public final class LexiconCoder: @unchecked Sendable {
     @inline(__always)
     private func isTokenScalar(_ v: UInt32) -> Bool { ScriptClass.isWord(v) || v == 0x27 || v == 0x2019 }
 
-    /// The folded text of s[from..<to], with typographic apostrophes made plain.
-    private func token(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int) -> String {
-        var view = String.UnicodeScalarView()
-        for i in from..<max(from, to) {
-            let v = s[i] == 0x2019 ? 0x27 : ScriptClass.lower(s[i])
-            if let scalar = Unicode.Scalar(v) { view.append(scalar) }
-        }
-        return String(view)
+    /// The folded scalar at i, with typographic apostrophes made plain (as the cues are).
+    @inline(__always)
+    private func folded(_ s: UnsafeBufferPointer<UInt32>, _ i: Int) -> UInt32 { s[i] == 0x2019 ? 0x27 : ScriptClass.lower(s[i]) }
+
+    /// Whether s[from..<to] is exactly `cue`.
+    private func equals(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int, _ cue: [UInt32]) -> Bool {
+        guard to - from == cue.count else { return false }
+        for k in 0..<cue.count where folded(s, from + k) != cue[k] { return false }
+        return true
+    }
+
+    /// Whether `cue` occurs inside s[from..<to].
+    private func contains(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int, _ cue: [UInt32]) -> Bool {
+        guard !cue.isEmpty, to - from >= cue.count else { return false }
+        for start in from...(to - cue.count) where equals(s, start, start + cue.count, cue) { return true }
+        return false
     }
 
     // MARK: Decisions
@@ -246,14 +266,14 @@ public final class LexiconCoder: @unchecked Sendable {
     }
 
     func decide(_ found: [IndicatorHit], scalars: UnsafeBufferPointer<UInt32>) -> [CategoryDecision] {
-        let count = codebook.categories.count
+        let count = categoryIDs.count
         var weight = [Double](repeating: 0, count: count)
         var counted: [Int] = []  // distinct indicators: a post has few hits, a linear search is cheapest
         for hit in found where !hit.negated && !counted.contains(hit.indicator) {
             counted.append(hit.indicator)
             weight[indicatorCategory[hit.indicator]] += indicators[hit.indicator].weight
         }
-        var present = (0..<count).map { weight[$0] >= codebook.categories[$0].threshold }
+        var present = (0..<count).map { weight[$0] >= thresholds[$0] }
         var confidence = (0..<count).map { present[$0] ? 1 - exp(-weight[$0]) : 0 }
         var impliedBy = [Int?](repeating: nil, count: count)
         var changed = true
@@ -275,21 +295,21 @@ public final class LexiconCoder: @unchecked Sendable {
             }
         }
         if found.isEmpty && !present.contains(true) {
-            return codebook.categories.map { CategoryDecision(category: $0.id, value: false, confidence: 0, evidence: "[]") }
+            return noHits
         }
         var perCategory = [[IndicatorHit]](repeating: [], count: count)
         for hit in found { perCategory[indicatorCategory[hit.indicator]].append(hit) }
         return (0..<count).map { i in
             var items: [String] = []
-            if gated[i], let gate { items.append(#"{"rule":"gate","category":"\#(codebook.categories[gate].id)"}"#) }
-            if let from = impliedBy[i] { items.append(#"{"rule":"implied_by","category":"\#(codebook.categories[from].id)"}"#) }
+            if gated[i], let gate { items.append(#"{"rule":"gate","category":"\#(categoryIDs[gate])"}"#) }
+            if let from = impliedBy[i] { items.append(#"{"rule":"implied_by","category":"\#(categoryIDs[from])"}"#) }
             for hit in perCategory[i] {
                 let text = spanText(scalars, hit.start, hit.end)
                 var item = evidencePrefix[hit.indicator] + #"\#(hit.start),"end":\#(hit.end),"text":\#(jsonString(text))"#
                 if hit.negated { item += #","negated":true"# }
                 items.append(item + "}")
             }
-            return CategoryDecision(category: codebook.categories[i].id, value: present[i],
+            return CategoryDecision(category: categoryIDs[i], value: present[i],
                                     confidence: (confidence[i] * 1e6).rounded() / 1e6,
                                     evidence: "[" + items.joined(separator: ",") + "]")
         }
