@@ -68,7 +68,7 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Code every post, not only the canonical post of each dedupe cluster.")
     var all = false
 
-    @Option(name: .long, help: "The coder aggregation should use (stored as study setting primary_coder). Default: this run's coder.")
+    @Option(name: .long, help: "The coder aggregation should use (study setting primary_coder, also stored with the run). Default: keep the stored one; the first run sets its own coder.")
     var primaryCoder: String?
 
     @Option(name: .long, help: "Use the supervised coder saved by `code train` instead of the lexicon coder.")

@@ -528,6 +528,12 @@ final class CodeTests: XCTestCase {
         let result = try SupervisedTrainer(seed: 3).train(examples: loaded, codebook: codebook, folds: 3, labelSource: "adjudicated")
         let summary = try CodeStage(database: db).runSupervised(model: result.model, codebook: codebook, options: CodeOptions())
         XCTAssertEqual(summary.coder, "supervised:mini@0.1+adjudicated")
+        // The first coding run sets the primary coder; later runs keep it unless told otherwise.
+        XCTAssertEqual(try StudySettings.value(db, "primary_coder"), "supervised:mini@0.1+adjudicated")
+        _ = try CodeStage(database: db).runLexicon(codebook: codebook, options: CodeOptions())
+        XCTAssertEqual(try StudySettings.value(db, "primary_coder"), "supervised:mini@0.1+adjudicated")
+        XCTAssertTrue(try db.scalarText("SELECT parameters FROM runs WHERE stage = 'code' ORDER BY run_id DESC LIMIT 1")!
+            .contains(#""primary_coder":"supervised:mini@0.1+adjudicated""#))
         // Human/adjudicated rows are untouched by the automatic coder's run.
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM codings WHERE coder = 'adjudicated'"), examples.count * 4)
         let agreement = try db.scalarInt("""

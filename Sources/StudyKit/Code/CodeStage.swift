@@ -3,7 +3,7 @@ import Foundation
 public struct CodeOptions: Sendable {
     /// Code every post, not only the canonical post of each dedupe cluster.
     public var allPosts = false
-    /// The coder aggregation uses ("primary"); default: the coder of this run.
+    /// The coder aggregation uses ("primary"); default: the stored setting, or this run's coder when none is stored.
     public var primaryCoder: String?
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     public init() {}
@@ -97,7 +97,8 @@ public final class CodeStage {
                     extraParameters: [String: String],
                     code: @escaping @Sendable (Post) -> [CategoryDecision]) throws -> CodeSummary {
         let (posts, notes, inputs) = try loadPosts(allPosts: options.allPosts)
-        let primary = options.primaryCoder ?? coderName
+        // The primary coder changes only when asked; the first coding run sets it to its coder.
+        let primary = try options.primaryCoder ?? StudySettings.value(db, "primary_coder") ?? coderName
         var parameters = extraParameters
         parameters["coder"] = coderName
         parameters["coder_kind"] = kind

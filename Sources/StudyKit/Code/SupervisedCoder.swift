@@ -211,9 +211,14 @@ public struct SupervisedTrainer {
 
     /// The labels of one coder from `codings`, with the posts' NFKC text.
     public static func labelledExamples(_ db: Database, coder: String, codebook: Codebook) throws -> [LabelledExample] {
+        // Near and exact copies of one post in different folds would inflate the cross-validated
+        // scores: when dedupe has run, only canonical posts are used.
+        var hasClusters = (try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'post_clusters'") ?? 0) > 0
+        if hasClusters { hasClusters = (try db.scalarInt("SELECT count(*) FROM post_clusters") ?? 0) > 0 }
+        let canonicalOnly = hasClusters ? " AND c.post_id IN (SELECT post_id FROM post_clusters WHERE post_id = canonical_post_id)" : ""
         let rows = try db.query("""
             SELECT c.post_id, p.text_nfkc, c.category, c.value FROM codings c JOIN posts p ON p.post_id = c.post_id
-            WHERE c.coder = ? ORDER BY c.post_id, c.category
+            WHERE c.coder = ?\(canonicalOnly) ORDER BY c.post_id, c.category
             """, [.text(coder)])
         var examples: [LabelledExample] = []
         var current: Int? = nil
