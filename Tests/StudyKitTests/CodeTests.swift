@@ -319,6 +319,26 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(gated[2].evidence, #"[{"rule":"gate","category":"relevant"},{"rule":"implied_by","category":"companion"}]"#)
     }
 
+    func testHashtagsAloneDoNotCountMentionsAndLinksNever() throws {
+        let yaml = try miniCodebook().source.replacingOccurrences(of: "gate: relevant", with: "gate: relevant\nignore: [hashtags, mentions, urls]")
+        let coder = LexiconCoder(codebook: try CodebookLoader.parse(yaml: yaml, path: "mini.yaml"))
+        // The hashtag alone: not relevant.
+        XCTAssertEqual(coder.code(text: "what a day #4o", language: "en").map(\.value), [false, false, false])
+        // The hashtag plus a category in the post's own words: relevant, and the evidence says how.
+        let both = coder.code(text: "my best friend #4o", language: "en")
+        XCTAssertEqual(both.map(\.value), [true, true, true])
+        XCTAssertEqual(both[0].evidence, #"[{"indicator":"relevant.any.4o","start":16,"end":18,"text":"4o","hashtag":true}]"#)
+        // A category never comes from a hashtag; mentions and links are ignored altogether.
+        XCTAssertFalse(decision(coder, "4o #best friend", "en", "companion").value)
+        XCTAssertFalse(decision(coder, "4o @best friend", "en", "companion").value)
+        XCTAssertFalse(decision(coder, "gpt https://example.com/4o", "en", "relevant").value)
+        XCTAssertTrue(decision(coder, "4o https://example.com/x", "en", "relevant").value)
+        XCTAssertEqual(problems(header.replacingOccurrences(of: "categories:", with: "ignore: [emoji]\ncategories:") + """
+              - id: grief
+                definition: Mourning.
+            """), ["codebooks/broken.yaml:4: ignore: 'emoji' is not one of hashtags, mentions, urls"])
+    }
+
     func testWeightsThresholdAndConfidence() throws {
         let coder = LexiconCoder(codebook: try miniCodebook())
         // One weak (0.5) indicator is below the threshold of 1; repeating it does not add up.

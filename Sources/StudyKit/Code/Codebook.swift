@@ -15,6 +15,9 @@ public struct Codebook: Sendable {
     public var implications: [Implication]
     /// Negation cues per language (`any` is not allowed here: cues are language-specific).
     public var negation: [String: NegationRule]
+    /// Parts of a post whose matches do not count (the scheme codes the post's own words, not its
+    /// hashtags, mentions or links): any of `hashtags`, `mentions`, `urls`.
+    public var ignore: Set<IgnoredSpan> = []
     /// The YAML source and its SHA-256, stored with every run.
     public var source: String
     public var fingerprint: String
@@ -31,6 +34,10 @@ public struct Codebook: Sendable {
         for category in categories { if let theme = category.theme, !seen.contains(theme) { seen.append(theme) } }
         return seen
     }
+}
+
+public enum IgnoredSpan: String, Sendable, CaseIterable {
+    case hashtags, mentions, urls
 }
 
 /// The pseudo-language of indicators that apply to posts in every language (`4o`, `#keep4o`).

@@ -149,7 +149,7 @@ private struct Reader {
 
     mutating func codebook(_ top: Node.Mapping, rootLine: Int, source: String) -> Codebook {
         checkKeys(top, allowed: ["name", "version", "description", "languages", "gate", "implications",
-                                 "negation", "categories"], context: "codebook")
+                                 "negation", "ignore", "categories"], context: "codebook")
         let name = string(top["name"], "name") ?? ""
         if name.isEmpty || name.contains(where: { $0 == "@" || $0 == ":" || $0.isWhitespace }) {
             problem(top["name"], "codebook: 'name' is required and may not contain spaces, ':' or '@'", line: top["name"] == nil ? rootLine : nil)
@@ -173,6 +173,13 @@ private struct Reader {
                 }
             } else {
                 problem(node, "negation must map languages to cue lists")
+            }
+        }
+
+        var ignore: Set<IgnoredSpan> = []
+        for value in stringList(top["ignore"], "ignore") {
+            if let span = IgnoredSpan(rawValue: value) { ignore.insert(span) } else {
+                problem(top["ignore"], "ignore: '\(value)' is not one of \(IgnoredSpan.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
 
@@ -238,9 +245,11 @@ private struct Reader {
             }
         }
 
-        return Codebook(name: name, version: version, description: string(top["description"], "description") ?? "",
-                        languages: languages, categories: categories, gate: gate, implications: implications,
-                        negation: negation, source: source, fingerprint: Fingerprint.ofString(source), path: path)
+        var codebook = Codebook(name: name, version: version, description: string(top["description"], "description") ?? "",
+                                languages: languages, categories: categories, gate: gate, implications: implications,
+                                negation: negation, source: source, fingerprint: Fingerprint.ofString(source), path: path)
+        codebook.ignore = ignore
+        return codebook
     }
 
     mutating func implication(_ node: Node) -> Implication? {

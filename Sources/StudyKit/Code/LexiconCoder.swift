@@ -17,6 +17,9 @@ public struct IndicatorHit: Sendable, Equatable {
     public var start: Int
     public var end: Int
     public var negated: Bool
+    /// Inside a hashtag: counts only towards the gate, and only when the post's own words carry
+    /// another category ("not hashtags alone").
+    public var inHashtag = false
 }
 
 /// Coder 1: multilingual indicator matching.
@@ -148,6 +151,15 @@ public final class LexiconCoder: @unchecked Sendable {
         if !regexCandidates.isEmpty {
             found += regexHits(regexCandidates, text: text, scalarCount: scalars.count)
         }
+        if !found.isEmpty && !codebook.ignore.isEmpty {
+            let ignored = ignoredRanges(scalars)
+            if !ignored.isEmpty {
+                found.removeAll { hit in ignored.contains { !$0.isHashtag && $0.range.contains(hit.start) } }
+                for i in found.indices where ignored.contains(where: { $0.isHashtag && $0.range.contains(found[i].start) }) {
+                    found[i].inHashtag = true
+                }
+            }
+        }
         for i in found.indices where indicators[found[i].indicator].negatable {
             let language = indicatorLanguage[found[i].indicator]
             let ruleLanguage = language != 0 ? language : (languageIndex ?? 0)
@@ -158,6 +170,36 @@ public final class LexiconCoder: @unchecked Sendable {
         }
         if found.count > 1 { found.sort { ($0.start, $0.end, $0.indicator) < ($1.start, $1.end, $1.indicator) } }
         return found
+    }
+
+    /// Scalar ranges of hashtags (`#` + word), mentions (`@` + handle) and links (`http(s)://…`
+    /// up to white space), as the codebook's `ignore` asks.
+    func ignoredRanges(_ s: UnsafeBufferPointer<UInt32>) -> [(range: Range<Int>, isHashtag: Bool)] {
+        var ranges: [(range: Range<Int>, isHashtag: Bool)] = []
+        let ignore = codebook.ignore
+        var i = 0
+        func isTagScalar(_ v: UInt32) -> Bool { ScriptClass.isWord(v) || ScriptClass.isCJK(v) || v == 0x5F }
+        while i < s.count {
+            let v = s[i]
+            if (v == 0x23 && ignore.contains(.hashtags)) || (v == 0x40 && ignore.contains(.mentions)),
+               i + 1 < s.count, isTagScalar(s[i + 1]), i == 0 || !ScriptClass.isWord(s[i - 1]) {
+                var j = i + 1
+                while j < s.count && isTagScalar(s[j]) { j += 1 }
+                ranges.append((i..<j, v == 0x23))
+                i = j
+                continue
+            }
+            if v == 0x68 && ignore.contains(.urls), i + 7 < s.count, s[i + 1] == 0x74, s[i + 2] == 0x74, s[i + 3] == 0x70,
+               (s[i + 4] == 0x3A && s[i + 5] == 0x2F && s[i + 6] == 0x2F) || (s[i + 4] == 0x73 && s[i + 5] == 0x3A && s[i + 6] == 0x2F) {
+                var j = i
+                while j < s.count && s[j] != 0x20 && s[j] != 0x0A && s[j] != 0x09 && s[j] != 0x3000 { j += 1 }
+                ranges.append((i..<j, false))
+                i = j
+                continue
+            }
+            i += 1
+        }
+        return ranges
     }
 
     private func regexHits(_ candidates: [Int], text: String, scalarCount: Int) -> [IndicatorHit] {
@@ -269,11 +311,27 @@ public final class LexiconCoder: @unchecked Sendable {
         let count = categoryIDs.count
         var weight = [Double](repeating: 0, count: count)
         var counted: [Int] = []  // distinct indicators: a post has few hits, a linear search is cheapest
-        for hit in found where !hit.negated && !counted.contains(hit.indicator) {
+        var hashtagGateWeight = 0.0
+        var hashtagCounted: [Int] = []
+        for hit in found where !hit.negated {
+            if hit.inHashtag {
+                if indicatorCategory[hit.indicator] == gate && !hashtagCounted.contains(hit.indicator) {
+                    hashtagCounted.append(hit.indicator)
+                    hashtagGateWeight += indicators[hit.indicator].weight
+                }
+                continue
+            }
+            if counted.contains(hit.indicator) { continue }
             counted.append(hit.indicator)
             weight[indicatorCategory[hit.indicator]] += indicators[hit.indicator].weight
         }
         var present = (0..<count).map { weight[$0] >= thresholds[$0] }
+        // Hashtags alone do not make a post relevant; a hashtag and the post's own words do.
+        if let gate, !present[gate], weight[gate] + hashtagGateWeight >= thresholds[gate],
+           (0..<count).contains(where: { $0 != gate && present[$0] }) {
+            weight[gate] += hashtagGateWeight
+            present[gate] = true
+        }
         var confidence = (0..<count).map { present[$0] ? 1 - exp(-weight[$0]) : 0 }
         var impliedBy = [Int?](repeating: nil, count: count)
         var changed = true
@@ -307,6 +365,7 @@ public final class LexiconCoder: @unchecked Sendable {
                 let text = spanText(scalars, hit.start, hit.end)
                 var item = evidencePrefix[hit.indicator] + #"\#(hit.start),"end":\#(hit.end),"text":\#(jsonString(text))"#
                 if hit.negated { item += #","negated":true"# }
+                if hit.inHashtag { item += #","hashtag":true"# }
                 items.append(item + "}")
             }
             return CategoryDecision(category: categoryIDs[i], value: present[i],
