@@ -141,6 +141,19 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(found, ["codebooks/broken.yaml:7: category 'foo': parent 'bar' is not a category"])
     }
 
+    func testParentCycle() {
+        let found = problems(header + """
+              - id: a
+                parent: b
+                definition: A.
+              - id: b
+                parent: a
+                definition: B.
+            """)
+        XCTAssertEqual(found, ["codebooks/broken.yaml:5: category 'a': parents form a cycle",
+                               "codebooks/broken.yaml:8: category 'b': parents form a cycle"])
+    }
+
     func testDuplicateCategoryIDs() {
         let found = problems(header + """
               - id: grief

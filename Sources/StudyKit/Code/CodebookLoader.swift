@@ -214,6 +214,18 @@ private struct Reader {
                 }
             }
         }
+        let parentOf = Dictionary(categories.compactMap { c in c.parent.map { (c.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        for category in categories where category.parent != nil && category.parent != category.id {
+            var seen: Set<String> = [category.id]
+            var current = category.parent
+            while let next = current, ids.contains(next) {
+                if !seen.insert(next).inserted {
+                    if next == category.id { problem(nil, "category '\(category.id)': parents form a cycle", line: category.line) }
+                    break
+                }
+                current = parentOf[next]
+            }
+        }
         var indicatorIDs: [String: Int] = [:]
         for indicator in categories.flatMap(\.indicators) {
             if let first = indicatorIDs[indicator.id] {
