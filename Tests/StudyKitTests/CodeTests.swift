@@ -458,13 +458,21 @@ final class CodeTests: XCTestCase {
     }
 
     func testCodingIsDeterministicWhateverTheThreadCount() throws {
-        let texts = (0..<3000).map { i in ["4o was my best friend 😭", "4o不是朋友", "4oは友達じゃない", "i miss him, 4o", "random \(i)"][i % 5] + " #\(i)" }
-        let codebook = try miniCodebook()
+        let texts = (0..<3000).map { i in ["4o was my best friend 😭", "4o不是朋友", "4oは友達じゃない", "i miss him, 4o",
+                                            "random \(i)", "💔 GPT5 feels so cold, 4o"][i % 6] + " #\(i)" }
+        // With a regex indicator too: NSRegularExpression objects are shared by the threads.
+        let codebook = try miniCodebook("""
+              - id: gpt5_negative
+                definition: GPT-5 described negatively.
+                indicators:
+                  en: [{regex: "gpt-?5 (is|feels) (so )?(cold|flat)", id: cold}]
+            """)
         let coder = LexiconCoder(codebook: codebook)
         let posts = texts.enumerated().map { CodeStage.Post(id: Int64($0.offset), text: $0.element, language: nil) }
         let one = CodeStage.codeAll(posts, workers: 1) { coder.code(text: $0.text, language: $0.language) }
         let two = CodeStage.codeAll(posts, workers: 4) { coder.code(text: $0.text, language: $0.language) }
         XCTAssertEqual(one, two)
+        XCTAssertEqual(one.filter { $0[3].value }.count, 500)
     }
 
     func testReportCountsPrevalenceAndTopIndicators() throws {

@@ -45,7 +45,7 @@ public final class CodeStage {
     public func loadPosts(allPosts: Bool) throws -> (posts: [Post], notes: [String], inputs: String) {
         var notes: [String] = []
         var join = ""
-        var inputs = "posts:" + String(try db.scalarInt("SELECT coalesce(max(post_id), 0) || count(*) FROM posts") ?? 0)
+        var inputs = "posts:" + (try db.scalarText("SELECT coalesce(max(post_id), 0) || '/' || count(*) FROM posts") ?? "")
         if !allPosts {
             if try tableExists("post_clusters"), (try db.scalarInt("SELECT count(*) FROM post_clusters") ?? 0) > 0 {
                 join += " JOIN post_clusters c ON c.post_id = p.post_id AND c.post_id = c.canonical_post_id"
