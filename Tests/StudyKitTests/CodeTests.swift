@@ -83,6 +83,9 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(codebook.gate, "relevant")
         XCTAssertEqual(codebook.lexiconCoderName, "lexicon:keep4o@1.0")
         for category in codebook.categories {
+            XCTAssertEqual(category.definitions.map(\.language), ["en", "zh", "ja"], category.id)
+            XCTAssertEqual(category.includes.map(\.language), ["en", "zh", "ja"], category.id)
+            XCTAssertEqual(category.excludes.map(\.language), ["en", "zh", "ja"], category.id)
             let languages = Set((category.positiveExamples + category.negativeExamples).map(\.language))
             XCTAssertTrue(languages.isSuperset(of: ["en", "zh", "ja"]), "\(category.id) examples: \(languages)")
             XCTAssertFalse(category.negativeExamples.isEmpty, category.id)
@@ -192,6 +195,26 @@ final class CodeTests: XCTestCase {
                 definition: "  "
             """)
         XCTAssertEqual(found, ["codebooks/broken.yaml:6: category 'grief': definition is empty"])
+    }
+
+    func testDefinitionsPerLanguage() throws {
+        XCTAssertEqual(problems(header + """
+              - id: grief
+                definition: {en: Mourning., ko: 애도}
+            """), ["codebooks/broken.yaml:6: category 'grief': definition in unsupported language 'ko' (codebook languages: en, ja)"])
+        XCTAssertEqual(problems(header + """
+              - id: grief
+                definition: {en: Mourning., ja: ""}
+            """), ["codebooks/broken.yaml:6: category 'grief': definition is empty"])
+        let codebook = try CodebookLoader.parse(yaml: header + """
+              - id: grief
+                definition: {ja: 喪失を嘆く。, en: Mourning.}
+                include: {en: [crying], ja: [泣く]}
+            """, path: "x.yaml")
+        XCTAssertEqual(codebook.categories[0].definition, "喪失を嘆く。")
+        XCTAssertEqual(codebook.categories[0].includes.map(\.rules), [["crying"], ["泣く"]])
+        let markdown = CodebookMarkdown.render(codebook)
+        XCTAssertTrue(markdown.contains("[ja] 喪失を嘆く。\n\n[en] Mourning."), markdown)
     }
 
     func testExampleInUnsupportedLanguage() {

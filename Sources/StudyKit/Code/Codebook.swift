@@ -49,9 +49,14 @@ public struct CodebookCategory: Sendable {
     public var labels: [(language: String, label: String)]
     public var theme: String?
     public var parent: String?
-    public var definition: String
-    public var include: [String]
-    public var exclude: [String]
+    /// Definition and rules per language (written once, they belong to the first language).
+    public var definitions: [(language: String, text: String)]
+    public var includes: [(language: String, rules: [String])]
+    public var excludes: [(language: String, rules: [String])]
+    /// The definition and rules in the first language that has them.
+    public var definition: String { definitions.first?.text ?? "" }
+    public var include: [String] { includes.first?.rules ?? [] }
+    public var exclude: [String] { excludes.first?.rules ?? [] }
     /// Sum of the weights of distinct matched indicators needed to code the category present.
     public var threshold: Double
     public var positiveExamples: [CodebookExample]

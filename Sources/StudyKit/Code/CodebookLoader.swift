@@ -186,7 +186,9 @@ private struct Reader {
         var categories: [CodebookCategory] = []
         if let node = top["categories"] {
             if let sequence = node.sequence {
-                for item in sequence { if let category = category(item, languages: languageSet) { categories.append(category) } }
+                for item in sequence {
+                    if let category = category(item, languages: languageSet, primaryLanguage: languages.first ?? "en") { categories.append(category) }
+                }
             } else {
                 problem(node, "categories must be a list")
             }
@@ -298,7 +300,24 @@ private struct Reader {
         return NegationRule(before: before, after: after, window: max(1, window), unit: unit)
     }
 
-    mutating func category(_ node: Node, languages: Set<String>) -> CodebookCategory? {
+    /// A text given once (in the codebook's first language) or per language: `{en: …, zh: …}`.
+    mutating func localized<T>(_ node: Node?, _ what: String, context: String, languages: Set<String>, primary: String,
+                               _ read: (inout Reader, Node) -> T?) -> [(language: String, value: T)] {
+        guard let node else { return [] }
+        guard let mapping = node.mapping else { return read(&self, node).map { [(primary, $0)] } ?? [] }
+        var out: [(language: String, value: T)] = []
+        for (key, value) in mapping {
+            let language = key.scalar?.string ?? ""
+            if !languages.contains(language) {
+                problem(key, "\(context): \(what) in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))")
+                continue
+            }
+            if let parsed = read(&self, value) { out.append((language, parsed)) }
+        }
+        return out
+    }
+
+    mutating func category(_ node: Node, languages: Set<String>, primaryLanguage: String) -> CodebookCategory? {
         let line = node.mark?.line ?? 0
         guard let mapping = node.mapping else { problem(node, "a category must be a mapping with at least id and definition"); return nil }
         checkKeys(mapping, allowed: ["id", "label", "theme", "parent", "definition", "include", "exclude",
@@ -324,9 +343,17 @@ private struct Reader {
                 labels.append((languages.sorted().first ?? "en", text))
             }
         }
-        let definition = (string(mapping["definition"], "definition") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if definition.isEmpty {
+        let definitions = localized(mapping["definition"], "definition", context: context, languages: languages, primary: primaryLanguage) {
+            $0.string($1, "definition")?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if definitions.isEmpty || definitions.contains(where: { $0.value.isEmpty }) {
             problem(mapping["definition"] ?? node, "\(context): definition is empty")
+        }
+        let includes = localized(mapping["include"], "include", context: context, languages: languages, primary: primaryLanguage) {
+            $0.stringList($1, "include")
+        }
+        let excludes = localized(mapping["exclude"], "exclude", context: context, languages: languages, primary: primaryLanguage) {
+            $0.stringList($1, "exclude")
         }
         let parentText = string(mapping["parent"], "parent")
         let parent = (parentText?.isEmpty == false && parentText != "null" && parentText != "~") ? parentText : nil
@@ -364,8 +391,9 @@ private struct Reader {
         }
 
         return CodebookCategory(id: id, labels: labels, theme: string(mapping["theme"], "theme"), parent: parent,
-                                definition: definition, include: stringList(mapping["include"], "include"),
-                                exclude: stringList(mapping["exclude"], "exclude"), threshold: threshold,
+                                definitions: definitions.map { ($0.language, $0.value) },
+                                includes: includes.map { ($0.language, $0.value) },
+                                excludes: excludes.map { ($0.language, $0.value) }, threshold: threshold,
                                 positiveExamples: positives, negativeExamples: negatives,
                                 indicators: indicators, line: line)
     }

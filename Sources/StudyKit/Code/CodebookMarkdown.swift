@@ -20,9 +20,15 @@ public enum CodebookMarkdown {
             md += "\n## \(category.primaryLabel) (`\(category.id)`)\n\n"
             if let theme = category.theme { md += "Theme: \(theme)." }
             if let parent = category.parent { md += " Parent: `\(parent)`." }
-            md += "\n\n\(category.definition)\n\n"
-            if !category.include.isEmpty { md += "Include: " + category.include.map { "\"\($0)\"" }.joined(separator: "; ") + ".\n\n" }
-            if !category.exclude.isEmpty { md += "Exclude: " + category.exclude.map { "\"\($0)\"" }.joined(separator: "; ") + ".\n\n" }
+            md += "\n\n"
+            let several = category.definitions.count > 1
+            for (language, text) in category.definitions { md += (several ? "[\(language)] " : "") + text + "\n\n" }
+            for (language, rules) in category.includes where !rules.isEmpty {
+                md += "Include" + (several ? " [\(language)]" : "") + ": " + rules.map { "\"\($0)\"" }.joined(separator: "; ") + ".\n\n"
+            }
+            for (language, rules) in category.excludes where !rules.isEmpty {
+                md += "Exclude" + (several ? " [\(language)]" : "") + ": " + rules.map { "\"\($0)\"" }.joined(separator: "; ") + ".\n\n"
+            }
             for (title, examples) in [("Positive examples", category.positiveExamples), ("Negative examples", category.negativeExamples)] where !examples.isEmpty {
                 md += "\(title):\n\n"
                 for example in examples { md += "- [\(example.language)] \(example.text.replacingOccurrences(of: "\n", with: " "))\n" }
