@@ -244,12 +244,12 @@ final class CodeTests: XCTestCase {
                   en: [{phrase: cry, weight: 0}]
             """)
         XCTAssertEqual(found, [
-            "codebooks/broken.yaml:8: category: unknown key 'definitoin' (allowed: definition, examples, exclude, id, include, indicators, label, parent, theme, threshold)",
-            "codebooks/broken.yaml:11: category 'grief': indicators in unsupported language 'fr' (codebook languages: en, or 'any')",
-            "codebooks/broken.yaml:12: category 'grief': indicator weight must be above 0",
             "codebooks/broken.yaml:4: gate: 'relevnt' is not a category",
             "codebooks/broken.yaml:5: implication: 'companion' is not a category",
             "codebooks/broken.yaml:5: implication: 'attachment' is not a category",
+            "codebooks/broken.yaml:8: category: unknown key 'definitoin' (allowed: definition, examples, exclude, id, include, indicators, label, parent, theme, threshold)",
+            "codebooks/broken.yaml:11: category 'grief': indicators in unsupported language 'fr' (codebook languages: en, or 'any')",
+            "codebooks/broken.yaml:12: category 'grief': indicator weight must be above 0",
         ])
     }
 

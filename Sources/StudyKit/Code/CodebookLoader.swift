@@ -29,7 +29,11 @@ public enum CodebookLoader {
                                                            message: "the codebook must be a YAML mapping with name, version, languages and categories")])
         }
         let codebook = reader.codebook(top, rootLine: root.mark?.line ?? 1, source: yaml)
-        if !reader.problems.isEmpty { throw CodebookError(problems: reader.problems) }
+        if !reader.problems.isEmpty {
+            // In file order (problems are found in several passes); ties keep the order found.
+            let ordered = reader.problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+            throw CodebookError(problems: ordered.map(\.element))
+        }
         return codebook
     }
 
