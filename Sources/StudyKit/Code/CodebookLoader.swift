@@ -451,7 +451,8 @@ private struct Reader {
             do {
                 _ = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
             } catch {
-                problem(node, "\(context): bad regex '\(pattern)': \((error as NSError).localizedDescription)")
+                // Foundation's message on Linux says little ("The value is invalid"): name the syntax instead.
+                problem(node, "\(context): bad regex '\(pattern)': not a valid ICU regular expression (unbalanced parentheses or brackets, a dangling quantifier, a bad escape?)")
                 return nil
             }
             if anchor == nil { anchor = CodebookLoader.deriveAnchor(regex: pattern) }
