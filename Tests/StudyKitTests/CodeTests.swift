@@ -213,6 +213,9 @@ final class CodeTests: XCTestCase {
             """, path: "x.yaml")
         XCTAssertEqual(codebook.categories[0].definition, "喪失を嘆く。")
         XCTAssertEqual(codebook.categories[0].includes.map(\.rules), [["crying"], ["泣く"]])
+        XCTAssertEqual(codebook.categories[0].definition("en"), "Mourning.")
+        XCTAssertEqual(codebook.categories[0].include("ja"), ["泣く"])
+        XCTAssertEqual(codebook.categories[0].exclude("ja"), [])
         let markdown = CodebookMarkdown.render(codebook)
         XCTAssertTrue(markdown.contains("[ja] 喪失を嘆く。\n\n[en] Mourning."), markdown)
     }

@@ -65,6 +65,11 @@ public struct CodebookCategory: Sendable {
     public var line: Int
 
     public func label(_ language: String) -> String? { labels.first { $0.language == language }?.label }
+    /// The definition and rules in `language`, else in the first language that has them
+    /// (what an annotation screen in that language shows).
+    public func definition(_ language: String) -> String { definitions.first { $0.language == language }?.text ?? definition }
+    public func include(_ language: String) -> [String] { includes.first { $0.language == language }?.rules ?? include }
+    public func exclude(_ language: String) -> [String] { excludes.first { $0.language == language }?.rules ?? exclude }
     /// The label in the first language that has one, else the id.
     public var primaryLabel: String { labels.first?.label ?? id }
 }
