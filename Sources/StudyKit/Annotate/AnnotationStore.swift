@@ -136,9 +136,3 @@ public final class AnnotationStore {
         }
     }
 }
-
-func jsonString(_ s: String) -> String {
-    let data = try! JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
-    let array = String(decoding: data, as: UTF8.self)
-    return String(array.dropFirst().dropLast())
-}

@@ -15,6 +15,7 @@ public enum Schema {
         Migration(version: 2, name: "ingest: source files, posts, duplicate records, rejects", sql: IngestSchema.sql),
         Migration(version: 3, name: "dedupe: clusters of exact copies, reposts and near-duplicates", sql: DedupeSchema.sql),
         Migration(version: 4, name: "language-detect: post languages", sql: LanguageDetectSchema.sql),
+        Migration(version: 5, name: "code: codebooks and codings", sql: CodeSchema.sql),
         Migration(version: 6, name: "annotate: samples, assignments, progress, notes, agreement, validation", sql: AnnotateSchema.sql),
         Migration(version: 7, name: "aggregate: prevalence, co-occurrence, association, corrected, published, manifest", sql: AggregateSchema.sql),
     ]

@@ -1,0 +1,283 @@
+import ArgumentParser
+import Foundation
+import StudyKit
+
+@main
+struct CodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "code",
+        abstract: "Classify posts against a versioned codebook and record every decision with its evidence.",
+        discussion: """
+            A codebook (codebooks/*.yaml) defines categories, rules, examples and per-language \
+            indicators. `code` applies a coder to the posts (by default only the canonical post of \
+            each dedupe cluster) and writes one row per post and category to `codings`: value, \
+            coder (e.g. lexicon:keep4o@1.0), evidence (matched spans as JSON) and confidence.
+
+            Examples:
+              code                                   # lexicon coder, codebooks/keep4o.yaml
+              code --report                          # prevalence and top indicators of the last coding
+              code --all --primary-coder adjudicated
+              code codebook check codebooks/*.yaml   # every example must be coded as labelled
+              code codebook export --format qdc codebooks/keep4o.yaml -o keep4o.qdc
+              code codebook export --format markdown codebooks/keep4o.yaml -o appendix.md
+              code train --from adjudicated --model data/models/keep4o-supervised.json
+              code --model data/models/keep4o-supervised.json   # code with the supervised coder
+            """,
+        subcommands: [Run.self, CodebookCommand.self, Train.self, Bench.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+/// Ends the command with a one-line error and no stack trace.
+enum CleanExit {
+    static func message(_ text: String, code: Int32 = 1) -> ExitCode {
+        fflush(nil)  // flush stdout first so the error line comes after what was printed
+        FileHandle.standardError.write(Data(("code: error: " + text + "\n").utf8))
+        return ExitCode(code)
+    }
+
+    /// Runs `body`, turning the errors users can act on into one line on stderr and exit 1.
+    static func guarding(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as CodebookError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw message("the codebook has \(error.problems.count) problem(s)")
+        } catch let error as DatabaseError {
+            throw message(error.description)
+        } catch let error as InputError {
+            throw message(error.description)
+        } catch let error as SupervisedError {
+            throw message(error.description)
+        }
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Code the posts (the default subcommand), or with --report show what was coded."
+    )
+
+    @Option(name: .long, help: "The study database.")
+    var db = "data/study.sqlite"
+
+    @Option(name: .long, help: "The codebook YAML file.")
+    var codebook = "codebooks/keep4o.yaml"
+
+    @Flag(name: .long, help: "Code every post, not only the canonical post of each dedupe cluster.")
+    var all = false
+
+    @Option(name: .long, help: "The coder aggregation should use (study setting primary_coder, also stored with the run). Default: keep the stored one; the first run sets its own coder.")
+    var primaryCoder: String?
+
+    @Option(name: .long, help: "Use the supervised coder saved by `code train` instead of the lexicon coder.")
+    var model: String?
+
+    @Flag(name: .long, help: "Do not code: print prevalence per category and the indicators that fired most.")
+    var report = false
+
+    @Option(name: .long, help: "With --report: the coder to report on (default: the codebook's lexicon coder).")
+    var coder: String?
+
+    @Option(name: .long, help: "Coding threads (default: one per core).")
+    var workers = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        try CleanExit.guarding {
+            let book = try CodebookLoader.load(path: codebook)
+            let database = try Database(path: db)
+            if report {
+                let name = coder ?? book.lexiconCoderName
+                let lines = try CodeReport.lines(database, coder: name, codebook: book)
+                if lines.allSatisfy({ $0.coded == 0 }) {
+                    throw CleanExit.message("no codings by \(name) in \(db); run `code` first")
+                }
+                print(CodeReport.render(lines, coder: name), terminator: "")
+                return
+            }
+            var options = CodeOptions()
+            options.allPosts = all
+            options.primaryCoder = primaryCoder
+            options.workers = max(1, workers)
+            let stage = CodeStage(database: database)
+            let summary: CodeSummary
+            if let model {
+                let supervised = try SupervisedModel.load(path: model)
+                summary = try stage.runSupervised(model: supervised, codebook: book, options: options)
+            } else {
+                summary = try stage.runLexicon(codebook: book, options: options)
+            }
+            for note in summary.notes { print("note: \(note)") }
+            print("code: run \(summary.runID), coder \(summary.coder): \(summary.postsCoded) posts, \(summary.rowsWritten) codings")
+            for (category, present) in summary.prevalence {
+                let share = summary.postsCoded > 0 ? Double(present) / Double(summary.postsCoded) * 100 : 0
+                print("  " + category.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%6d  %5.1f%%", present, share))
+            }
+        }
+    }
+}
+
+struct CodebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codebook",
+        abstract: "Check, export and import codebooks.",
+        subcommands: [Check.self, Export.self, Import.self]
+    )
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate codebooks and code every example: each must come out as its label says.",
+            discussion: "Example: code codebook check codebooks/*.yaml"
+        )
+
+        @Argument(help: "Codebook YAML files.")
+        var files: [String] = ["codebooks/keep4o.yaml"]
+
+        func run() throws {
+            var failed = 0
+            try CleanExit.guarding {
+                for file in files {
+                    let book = try CodebookLoader.load(path: file)
+                    let result = CodebookCheck.run(book)
+                    for failure in result.failures { print(failure.description) }
+                    let indicators = book.categories.reduce(0) { $0 + $1.indicators.count }
+                    print("\(file): \(book.name)@\(book.version): \(book.categories.count) categories, \(indicators) indicators, "
+                          + "\(result.examples) examples, \(result.failures.count) failing")
+                    failed += result.failures.count
+                }
+            }
+            if failed > 0 { throw CleanExit.message("\(failed) example(s) not coded as labelled") }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export a codebook as REFI-QDA (.qdc, for ATLAS.ti, NVivo, MAXQDA, QualCoder) or Markdown.",
+            discussion: """
+                Examples:
+                  code codebook export --format qdc codebooks/keep4o.yaml -o keep4o.qdc
+                  code codebook export --format markdown codebooks/keep4o.yaml > appendix.md
+                """
+        )
+
+        @Option(name: .long, help: "qdc, markdown, or json (the matching rules, for tools that cannot read YAML).")
+        var format = "qdc"
+
+        @Option(name: .shortAndLong, help: "Output file (default: standard output).")
+        var output: String?
+
+        @Argument(help: "The codebook YAML file.")
+        var file: String
+
+        func run() throws {
+            try CleanExit.guarding {
+                let book = try CodebookLoader.load(path: file)
+                let text: String
+                switch format {
+                case "qdc": text = QDCExchange.export(book)
+                case "markdown", "md": text = CodebookMarkdown.render(book)
+                case "json": text = CodebookJSON.render(book)
+                default: throw CleanExit.message("unknown format '\(format)'; use qdc, markdown or json")
+                }
+                if let output {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+                } else {
+                    print(text, terminator: "")
+                }
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a REFI-QDA codebook (.qdc) into a codebook YAML skeleton (no indicators yet).",
+            discussion: "Example: code codebook import coded-in-atlas.qdc --name keep4o --version 1.1 -o codebooks/keep4o-atlas.yaml"
+        )
+
+        @Option(name: .long, help: "Codebook name.") var name = "imported"
+        @Option(name: .long, help: "Codebook version.") var version = "1.0"
+        @Option(name: .long, help: "Language of the code names and descriptions.") var language = "en"
+        @Option(name: .shortAndLong, help: "Output YAML file (default: standard output).") var output: String?
+        @Argument(help: "The .qdc file.") var file: String
+
+        func run() throws {
+            try CleanExit.guarding {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw InputError(file: file, line: nil, reason: "cannot read the file")
+                }
+                let codes = try QDCExchange.parse(data, path: file)
+                let yaml = QDCExchange.yamlSkeleton(codes, name: name, version: version, language: language)
+                if let output { try Data(yaml.utf8).write(to: URL(fileURLWithPath: output)) } else { print(yaml, terminator: "") }
+            }
+        }
+    }
+}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the supervised coder from coded posts and print cross-validated precision, recall and F1.",
+        discussion: """
+            One logistic-regression model per category on character n-grams (1-4, hashed), trained \
+            from the `codings` rows of one coder (default: adjudicated). Refuses to train a category \
+            with fewer than --min-per-class positive or negative labels, and says how many are needed.
+
+            Example: code train --from adjudicated --model data/models/keep4o-supervised.json
+            """
+    )
+
+    @Option(name: .long, help: "The study database.") var db = "data/study.sqlite"
+    @Option(name: .long, help: "The codebook YAML file.") var codebook = "codebooks/keep4o.yaml"
+    @Option(name: .long, help: "The coder whose codings are the labels.") var from = "adjudicated"
+    @Option(name: .long, help: "Where to save the trained model (JSON).") var model = "data/models/supervised.json"
+    @Option(name: .long, help: "Cross-validation folds.") var folds = 5
+    @Option(name: .long, help: "Random seed (fold assignment and training order).") var seed: UInt64 = 4242
+    @Option(name: .long, help: "Minimum positive and negative labels per category.") var minPerClass = SupervisedTrainer.defaultMinPerClass
+
+    func run() throws {
+        try CleanExit.guarding {
+            let book = try CodebookLoader.load(path: codebook)
+            let database = try Database(path: db)
+            let examples = try SupervisedTrainer.labelledExamples(database, coder: from, codebook: book)
+            var trainer = SupervisedTrainer(seed: seed)
+            trainer.minPerClass = minPerClass
+            let result = try trainer.train(examples: examples, codebook: book, folds: folds, labelSource: from)
+            print(SupervisedTrainer.renderCrossValidation(result.crossValidation, labels: examples.count, folds: folds))
+            let directory = (model as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            try result.model.save(path: model)
+            print("model saved: \(model) (coder \(result.model.coderName))")
+        }
+    }
+}
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time lexicon coding of the texts of a JSON-lines file (used by make bench).",
+        shouldDisplay: false
+    )
+
+    @Option(name: .long, help: "The codebook YAML file.") var codebook = "codebooks/keep4o.yaml"
+    @Option(name: .long, help: "Coding threads.") var workers = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: "Read at most this many posts.") var limit = Int.max
+    @Argument(help: "X API v2 JSON lines (one post per line with a 'text' field, or {data:[…]} pages).") var file: String
+
+    func run() throws {
+        try CleanExit.guarding {
+            let book = try CodebookLoader.load(path: codebook)
+            let loadStart = Date()
+            let texts = try BenchInput.texts(path: file, limit: limit)
+            let loadSeconds = Date().timeIntervalSince(loadStart)
+            let buildStart = Date()
+            let coder = LexiconCoder(codebook: book)
+            let buildSeconds = Date().timeIntervalSince(buildStart)
+            let posts = texts.enumerated().map { CodeStage.Post(id: Int64($0.offset), text: $0.element, language: nil) }
+            let start = Date()
+            let decisions = CodeStage.codeAll(posts, workers: max(1, workers)) { coder.code(text: $0.text, language: $0.language) }
+            let seconds = Date().timeIntervalSince(start)
+            let present = decisions.reduce(0) { $0 + $1.filter(\.value).count }
+            print(String(format: "posts=%d workers=%d load_s=%.2f build_s=%.3f code_s=%.3f posts_per_s=%.0f present=%d",
+                         posts.count, workers, loadSeconds, buildSeconds, seconds, Double(posts.count) / seconds, present))
+        }
+    }
+}
