@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One codebook category as the annotation tools need it: what the coder sees and toggles.
 public struct AnnotationCategory: Sendable, Equatable {
@@ -71,54 +70,24 @@ public struct StoredCodebook: Sendable {
     }
 }
 
-/// THE seam between the codebook format (owned by the `code` stage) and the annotation tools.
-/// It reads the YAML stored in `codebooks` directly, taking only what annotation needs
-/// (id, label, definition, include, exclude, gate, implications). When the `code` stage's
-/// `Codebook` model is on main, replace the body with a mapping from `CodebookLoader.parse`.
+/// The seam between the codebook (owned by the `code` stage) and the annotation tools: the stored
+/// YAML is parsed by the same loader `code` uses, and only what a coder sees is kept.
 public func annotationCategories(from codebook: StoredCodebook, language: String = "en") throws -> AnnotationScheme {
-    let object: Any?
+    let parsed: Codebook
     do {
-        object = try Yams.load(yaml: codebook.yaml)
+        parsed = try CodebookLoader.parse(yaml: codebook.yaml, path: "codebook \(codebook.name)@\(codebook.version)")
     } catch {
-        throw AnnotateError("codebook \(codebook.name)@\(codebook.version): YAML does not parse: \(error)")
+        throw AnnotateError("codebook \(codebook.name)@\(codebook.version) in the database does not load: \(error)")
     }
-    guard let top = object as? [String: Any], let list = top["categories"] as? [[String: Any]] else {
-        throw AnnotateError("codebook \(codebook.name)@\(codebook.version): no 'categories' list")
+    let categories = parsed.categories.map { category in
+        AnnotationCategory(id: category.id,
+                           label: category.label(language) ?? parsed.languages.lazy.compactMap { category.label($0) }.first ?? category.primaryLabel,
+                           definition: category.definition(language),
+                           include: category.include(language), exclude: category.exclude(language))
     }
-    func text(_ value: Any?) -> String {
-        if let s = value as? String { return s.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if let v = value { return "\(v)" }
-        return ""
-    }
-    let languages = (top["languages"] as? [Any])?.map(text) ?? []
-    var categories: [AnnotationCategory] = []
-    for item in list {
-        let id = text(item["id"])
-        guard !id.isEmpty else { throw AnnotateError("codebook \(codebook.name): a category has no id") }
-        var label = id
-        if let labels = item["label"] as? [String: Any] {
-            // The coder's language, else the codebook's first language that has a label.
-            label = text(labels[language] ?? languages.lazy.compactMap { labels[$0] }.first ?? labels.values.first)
-        } else if item["label"] != nil {
-            label = text(item["label"])
-        }
-        categories.append(AnnotationCategory(
-            id: id, label: label, definition: text(item["definition"]),
-            include: (item["include"] as? [Any])?.map(text) ?? [],
-            exclude: (item["exclude"] as? [Any])?.map(text) ?? []))
-    }
-    var implications: [AnnotationScheme.Implication] = []
-    for rule in top["implications"] as? [Any] ?? [] {
-        if let s = rule as? String {
-            let parts = s.components(separatedBy: " implies ").map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2 { implications.append(.init(from: parts[0], to: parts[1])) }
-        } else if let m = rule as? [String: Any] {
-            implications.append(.init(from: text(m["if"]), to: text(m["then"])))
-        }
-    }
-    let gate = top["gate"].map(text)
     return AnnotationScheme(name: codebook.name, version: codebook.version, fingerprint: codebook.fingerprint,
-                            categories: categories, gate: gate, implications: implications)
+                            categories: categories, gate: parsed.gate,
+                            implications: parsed.implications.map { .init(from: $0.from, to: $0.to) })
 }
 
 /// A user-facing failure of an annotate command (bad option, missing table, unknown sample).
