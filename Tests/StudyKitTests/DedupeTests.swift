@@ -452,7 +452,7 @@ final class DedupeSampleStudyTests: XCTestCase {
         let recall = Double(truePositives) / Double(truePairs)
         let precision = Double(truePositives) / Double(predictedPairs)
         // Measured 0.83 / 0.994 at the default threshold (planted near copies go down to Jaccard 0.6,
-        // below the default 0.7 by design; see docs/readme-dedupe.md for the threshold sweep).
+        // below the default 0.7 by design; see docs/dedupe.md for the threshold sweep).
         XCTAssertGreaterThan(recall, 0.78, "recall of planted pairs")
         XCTAssertGreaterThan(precision, 0.98, "precision of predicted pairs")
         XCTAssertEqual(try db.count("post_clusters"), try db.count("posts"))

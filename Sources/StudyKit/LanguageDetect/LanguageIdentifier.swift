@@ -12,7 +12,7 @@ public struct LanguageDetectOptions: Sendable, Equatable {
     /// Below this confidence the language is stored as `und`. 0.40 is the lowest threshold at which
     /// the labels given on shared/data/langid/dev.tsv are right at least 95% of the time (measured
     /// when chosen: 0.954 with 93.8% labelled, 99.3% of sentences; with the final rules 0.962 with
-    /// 94.8% labelled). See docs/readme-language-detect.md for the table.
+    /// 94.8% labelled). See docs/language-detect.md for the table.
     public var minConfidence: Double = 0.40
     /// Weight of fastText's probability against CLD2's share of the text when combining. Measured on
     /// dev.tsv (before the Han rule): 0.7 to 0.8 is best (0.75: 0.9245; 0.5: 0.900; 0.9: 0.920).
