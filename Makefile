@@ -32,8 +32,12 @@ build: deps
 
 test: deps python-peers model
 	swift build --build-tests
-	swift test
+	swift test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	.build/debug/code codebook check $(CODEBOOKS)
+	@# One closing line with the XCTest totals (Swift Testing, which we do not use, prints "0 tests" last).
+	@grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1 \
+	  | sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' \
+	  | awk '{ print "tests: " $$1 - $$2 " passed, " $$2 " failed" }'
 
 # Independent implementations the agreement tests compare against (PyPI: krippendorff, irrCAC),
 # in a venv so the system Python stays untouched; Tests/StudyKitTests/Helpers/agreement_peer.py uses it.
