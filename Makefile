@@ -130,6 +130,7 @@ bench: deps bench-data python-peers model
 	python3 scripts/bench_aggregate.py
 	python3 scripts/bench_annotate.py
 	python3 scripts/bench_code.py
+	python3 scripts/bench_pipeline.py
 
 clean:
 	rm -rf $(STAMPS) $(DB) $(DB)-wal $(DB)-shm
