@@ -290,7 +290,9 @@ def big_ingest(work, n_posts, parts, trials, rng, stats):
         db = os.path.join(work, f'big{i}.sqlite')
         kills = rng.randint(1, 3)
         for _ in range(kills):
-            delay = rng.uniform(0.0, duration * 1.05)
+            # A re-run skips the files already committed: scale the delay to what is left.
+            left = len(paths) - (len(ingest_counts(db)) if os.path.exists(db) else 0)
+            delay = rng.uniform(0.0, duration * 1.05 * max(left, 1) / len(paths))
             stats['attempts'] += 1
             landed = kill_after(['ingest', '--db', db] + paths, delay)
             if landed:
@@ -430,11 +432,11 @@ def memory(work, megabytes):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--seed', type=int, default=4242)
-    ap.add_argument('--rounds', type=int, default=5, help='full pipeline rounds with kills (default 5)')
-    ap.add_argument('--kills', type=int, default=9, help='kill attempts per stage per round (default 9)')
+    ap.add_argument('--rounds', type=int, default=6, help='full pipeline rounds with kills (default 6)')
+    ap.add_argument('--kills', type=int, default=10, help='kill attempts per stage per round (default 10)')
     ap.add_argument('--bench-posts', type=int, default=200_000, help='posts in the big ingest input (default 200,000)')
     ap.add_argument('--bench-parts', type=int, default=4)
-    ap.add_argument('--bench-trials', type=int, default=12)
+    ap.add_argument('--bench-trials', type=int, default=15)
     ap.add_argument('--concurrency', type=int, default=12, help='rounds of concurrent processes (default 12)')
     ap.add_argument('--memory-mb', type=int, default=1000, help='size of the memory-test input in MB (0 = skip)')
     ap.add_argument('--memory-limit-mb', type=int, default=300)

@@ -118,7 +118,7 @@ final class RobustnessTests: XCTestCase {
         XCTAssertThrowsError(try Database(path: newer)) { error in
             let message = String(describing: error)
             XCTAssertTrue(message.contains("newer"), message)
-            XCTAssertTrue(message.lowercased().contains("update") || message.lowercased().contains("use"), message)
+            XCTAssertTrue(message.contains("upgrade the tools (git pull && make)"), message)
         }
     }
 
