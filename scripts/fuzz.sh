@@ -39,7 +39,8 @@ for target in "$@"; do
         -rss_limit_mb=2048 -artifact_prefix="$artifacts/" -print_final_stats=1 "$corpus" > "$log" 2>&1
     status=$?
     set -e
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    # Final stats are printed on a normal end; after a crash, the last "#N" progress line counts.
+    runs=$({ grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" || grep -o '^#[0-9]*' "$log" || true; } | grep -o '[0-9]*$' | tail -1 || true)
     runs=${runs:-0}
     crashes=$(find "$artifacts" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
     if [ "$crashes" -gt 0 ]; then
