@@ -229,6 +229,8 @@ def kill_rounds(work, rounds, kills_per_stage, rng, ref, stats):
             stats['rows_lost'] += abs(digest(ref_db, t)[0] - n)
         stats['exports_equal'] += 1
         s = runs_status(db)
+        if s.get('running'):
+            raise Failure(f'round {r}: runs still marked running after every stage completed: {s}')
         stats['abandoned'] += s.get('abandoned', 0)
         print(f'  round {r + 1}/{rounds}: {stats["landed"]} kills landed so far; export equal to the reference; '
               f'runs: {s}', flush=True)
@@ -486,6 +488,8 @@ def main():
     print(f'kills survived: {stats["landed"]} of {stats["attempts"]} attempts landed while a stage ran '
           f'({", ".join(f"{k} {v}" for k, v in stats["by_stage"].items())}); '
           f'exports equal to the reference: {stats["exports_equal"]}/{a.rounds}')
+    print(f'runs marked abandoned by the next run of their stage (kills after StageRun.begin): {stats["abandoned"]}; '
+          f'none left running')
     print(f'rows lost: {stats["rows_lost"]} (posts, post_clusters, post_languages, codings vs the reference)')
     print(f'concurrent processes: {stats["concurrent_processes"]}; total {time.monotonic() - started:.0f} s')
     print('robustness: ' + ('ok' if ok else 'FAILED'))
