@@ -10,7 +10,7 @@ OUT     ?= out
 SAMPLE_FILES := $(SAMPLE)/x_keep4o.jsonl $(SAMPLE)/x_keep4o_twarc.csv $(SAMPLE)/reddit_keep4o.ndjson
 CODEBOOKS    := $(wildcard codebooks/*.yaml)
 
-.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid
+.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz
 .DELETE_ON_ERROR:
 
 all: run
@@ -131,6 +131,22 @@ bench: deps bench-data python-peers model
 	python3 scripts/bench_annotate.py
 	python3 scripts/bench_code.py
 	python3 scripts/bench_pipeline.py
+
+# Kill-and-rerun (SIGKILL at seeded random points, 200+ kills), concurrency, memory on a ~1 GB
+# input, then a short fuzz pass. Figures and what each check does: docs/robustness.md.
+robustness: deps model
+	swift build -c release
+	python3 scripts/robustness.py
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(ROBUSTNESS_FUZZ_SECONDS),20)
+
+# libFuzzer on every parser (Fuzz/ is its own package, so the main build never sees the sanitizer;
+# lld, because gold fails with an internal error on the sanitized link).
+# Seeds: the sample's lines and the codebooks; crashers go to Tests/.../Fixtures/fuzz-regressions/.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := x-json csv reddit codebook annotation-csv
+fuzz: deps
+	swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --package-path Fuzz
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(STAMPS) $(DB) $(DB)-wal $(DB)-shm

@@ -219,6 +219,7 @@ public final class Aggregator {
         var notes = tables.notes
         if data.missingCluster > 0 { notes.append("\(data.missingCluster) posts have no post_clusters row (counted as canonical): re-run dedupe") }
         if data.missingLanguage > 0 { notes.append("\(data.missingLanguage) posts have no post_languages row (counted as und): re-run language-detect") }
+        if let stale = try Self.staleCodebookNote(db) { notes.append(stale) }
         let validation = try loadValidation(coder: coder, data: data)
         let corrected = Self.corrected(validation: validation, tables: tables, data: data, options: options)
 
@@ -526,6 +527,22 @@ public final class Aggregator {
     // MARK: Codebook
 
     struct CodebookInfo { let name: String, version: String, fingerprint: String, gate: String? }
+
+    /// When the codebook file of the last completed code run has changed since, the codings are from
+    /// an older codebook: say so, and how to re-code (`make` re-codes, its code stamp depends on codebooks/).
+    static func staleCodebookNote(_ db: Database) throws -> String? {
+        guard let parameters = try db.scalarText(
+                "SELECT parameters FROM runs WHERE stage = 'code' AND status = 'completed' ORDER BY run_id DESC LIMIT 1"),
+              let object = try? JSONSerialization.jsonObject(with: Data(parameters.utf8)) as? [String: String],
+              let path = object["codebook"], let used = object["codebook_fingerprint"],
+              FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let current = try? CodebookLoader.load(path: path) else {
+            return "codings may be stale: \(path) no longer loads; fix it and re-run `code --codebook \(path)` (make re-codes)"
+        }
+        guard current.fingerprint != used else { return nil }
+        return "codings are stale: \(path) changed since the last code run (fingerprint \(used.prefix(12)) then, "
+            + "\(current.fingerprint.prefix(12)) now); re-run `code --codebook \(path)` (make re-codes), then aggregate"
+    }
 
     /// The codebook a coder named `kind:name@version` used, if it is stored.
     static func codebook(_ db: Database, coder: String) throws -> CodebookInfo? {

@@ -123,7 +123,12 @@ struct CSVTable {
 
     static func read(path: String) throws -> [Record] {
         guard let data = FileManager.default.contents(atPath: path) else { throw AnnotateError("\(path): cannot read the file") }
-        var bytes = [UInt8](data)
+        return try read(bytes: [UInt8](data), path: path)
+    }
+
+    /// The same from bytes already read (`path` names them in messages); the fuzz target enters here.
+    static func read(bytes input: [UInt8], path: String) throws -> [Record] {
+        var bytes = input
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // spreadsheet BOM
         var parser = csv_parser()
         guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) == 0 else { throw AnnotateError("cannot start the CSV parser") }

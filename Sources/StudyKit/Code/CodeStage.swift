@@ -49,7 +49,7 @@ public final class CodeStage {
         if !allPosts {
             if try tableExists("post_clusters"), (try db.scalarInt("SELECT count(*) FROM post_clusters") ?? 0) > 0 {
                 join += " JOIN post_clusters c ON c.post_id = p.post_id AND c.post_id = c.canonical_post_id"
-                inputs += ";dedupe:" + (try db.scalarText("SELECT group_concat(DISTINCT run_id) FROM post_clusters") ?? "")
+                inputs += ";dedupe"
             } else {
                 notes.append("dedupe has not run (no post_clusters): coding all posts")
             }
@@ -58,12 +58,15 @@ public final class CodeStage {
         if try tableExists("post_languages"), (try db.scalarInt("SELECT count(*) FROM post_languages") ?? 0) > 0 {
             join += " LEFT JOIN post_languages l ON l.post_id = p.post_id"
             languageColumn = "l.language"
-            inputs += ";languages:" + (try db.scalarText("SELECT group_concat(DISTINCT run_id) FROM post_languages") ?? "")
+            inputs += ";languages"
         } else {
             notes.append("language-detect has not run (no post_languages): language unknown, all indicator sets used")
         }
         let rows = try db.query("SELECT p.post_id, p.text_nfkc, \(languageColumn) FROM posts p\(join) ORDER BY p.post_id")
         let posts = rows.map { Post(id: Int64($0.int(0)!), text: $0.text(1) ?? "", language: $0.text(2)) }
+        // The content coded (which posts, in which language), not the ids of the runs that wrote it:
+        // an interrupted and re-run upstream stage gives the same fingerprint as an uninterrupted one.
+        inputs += ";coded:" + Fingerprint.ofString(posts.map { "\($0.id):\($0.language ?? "")" }.joined(separator: "\n"))
         return (posts, notes, inputs)
     }
 

@@ -133,12 +133,13 @@ public final class LanguageDetectStage {
         try insert.runToCompletion()
     }
 
-    /// The posts (count, highest id, last completed ingest run) and every parameter, hashed: the same
-    /// value means the same inputs and settings.
+    /// The posts (count, highest id, the content fingerprints of the files they came from) and every
+    /// parameter, hashed: the same value means the same inputs and settings. Content rather than run
+    /// ids, so that a killed and re-run ingest gives the same value as an uninterrupted one.
     private func inputFingerprint(_ parameters: [String: String]) throws -> String {
         let posts = try database.query("SELECT count(*), coalesce(max(post_id), 0) FROM posts").first
-        let ingest = try database.scalarInt(
-            "SELECT coalesce(max(run_id), 0) FROM runs WHERE stage = 'ingest' AND status = 'completed'") ?? 0
+        let ingest = try database.scalarText(
+            "SELECT coalesce(group_concat(fingerprint, ','), '') FROM (SELECT fingerprint FROM source_files ORDER BY source_file_id)") ?? ""
         let description = "posts=\(posts?.int(0) ?? 0);max=\(posts?.int(1) ?? 0);ingest=\(ingest);"
             + canonicalJSON(parameters)
         return Fingerprint.ofString(description)

@@ -7,7 +7,14 @@ public struct DatabaseError: Error, CustomStringConvertible {
     public let path: String
     public let code: Int32
 
-    public var description: String { "\(path): \(message)" }
+    public var description: String {
+        // A damaged file can pass the checks at open and fail later, in any stage's query.
+        guard code & 0xFF == SQLITE_CORRUPT, !message.contains(Self.damagedAdvice) else { return "\(path): \(message)" }
+        return "\(path): \(message). \(Self.damagedAdvice)"
+    }
+
+    static let damagedAdvice = "The database file is damaged (cut short or overwritten): restore it from a backup, "
+        + "or move it away and rebuild it by re-running the pipeline from the exports (make clean && make)"
 }
 
 /// SQLite wants a destructor constant that Swift cannot import; -1 means "copy the bytes now".
@@ -66,6 +73,9 @@ public final class Database {
         let tables: Int
         do {
             tables = try scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+        } catch let error as DatabaseError where error.code & 0xFF == SQLITE_CORRUPT {
+            throw DatabaseError(message: "SQLite says: \(error.message). " + DatabaseError.damagedAdvice,
+                                path: path, code: error.code)
         } catch let error as DatabaseError {
             throw DatabaseError(
                 message: "not a study database (SQLite says: \(error.message)). "

@@ -1,0 +1,1 @@
+// Declarations only (include/CFuzzDriver.h); the definition comes from libFuzzer.

@@ -1,0 +1,105 @@
+import Foundation
+
+/// The parsers a hostile file reaches, each behind one entry point that takes raw bytes. Used by the
+/// libFuzzer executable in Fuzz/ (`make fuzz`) and by the regression tests that replay what it found.
+/// A parser may turn an input into posts, rejects or one thrown error with a message; anything
+/// else (a trap, a crash, a hang) is a bug.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    case xJSON = "x-json"
+    case csv = "csv"
+    case reddit = "reddit"
+    case codebook = "codebook"
+    case annotationCSV = "annotation-csv"
+
+    public enum Outcome: Equatable, Sendable {
+        case records(posts: Int, rejects: Int)
+        case error(String)
+    }
+
+    /// Small limits so that the fuzzer reaches the too-long and too-large paths with small inputs.
+    static let limits: RecordLimits = {
+        var limits = RecordLimits()
+        limits.maxLineBytes = 4096
+        limits.maxTextCharacters = 2000
+        return limits
+    }()
+
+    public func run(_ bytes: [UInt8]) -> Outcome {
+        switch self {
+        case .xJSON: return Self.parseLines(bytes, XJSONParser(limits: Self.limits))
+        case .reddit: return Self.parseLines(bytes, RedditParser(limits: Self.limits))
+        case .csv:
+            do {
+                let parser = try CSVParser(path: "fuzz.csv", mapping: nil, limits: Self.limits)
+                let finisher = PostFinisher(salt: "fuzz", keepHandles: false)
+                var records: [ParsedRecord] = []
+                var last = 0
+                for line in Self.lines(bytes) {
+                    last = line.number
+                    records += finisher.finish(try parser.feed(line))
+                }
+                records += finisher.finish(try parser.finish(lastLineNumber: last))
+                return Self.count(records)
+            } catch {
+                return .error(String(describing: error))
+            }
+        case .codebook:
+            guard let text = String(bytes: bytes, encoding: .utf8) else { return .error("not UTF-8 text") }
+            do {
+                _ = try CodebookLoader.parse(yaml: text, path: "fuzz.yaml")
+                return .records(posts: 0, rejects: 0)
+            } catch {
+                return .error(String(describing: error))
+            }
+        case .annotationCSV:
+            do {
+                let rows = try CSVTable.read(bytes: bytes, path: "fuzz.csv")
+                return .records(posts: rows.count, rejects: 0)
+            } catch {
+                return .error(String(describing: error))
+            }
+        }
+    }
+
+    /// Splits like LineReader: numbered lines, the limit applied, the last line possibly unterminated.
+    static func lines(_ bytes: [UInt8]) -> [RawLine] {
+        var lines: [RawLine] = []
+        var start = 0
+        var number = 0
+        while start < bytes.count {
+            number += 1
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let newline = end < bytes.count
+            var content = Array(bytes[start..<end])
+            if newline, content.last == 0x0D { content.removeLast() }
+            let oversize = content.count > limits.maxLineBytes ? content.count : nil
+            if oversize != nil { content = Array(content.prefix(limits.maxLineBytes)) }
+            lines.append(RawLine(number: number, bytes: content, oversizeBytes: oversize, endsWithNewline: newline))
+            start = newline ? end + 1 : end
+        }
+        return lines
+    }
+
+    static func parseLines(_ bytes: [UInt8], _ parser: LineParser) -> Outcome {
+        let finisher = PostFinisher(salt: "fuzz", keepHandles: false)
+        var records: [ParsedRecord] = []
+        for line in lines(bytes) where !(line.bytes.isEmpty && line.oversizeBytes == nil) {
+            records += finisher.finish(parser.parse(line))
+        }
+        return count(records)
+    }
+
+    static func count(_ records: [ParsedRecord]) -> Outcome {
+        var posts = 0, rejects = 0
+        for record in records {
+            switch record {
+            case .post: posts += 1
+            case .reject(let reject):
+                precondition(!reject.reason.isEmpty, "a reject without a reason")
+                rejects += 1
+            }
+        }
+        return .records(posts: posts, rejects: rejects)
+    }
+}
