@@ -28,7 +28,7 @@ deps:
 	@scripts/install-deps.sh
 
 build: deps
-	swift build -c release --product ingest
+	swift build -c release
 
 test: deps python-peers model
 	swift build --build-tests

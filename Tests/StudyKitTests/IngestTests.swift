@@ -343,6 +343,7 @@ final class DatabaseTests: XCTestCase {
         }
         XCTAssertThrowsError(try Database(path: foreign)) { error in
             XCTAssertTrue(String(describing: error).contains("not made by the study tools"), String(describing: error))
+            XCTAssertTrue(String(describing: error).contains("Use --db with a new path"), String(describing: error))
         }
         let text = try dir.write("notes.sqlite", String(repeating: "this is not a database\n", count: 100))
         XCTAssertThrowsError(try Database(path: text)) { error in
