@@ -11,9 +11,12 @@ let package = Package(
     products: [.library(name: "StudyKit", targets: ["StudyKit"])]
         + stages.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Exact versions: Package.resolved cannot be committed here (the local mirror's commit ids
+        // are not upstream's), so the pins live in this file. BuildInfo.packageVersions repeats
+        // them for the export manifest; a test checks the two agree.
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // Native libraries from Debian (scripts/apt-packages.txt).
@@ -41,6 +44,12 @@ let package = Package(
             ]
         ),
 
+        // What every executable shares: --db and other common options, enum option parsing.
+        .target(
+            name: "StudyCLI",
+            dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
         .testTarget(
             name: "StudyKitTests",
             dependencies: ["StudyKit"],
@@ -50,7 +59,7 @@ let package = Package(
         // Thin executables: argument parsing and printing only.
         .executableTarget(
             name: stage,
-            dependencies: ["StudyKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["StudyKit", "StudyCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         )
     }
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StudyCLI
 import StudyKit
 
 @main
@@ -27,18 +28,6 @@ struct AggregateCommand: ParsableCommand {
     )
 }
 
-struct DatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "The study database.")
-    var db = "data/study.sqlite"
-
-    func open() throws -> Database {
-        guard FileManager.default.fileExists(atPath: db) else {
-            throw CleanExit.message("no study database at \(db): run `ingest` (and the stages after it) first, or pass --db", code: 1)
-        }
-        return try Database(path: db)
-    }
-}
-
 extension AggregateCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -55,7 +44,7 @@ extension AggregateCommand {
                   aggregate run --include-und --pair grief:rights_protest
                 """)
 
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
 
         @Option(name: .long, help: "Coder to aggregate (default: study setting primary_coder, else the last code run's coder).")
         var coder: String?
@@ -96,12 +85,10 @@ extension AggregateCommand {
             if !pair.isEmpty { options.pairs = pair.map { let s = $0.split(separator: ":"); return (String(s[0]), String(s[1])) } }
             options.bootstrapReplicates = bootstrapReplicates
             options.seed = seed
-            try reportingErrors {
-                let summary = try Aggregator(database: database.open(), options: options).run()
-                print("aggregate: run \(summary.runID), coder \(summary.coder), \(summary.postsCoded) coded posts, "
-                      + "\(summary.primaryDenominator) in the primary denominator, \(summary.rowsWritten) table rows")
-                for note in summary.notes { print("aggregate: note: \(note)") }
-            }
+            let summary = try Aggregator(database: database.open(.readWrite), options: options).run()
+            print("aggregate: run \(summary.runID), coder \(summary.coder), \(summary.postsCoded) coded posts, "
+                  + "\(summary.primaryDenominator) in the primary denominator, \(summary.rowsWritten) table rows")
+            for note in summary.notes { print("aggregate: note: \(note)") }
         }
     }
 
@@ -118,10 +105,10 @@ extension AggregateCommand {
                   aggregate export --format tex --no-charts --out paper/tables
                 """)
 
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
 
-        @Option(name: .long, help: "Format to write: csv, md, tex or json (repeatable; default: all).")
-        var format: [String] = []
+        @Option(name: .long, help: "Format to write (repeatable; default: all).")
+        var format: [TableFormat] = []
 
         @Option(name: .long, help: "Output directory.")
         var out: String
@@ -133,22 +120,17 @@ extension AggregateCommand {
         var event: [String] = []
 
         func validate() throws {
-            for f in format where TableFormat(rawValue: f) == nil {
-                throw ValidationError("unknown format '\(f)'; use csv, md, tex or json")
-            }
             for e in event where !e.contains("=") { throw ValidationError("--event wants DAY=LABEL, got '\(e)'") }
         }
 
         func run() throws {
-            let formats = format.isEmpty ? TableFormat.allCases : format.compactMap(TableFormat.init(rawValue:))
+            let formats = format.isEmpty ? TableFormat.allCases : format
             let events = event.isEmpty ? Exporter.Event.keep4o : event.map {
                 let parts = $0.split(separator: "=", maxSplits: 1)
                 return Exporter.Event(day: String(parts[0]), label: String(parts[1]))
             }
-            try reportingErrors {
-                let files = try Exporter(database: database.open()).export(to: out, formats: formats, charts: charts, events: events)
-                print("aggregate: wrote \(files.count) files under \(out)")
-            }
+            let files = try Exporter(database: database.open(.readOnly)).export(to: out, formats: formats, charts: charts, events: events)
+            print("aggregate: wrote \(files.count) files under \(out)")
         }
     }
 
@@ -164,7 +146,7 @@ extension AggregateCommand {
                   aggregate notebook notebooks-md/*.md --out notebooks-md/out
                 """)
 
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
 
         @Option(name: .long, help: "Directory for the rendered notebooks.")
         var out: String
@@ -176,30 +158,11 @@ extension AggregateCommand {
         var notebooks: [String]
 
         func run() throws {
-            try reportingErrors {
-                let runner = NotebookRunner(database: try database.open(), rowLimit: rows)
-                for notebook in notebooks {
-                    print("aggregate: rendered \(try runner.render(file: notebook, into: out))")
-                }
+            // Read-only: no notebook block can change the study, whatever SQL it holds.
+            let runner = NotebookRunner(database: try database.open(.readOnly), rowLimit: rows)
+            for notebook in notebooks {
+                print("aggregate: rendered \(try runner.render(file: notebook, into: out))")
             }
         }
-    }
-}
-
-/// Known errors end the command with one line on stderr and exit code 1.
-func reportingErrors(_ body: () throws -> Void) throws {
-    do { try body() } catch let error as ExitCode { throw error } catch let error as InputError {
-        throw CleanExit.message(error.description, code: 1)
-    } catch let error as DatabaseError {
-        throw CleanExit.message(error.description, code: 1)
-    } catch let error as MissingStageError {
-        throw CleanExit.message(error.description, code: 1)
-    }
-}
-
-enum CleanExit {
-    static func message(_ text: String, code: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data(("aggregate: error: " + text + "\n").utf8))
-        return ExitCode(code)
     }
 }

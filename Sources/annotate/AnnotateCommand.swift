@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StudyCLI
 import StudyKit
 
 @main
@@ -22,32 +23,6 @@ struct AnnotateCommand: ParsableCommand {
     )
 }
 
-struct DatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "The study database.")
-    var db = "data/study.sqlite"
-
-    func open() throws -> Database {
-        guard FileManager.default.fileExists(atPath: db) else { throw AnnotateError("\(db): no such database; run the pipeline (make) first") }
-        return try Database(path: db)
-    }
-}
-
-/// Runs `body`, turning known errors into one line on stderr and exit status 1.
-func reportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as AnnotateError {
-        throw fail(error.description)
-    } catch let error as DatabaseError {
-        throw fail(error.description)
-    }
-}
-
-func fail(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data(("annotate: error: " + message + "\n").utf8))
-    return ExitCode(1)
-}
-
 extension AnnotateCommand {
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -63,7 +38,7 @@ extension AnnotateCommand {
                   annotate sample --name pilot --size 200 --seed 7
                   annotate sample --name round2 --size 400 --relevant-only --coders alice,bob,carol --overlap 0.25
                 """)
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Name of the sample (used by the other commands).") var name: String
         @Option(help: "Number of posts to draw.") var size: Int
         @Option(help: "Random seed.") var seed: UInt64 = 4242
@@ -77,30 +52,28 @@ extension AnnotateCommand {
         @Option(help: "Codebook name (default: the most recently loaded).") var codebook: String?
 
         func run() throws {
-            try reportingErrors {
-                var options = SampleOptions(name: name, size: size)
-                options.seed = seed
-                options.relevantOnly = relevantOnly
-                options.stratifyByLanguage = stratifyLanguage
-                options.stratifyByDecision = stratifyDecision
-                options.autoCoder = autoCoder
-                options.minPerStratum = minPerStratum
-                options.coders = coders?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
-                options.overlap = overlap
-                options.codebookName = codebook
-                let s = try Sampler.draw(try database.open(), options)
-                let drawn = s.strata.reduce(0) { $0 + $1.sampled }
-                print("sample '\(name)'\(s.alreadyExisted ? " (already drawn with these options)" : ""): \(drawn) of \(s.population) eligible posts, \(s.strata.count) strata")
-                if s.strata.count <= 20 {
-                    for stratum in s.strata { print("  \(stratum.stratum): \(stratum.sampled) of \(stratum.population)") }
-                } else {
-                    // Many strata: show the margins (per language, per decision); sample_posts has every stratum.
-                    for (dimension, margin) in SampleSummary.margins(s.strata) {
-                        print("  by \(dimension): " + margin.map { "\($0.value) \($0.sampled)/\($0.population)" }.joined(separator: ", "))
-                    }
+            var options = SampleOptions(name: name, size: size)
+            options.seed = seed
+            options.relevantOnly = relevantOnly
+            options.stratifyByLanguage = stratifyLanguage
+            options.stratifyByDecision = stratifyDecision
+            options.autoCoder = autoCoder
+            options.minPerStratum = minPerStratum
+            options.coders = coders?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+            options.overlap = overlap
+            options.codebookName = codebook
+            let s = try Sampler.draw(try database.open(.readWrite), options)
+            let drawn = s.strata.reduce(0) { $0 + $1.sampled }
+            print("sample '\(name)'\(s.alreadyExisted ? " (already drawn with these options)" : ""): \(drawn) of \(s.population) eligible posts, \(s.strata.count) strata")
+            if s.strata.count <= 20 {
+                for stratum in s.strata { print("  \(stratum.stratum): \(stratum.sampled) of \(stratum.population)") }
+            } else {
+                // Many strata: show the margins (per language, per decision); sample_posts has every stratum.
+                for (dimension, margin) in SampleSummary.margins(s.strata) {
+                    print("  by \(dimension): " + margin.map { "\($0.value) \($0.sampled)/\($0.population)" }.joined(separator: ", "))
                 }
-                for a in s.assignments { print("  \(a.coder): \(a.posts) posts (\(a.shared) shared)") }
             }
+            for a in s.assignments { print("  \(a.coder): \(a.posts) posts (\(a.shared) shared)") }
         }
     }
 
@@ -116,31 +89,29 @@ extension AnnotateCommand {
                 Example:
                   annotate code --sample pilot --coder alice
                 """)
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Sample name.") var sample: String
         @Option(help: "Your coder name (stored as human:<name>).") var coder: String
         @Option(help: "Language of the category labels.") var language = "en"
 
         func run() throws {
-            try reportingErrors {
-                let db = try database.open()
-                let ref = try SampleRef.find(db, sample)
-                let coderID = HumanCoder.id(coder)
-                guard coderID.hasPrefix("human:") else { throw AnnotateError("use `annotate adjudicate` to code as 'adjudicated'") }
-                let store = try AnnotationStore(db: db, sample: ref, coder: coderID, language: language)
-                let posts = try store.posts()
-                guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-                    throw AnnotateError("`annotate code` needs a terminal; use `annotate import` to load codings from a CSV file")
-                }
-                let run = try StageRun.begin(db, stage: "annotate-code:\(coderID)", parameters: ["sample": sample, "coder": coderID])
-                store.runID = run.id
-                var state = CodingState(title: "\(sample) · \(coderID)", posts: posts, scheme: store.scheme,
-                                        decisions: try store.decisions(), notes: try store.notes(), now: monotonicSeconds())
-                try TerminalUI.run(&state, store: store)
-                let decided = state.decidedCount
-                try db.transaction { try run.finish(rowsIn: state.posts.count, rowsOut: decided, rejects: 0) }
-                print("\(coderID): \(decided) of \(state.posts.count) posts decided in sample '\(sample)'")
+            let db = try database.open(.readWrite)
+            let ref = try SampleRef.find(db, sample)
+            let coderID = HumanCoder.id(coder)
+            guard coderID.hasPrefix("human:") else { throw AnnotateError("use `annotate adjudicate` to code as 'adjudicated'") }
+            let store = try AnnotationStore(db: db, sample: ref, coder: coderID, language: language)
+            let posts = try store.posts()
+            guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+                throw AnnotateError("`annotate code` needs a terminal; use `annotate import` to load codings from a CSV file")
             }
+            let run = try StageRun.begin(db, stage: "annotate-code:\(coderID)", parameters: ["sample": sample, "coder": coderID])
+            store.runID = run.id
+            var state = CodingState(title: "\(sample) · \(coderID)", posts: posts, scheme: store.scheme,
+                                    decisions: try store.decisions(), notes: try store.notes(), now: monotonicSeconds())
+            try TerminalUI.run(&state, store: store)
+            let decided = state.decidedCount
+            try db.transaction { try run.finish(rowsIn: state.posts.count, rowsOut: decided, rejects: 0) }
+            print("\(coderID): \(decided) of \(state.posts.count) posts decided in sample '\(sample)'")
         }
     }
 
@@ -148,18 +119,16 @@ extension AnnotateCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a coder's annotations as CSV (one row per post, one 0/1 column per category).",
             discussion: "Example:\n  annotate export --sample pilot --coder bob --out bob.csv")
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Sample name.") var sample: String
         @Option(help: "Coder name.") var coder: String
         @Option(help: "Output file (default: standard output).") var out: String?
 
         func run() throws {
-            try reportingErrors {
-                let db = try database.open()
-                let store = try AnnotationStore(db: db, sample: try SampleRef.find(db, sample), coder: HumanCoder.id(coder))
-                let csv = try AnnotationCSV.export(store)
-                if let out { try Data(csv.utf8).write(to: URL(fileURLWithPath: out)) } else { print(csv, terminator: "") }
-            }
+            let db = try database.open(.readOnly)
+            let store = try AnnotationStore(db: db, sample: try SampleRef.find(db, sample), coder: HumanCoder.id(coder))
+            let csv = try AnnotationCSV.export(store)
+            if let out { try Data(csv.utf8).write(to: URL(fileURLWithPath: out)) } else { print(csv, terminator: "") }
         }
     }
 
@@ -173,19 +142,17 @@ extension AnnotateCommand {
                 Example:
                   annotate import --sample pilot --coder bob bob.csv
                 """)
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Sample name.") var sample: String
         @Option(help: "Coder name.") var coder: String
         @Argument(help: "CSV file.") var file: String
 
         func run() throws {
-            try reportingErrors {
-                let db = try database.open()
-                let store = try AnnotationStore(db: db, sample: try SampleRef.find(db, sample), coder: HumanCoder.id(coder))
-                let s = try AnnotationCSV.importFile(file, into: store)
-                for w in s.ruleWarnings { FileHandle.standardError.write(Data("annotate: warning: \(w)\n".utf8)) }
-                print("\(file): \(s.coded) coded, \(s.skipped) skipped, \(s.untouched) left undecided")
-            }
+            let db = try database.open(.readWrite)
+            let store = try AnnotationStore(db: db, sample: try SampleRef.find(db, sample), coder: HumanCoder.id(coder))
+            let s = try AnnotationCSV.importFile(file, into: store)
+            for w in s.ruleWarnings { FileHandle.standardError.write(Data("annotate: warning: \(w)\n".utf8)) }
+            print("\(file): \(s.coded) coded, \(s.skipped) skipped, \(s.untouched) left undecided")
         }
     }
 
@@ -201,22 +168,20 @@ extension AnnotateCommand {
                 Example:
                   annotate agreement --sample pilot
                 """)
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Sample name.") var sample: String
         @Option(help: "Comma-separated coders (default: every human coder of the sample).") var coders: String?
         @Option(help: "Bootstrap replicates.") var replicates = 1000
         @Option(help: "Bootstrap seed.") var seed: UInt64 = 4242
 
         func run() throws {
-            try reportingErrors {
-                let db = try database.open()
-                let ref = try SampleRef.find(db, sample)
-                let list = coders?.split(separator: ",").map(String.init) ?? []
-                let report = try AgreementReport.compute(db, sample: ref, coders: list, bootstrap: Bootstrap(replicates: replicates, seed: seed))
-                try report.store(db, sample: ref, parameters: ["sample": sample, "coders": report.coders.joined(separator: ","),
-                                                               "replicates": String(replicates), "seed": String(seed)])
-                print(report.render(), terminator: "")
-            }
+            let db = try database.open(.readWrite)
+            let ref = try SampleRef.find(db, sample)
+            let list = coders?.split(separator: ",").map(String.init) ?? []
+            let report = try AgreementReport.compute(db, sample: ref, coders: list, bootstrap: Bootstrap(replicates: replicates, seed: seed))
+            try report.store(db, sample: ref, parameters: ["sample": sample, "coders": report.coders.joined(separator: ","),
+                                                           "replicates": String(replicates), "seed": String(seed)])
+            print(report.render(), terminator: "")
         }
     }
 
@@ -231,34 +196,32 @@ extension AnnotateCommand {
                   annotate adjudicate --sample pilot --coder carol
                   annotate adjudicate --sample pilot --coder carol --unanimous-only
                 """)
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Sample name.") var sample: String
         @Option(help: "Who adjudicates (recorded in the run).") var coder: String
         @Flag(help: "Only settle the unanimous posts and list the disagreements (no screen); settle those later on screen or with `annotate import --coder adjudicated`.")
         var unanimousOnly = false
 
         func run() throws {
-            try reportingErrors {
-                let db = try database.open()
-                let ref = try SampleRef.find(db, sample)
-                let run = try StageRun.begin(db, stage: "annotate-adjudicate", parameters: ["sample": sample, "adjudicator": coder])
-                let store = try AnnotationStore(db: db, sample: ref, coder: HumanCoder.adjudicated, runID: run.id)
-                let plan = try Adjudication.plan(db, sample: ref, scheme: store.scheme)
-                let auto = try Adjudication.storeUnanimous(plan, store: store)
-                let posts = try store.posts().filter { plan.disputed[$0.postID] != nil }
-                var state = CodingState(title: "adjudicate \(sample) · \(coder)", posts: posts, scheme: store.scheme,
-                                        decisions: try store.decisions().filter { plan.disputed[$0.key] != nil },
-                                        notes: try store.notes(), now: monotonicSeconds())
-                state.reference = plan.disputed
-                if unanimousOnly {
-                    print("disagreements left to settle (\(posts.count - state.decidedCount)): "
-                          + posts.filter { state.decisions[$0.postID] == nil }.map { String($0.postID) }.joined(separator: " "))
-                } else if !posts.isEmpty {
-                    try TerminalUI.run(&state, store: store)
-                }
-                try db.transaction { try run.finish(rowsIn: posts.count, rowsOut: state.decidedCount + auto, rejects: 0) }
-                print("adjudicated: \(auto) unanimous posts settled automatically, \(state.decidedCount) of \(posts.count) disagreements settled")
+            let db = try database.open(.readWrite)
+            let ref = try SampleRef.find(db, sample)
+            let run = try StageRun.begin(db, stage: "annotate-adjudicate", parameters: ["sample": sample, "adjudicator": coder])
+            let store = try AnnotationStore(db: db, sample: ref, coder: HumanCoder.adjudicated, runID: run.id)
+            let plan = try Adjudication.plan(db, sample: ref, scheme: store.scheme)
+            let auto = try Adjudication.storeUnanimous(plan, store: store)
+            let posts = try store.posts().filter { plan.disputed[$0.postID] != nil }
+            var state = CodingState(title: "adjudicate \(sample) · \(coder)", posts: posts, scheme: store.scheme,
+                                    decisions: try store.decisions().filter { plan.disputed[$0.key] != nil },
+                                    notes: try store.notes(), now: monotonicSeconds())
+            state.reference = plan.disputed
+            if unanimousOnly {
+                print("disagreements left to settle (\(posts.count - state.decidedCount)): "
+                      + posts.filter { state.decisions[$0.postID] == nil }.map { String($0.postID) }.joined(separator: " "))
+            } else if !posts.isEmpty {
+                try TerminalUI.run(&state, store: store)
             }
+            try db.transaction { try run.finish(rowsIn: posts.count, rowsOut: state.decidedCount + auto, rejects: 0) }
+            print("adjudicated: \(auto) unanimous posts settled automatically, \(state.decidedCount) of \(posts.count) disagreements settled")
         }
     }
 
@@ -271,20 +234,18 @@ extension AnnotateCommand {
                 Example:
                   annotate validate --against adjudicated --sample pilot
                 """)
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Reference coder: 'adjudicated' or a human coder's name.") var against = "adjudicated"
         @Option(help: "Only posts of this sample.") var sample: String?
         @Option(help: "Comma-separated automated coders (default: all).") var coders: String?
 
         func run() throws {
-            try reportingErrors {
-                let db = try database.open()
-                let ref = try sample.map { try SampleRef.find(db, $0) }
-                let reference = against == HumanCoder.adjudicated || against.contains(":") ? against : HumanCoder.id(against)
-                let rows = try Validation.compute(db, reference: reference, sample: ref, coders: coders?.split(separator: ",").map(String.init) ?? [])
-                try Validation.store(db, rows: rows, reference: reference, parameters: ["against": reference, "sample": sample ?? "", "coders": coders ?? ""])
-                print(Validation.render(rows, reference: reference), terminator: "")
-            }
+            let db = try database.open(.readWrite)
+            let ref = try sample.map { try SampleRef.find(db, $0) }
+            let reference = against == HumanCoder.adjudicated || against.contains(":") ? against : HumanCoder.id(against)
+            let rows = try Validation.compute(db, reference: reference, sample: ref, coders: coders?.split(separator: ",").map(String.init) ?? [])
+            try Validation.store(db, rows: rows, reference: reference, parameters: ["against": reference, "sample": sample ?? "", "coders": coders ?? ""])
+            print(Validation.render(rows, reference: reference), terminator: "")
         }
     }
 }

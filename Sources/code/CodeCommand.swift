@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StudyCLI
 import StudyKit
 
 @main
@@ -28,42 +29,14 @@ struct CodeCommand: ParsableCommand {
     )
 }
 
-/// Ends the command with a one-line error and no stack trace.
-enum CleanExit {
-    static func message(_ text: String, code: Int32 = 1) -> ExitCode {
-        fflush(nil)  // flush stdout first so the error line comes after what was printed
-        FileHandle.standardError.write(Data(("code: error: " + text + "\n").utf8))
-        return ExitCode(code)
-    }
-
-    /// Runs `body`, turning the errors users can act on into one line on stderr and exit 1.
-    static func guarding(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as CodebookError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw message("the codebook has \(error.problems.count) problem(s)")
-        } catch let error as DatabaseError {
-            throw message(error.description)
-        } catch let error as InputError {
-            throw message(error.description)
-        } catch let error as SupervisedError {
-            throw message(error.description)
-        }
-    }
-}
-
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Code the posts (the default subcommand), or with --report show what was coded."
     )
 
-    @Option(name: .long, help: "The study database.")
-    var db = "data/study.sqlite"
-
-    @Option(name: .long, help: "The codebook YAML file.")
-    var codebook = "codebooks/keep4o.yaml"
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var codebook: CodebookOptions
 
     @Flag(name: .long, help: "Code every post, not only the canonical post of each dedupe cluster.")
     var all = false
@@ -80,40 +53,38 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "With --report: the coder to report on (default: the codebook's lexicon coder).")
     var coder: String?
 
-    @Option(name: .long, help: "Coding threads (default: one per core).")
-    var workers = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var performance: WorkerOptions
 
     func run() throws {
-        try CleanExit.guarding {
-            let book = try CodebookLoader.load(path: codebook)
-            let database = try Database(path: db)
-            if report {
-                let name = coder ?? book.lexiconCoderName
-                let lines = try CodeReport.lines(database, coder: name, codebook: book)
-                if lines.allSatisfy({ $0.coded == 0 }) {
-                    throw CleanExit.message("no codings by \(name) in \(db); run `code` first")
-                }
-                print(CodeReport.render(lines, coder: name), terminator: "")
-                return
+        if report {
+            let db = try database.open(.readOnly)
+            let book = try codebook.loadForReport(db, coder: coder)
+            let name = coder ?? book.lexiconCoderName
+            let lines = try CodeReport.lines(db, coder: name, codebook: book)
+            if lines.allSatisfy({ $0.coded == 0 }) {
+                throw StudyError("no codings by \(name) in \(database.db); run `code` first")
             }
-            var options = CodeOptions()
-            options.allPosts = all
-            options.primaryCoder = primaryCoder
-            options.workers = max(1, workers)
-            let stage = CodeStage(database: database)
-            let summary: CodeSummary
-            if let model {
-                let supervised = try SupervisedModel.load(path: model)
-                summary = try stage.runSupervised(model: supervised, codebook: book, options: options)
-            } else {
-                summary = try stage.runLexicon(codebook: book, options: options)
-            }
-            for note in summary.notes { print("note: \(note)") }
-            print("code: run \(summary.runID), coder \(summary.coder): \(summary.postsCoded) posts, \(summary.rowsWritten) codings")
-            for (category, present) in summary.prevalence {
-                let share = summary.postsCoded > 0 ? Double(present) / Double(summary.postsCoded) * 100 : 0
-                print("  " + category.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%6d  %5.1f%%", present, share))
-            }
+            print(CodeReport.render(lines, coder: name), terminator: "")
+            return
+        }
+        let book = try codebook.load()
+        var options = CodeOptions()
+        options.allPosts = all
+        options.primaryCoder = primaryCoder
+        options.workers = performance.workers
+        let stage = CodeStage(database: try database.open(.readWrite))
+        let summary: CodeSummary
+        if let model {
+            let supervised = try SupervisedModel.load(path: model)
+            summary = try stage.runSupervised(model: supervised, codebook: book, options: options)
+        } else {
+            summary = try stage.runLexicon(codebook: book, options: options)
+        }
+        for note in summary.notes { print("note: \(note)") }
+        print("code: run \(summary.runID), coder \(summary.coder): \(summary.postsCoded) posts, \(summary.rowsWritten) codings")
+        for (category, present) in summary.prevalence {
+            let share = summary.postsCoded > 0 ? Double(present) / Double(summary.postsCoded) * 100 : 0
+            print("  " + category.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%6d  %5.1f%%", present, share))
         }
     }
 }
@@ -136,18 +107,16 @@ struct CodebookCommand: ParsableCommand {
 
         func run() throws {
             var failed = 0
-            try CleanExit.guarding {
-                for file in files {
-                    let book = try CodebookLoader.load(path: file)
-                    let result = CodebookCheck.run(book)
-                    for failure in result.failures { print(failure.description) }
-                    let indicators = book.categories.reduce(0) { $0 + $1.indicators.count }
-                    print("\(file): \(book.name)@\(book.version): \(book.categories.count) categories, \(indicators) indicators, "
-                          + "\(result.examples) examples, \(result.failures.count) failing")
-                    failed += result.failures.count
-                }
+            for file in files {
+                let book = try CodebookLoader.load(path: file)
+                let result = CodebookCheck.run(book)
+                for failure in result.failures { print(failure.description) }
+                let indicators = book.categories.reduce(0) { $0 + $1.indicators.count }
+                print("\(file): \(book.name)@\(book.version): \(book.categories.count) categories, \(indicators) indicators, "
+                      + "\(result.examples) examples, \(result.failures.count) failing")
+                failed += result.failures.count
             }
-            if failed > 0 { throw CleanExit.message("\(failed) example(s) not coded as labelled") }
+            if failed > 0 { throw StudyError("\(failed) example(s) not coded as labelled") }
         }
     }
 
@@ -161,8 +130,8 @@ struct CodebookCommand: ParsableCommand {
                 """
         )
 
-        @Option(name: .long, help: "qdc, markdown, or json (the matching rules, for tools that cannot read YAML).")
-        var format = "qdc"
+        @Option(name: .long, help: "qdc (REFI-QDA), markdown, or json (the matching rules, for tools that cannot read YAML).")
+        var format = CodebookExportFormat.qdc
 
         @Option(name: .shortAndLong, help: "Output file (default: standard output).")
         var output: String?
@@ -171,20 +140,11 @@ struct CodebookCommand: ParsableCommand {
         var file: String
 
         func run() throws {
-            try CleanExit.guarding {
-                let book = try CodebookLoader.load(path: file)
-                let text: String
-                switch format {
-                case "qdc": text = QDCExchange.export(book)
-                case "markdown", "md": text = CodebookMarkdown.render(book)
-                case "json": text = CodebookJSON.render(book)
-                default: throw CleanExit.message("unknown format '\(format)'; use qdc, markdown or json")
-                }
-                if let output {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-                } else {
-                    print(text, terminator: "")
-                }
+            let text = format.render(try CodebookLoader.load(path: file))
+            if let output {
+                try writeFile(text, to: output)
+            } else {
+                print(text, terminator: "")
             }
         }
     }
@@ -202,14 +162,12 @@ struct CodebookCommand: ParsableCommand {
         @Argument(help: "The .qdc file.") var file: String
 
         func run() throws {
-            try CleanExit.guarding {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw InputError(file: file, line: nil, reason: "cannot read the file")
-                }
-                let codes = try QDCExchange.parse(data, path: file)
-                let yaml = QDCExchange.yamlSkeleton(codes, name: name, version: version, language: language)
-                if let output { try Data(yaml.utf8).write(to: URL(fileURLWithPath: output)) } else { print(yaml, terminator: "") }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw InputError(file: file, line: nil, reason: "cannot read the file")
             }
+            let codes = try QDCExchange.parse(data, path: file)
+            let yaml = QDCExchange.yamlSkeleton(codes, name: name, version: version, language: language)
+            if let output { try writeFile(yaml, to: output) } else { print(yaml, terminator: "") }
         }
     }
 }
@@ -226,8 +184,8 @@ struct Train: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The study database.") var db = "data/study.sqlite"
-    @Option(name: .long, help: "The codebook YAML file.") var codebook = "codebooks/keep4o.yaml"
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var codebook: CodebookOptions
     @Option(name: .long, help: "The coder whose codings are the labels.") var from = "adjudicated"
     @Option(name: .long, help: "Where to save the trained model (JSON).") var model = "data/models/supervised.json"
     @Option(name: .long, help: "Cross-validation folds.") var folds = 5
@@ -235,19 +193,16 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Minimum positive and negative labels per category.") var minPerClass = SupervisedTrainer.defaultMinPerClass
 
     func run() throws {
-        try CleanExit.guarding {
-            let book = try CodebookLoader.load(path: codebook)
-            let database = try Database(path: db)
-            let examples = try SupervisedTrainer.labelledExamples(database, coder: from, codebook: book)
-            var trainer = SupervisedTrainer(seed: seed)
-            trainer.minPerClass = minPerClass
-            let result = try trainer.train(examples: examples, codebook: book, folds: folds, labelSource: from)
-            print(SupervisedTrainer.renderCrossValidation(result.crossValidation, labels: examples.count, folds: folds))
-            let directory = (model as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            try result.model.save(path: model)
-            print("model saved: \(model) (coder \(result.model.coderName))")
-        }
+        let book = try codebook.load()
+        let examples = try SupervisedTrainer.labelledExamples(database.open(.readOnly), coder: from, codebook: book)
+        var trainer = SupervisedTrainer(seed: seed)
+        trainer.minPerClass = minPerClass
+        let result = try trainer.train(examples: examples, codebook: book, folds: folds, labelSource: from)
+        print(SupervisedTrainer.renderCrossValidation(result.crossValidation, labels: examples.count, folds: folds))
+        let directory = (model as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        try result.model.save(path: model)
+        print("model saved: \(model) (coder \(result.model.coderName))")
     }
 }
 
@@ -257,27 +212,32 @@ struct Bench: ParsableCommand {
         shouldDisplay: false
     )
 
-    @Option(name: .long, help: "The codebook YAML file.") var codebook = "codebooks/keep4o.yaml"
-    @Option(name: .long, help: "Coding threads.") var workers = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var codebook: CodebookOptions
+    @OptionGroup var performance: WorkerOptions
     @Option(name: .long, help: "Read at most this many posts.") var limit = Int.max
     @Argument(help: "X API v2 JSON lines (one post per line with a 'text' field, or {data:[…]} pages).") var file: String
 
     func run() throws {
-        try CleanExit.guarding {
-            let book = try CodebookLoader.load(path: codebook)
-            let loadStart = Date()
-            let texts = try BenchInput.texts(path: file, limit: limit)
-            let loadSeconds = Date().timeIntervalSince(loadStart)
-            let buildStart = Date()
-            let coder = LexiconCoder(codebook: book)
-            let buildSeconds = Date().timeIntervalSince(buildStart)
-            let posts = texts.enumerated().map { CodeStage.Post(id: Int64($0.offset), text: $0.element, language: nil) }
-            let start = Date()
-            let decisions = CodeStage.codeAll(posts, workers: max(1, workers)) { coder.code(text: $0.text, language: $0.language) }
-            let seconds = Date().timeIntervalSince(start)
-            let present = decisions.reduce(0) { $0 + $1.filter(\.value).count }
-            print(String(format: "posts=%d workers=%d load_s=%.2f build_s=%.3f code_s=%.3f posts_per_s=%.0f present=%d",
-                         posts.count, workers, loadSeconds, buildSeconds, seconds, Double(posts.count) / seconds, present))
-        }
+        let book = try codebook.load()
+        let loadStart = Date()
+        let texts = try BenchInput.texts(path: file, limit: limit)
+        let loadSeconds = Date().timeIntervalSince(loadStart)
+        let buildStart = Date()
+        let coder = LexiconCoder(codebook: book)
+        let buildSeconds = Date().timeIntervalSince(buildStart)
+        let posts = texts.enumerated().map { CodeStage.Post(id: Int64($0.offset), text: $0.element, language: nil) }
+        let start = Date()
+        let decisions = CodeStage.codeAll(posts, workers: performance.workers) { coder.code(text: $0.text, language: $0.language) }
+        let seconds = Date().timeIntervalSince(start)
+        let present = decisions.reduce(0) { $0 + $1.filter(\.value).count }
+        print(String(format: "posts=%d workers=%d load_s=%.2f build_s=%.3f code_s=%.3f posts_per_s=%.0f present=%d",
+                     posts.count, performance.workers, loadSeconds, buildSeconds, seconds, Double(posts.count) / seconds, present))
     }
+}
+
+/// Writes a text file, making its folder when needed.
+func writeFile(_ text: String, to path: String) throws {
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StudyCLI
 import StudyKit
 
 @main
@@ -28,8 +29,7 @@ struct DedupeCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The study database (run ingest first).")
-    var db = "data/study.sqlite"
+    @OptionGroup var database: DatabaseOptions
 
     @Option(name: .long, help: "Minimum estimated Jaccard similarity to a cluster's canonical post for 'near'.")
     var threshold = 0.7
@@ -43,8 +43,7 @@ struct DedupeCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the MinHash permutations.")
     var seed: UInt64 = 4242
 
-    @Option(name: .long, help: "Threads for signatures (default: one per core).")
-    var workers = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var performance: WorkerOptions
 
     @Flag(name: .long, help: "After the run, print the largest clusters with a sample text.")
     var report = false
@@ -57,9 +56,6 @@ struct DedupeCommand: ParsableCommand {
 
     func validate() throws {
         if top < 1 { throw ValidationError("--top must be at least 1") }
-        if !FileManager.default.fileExists(atPath: db) {
-            throw ValidationError("no such database: \(db) (run ingest first)")
-        }
     }
 
     func run() throws {
@@ -68,29 +64,17 @@ struct DedupeCommand: ParsableCommand {
         options.permutations = permutations
         options.bands = bands
         options.seed = seed
-        options.workers = max(1, workers)
-        do {
-            let database = try Database(path: db)
-            if !reportOnly {
-                let summary = try Deduplicator(database: database, options: options).run()
-                print(DedupeReport.summary(summary, database: db))
-            }
-            if report || reportOnly {
-                print()
-                print(try DedupeReport.largestClusters(database, limit: top))
-            }
-        } catch let error as DedupeError {
-            throw CleanExit.message(error.description, code: 1)
-        } catch let error as DatabaseError {
-            throw CleanExit.message(error.description, code: 1)
+        options.workers = performance.workers
+        if reportOnly {
+            print(try DedupeReport.largestClusters(database.open(.readOnly), limit: top))
+            return
         }
-    }
-}
-
-/// Ends the command with a one-line error and no stack trace.
-enum CleanExit {
-    static func message(_ text: String, code: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data(("dedupe: error: " + text + "\n").utf8))
-        return ExitCode(code)
+        let db = try database.open(.readWrite)
+        let summary = try Deduplicator(database: db, options: options).run()
+        print(DedupeReport.summary(summary, database: database.db))
+        if report {
+            print()
+            print(try DedupeReport.largestClusters(db, limit: top))
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StudyCLI
 import StudyKit
 
 @main
@@ -24,11 +25,10 @@ struct IngestCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The study database (created if missing).")
-    var db = "data/study.sqlite"
+    @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "Force the input format instead of detecting it: x-v2-json, csv or reddit-ndjson.")
-    var format: String?
+    @Option(name: .long, help: "Force the input format instead of detecting it from the content.")
+    var format: InputFormat?
 
     @Option(name: .long, help: "A JSON file naming the CSV columns for id, text, created_at, author, lang and platform.")
     var mapping: String?
@@ -39,16 +39,12 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: "Reject lines longer than this many bytes (they are never loaded whole).")
     var maxLineBytes = RecordLimits().maxLineBytes
 
-    @Option(name: .long, help: "Parser threads (default: one per core).")
-    var workers = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var performance: WorkerOptions
 
     @Argument(help: "Export files to read (.jsonl, .ndjson, .csv, optionally .gz).")
     var files: [String]
 
     func validate() throws {
-        if let format, InputFormat(rawValue: format) == nil {
-            throw ValidationError("unknown format '\(format)'; use one of: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if maxLineBytes < 1024 { throw ValidationError("--max-line-bytes must be at least 1024") }
         for file in files where !FileManager.default.fileExists(atPath: file) {
             throw ValidationError("no such file: \(file)")
@@ -57,28 +53,13 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         var options = IngestOptions()
-        options.format = format.flatMap(InputFormat.init(rawValue:))
+        options.format = format
         options.mapping = try mapping.map(CSVMapping.load(path:))
         options.keepHandles = keepHandles
         options.limits.maxLineBytes = maxLineBytes
-        options.workers = max(1, workers)
+        options.workers = performance.workers
         options.showProgress = isatty(STDERR_FILENO) != 0
-        do {
-            let database = try Database(path: db)
-            let summaries = try Ingester(database: database, options: options).ingest(paths: files)
-            print(IngestReport.render(summaries, database: db))
-        } catch let error as InputError {
-            throw CleanExit.message(error.description, code: 1)
-        } catch let error as DatabaseError {
-            throw CleanExit.message(error.description, code: 1)
-        }
-    }
-}
-
-/// Ends the command with a one-line error and no stack trace.
-enum CleanExit {
-    static func message(_ text: String, code: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data(("ingest: error: " + text + "\n").utf8))
-        return ExitCode(code)
+        let summaries = try Ingester(database: database.open(.create), options: options).ingest(paths: files)
+        print(IngestReport.render(summaries, database: database.db))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StudyCLI
 import StudyKit
 
 @main
@@ -32,20 +33,20 @@ struct LanguageDetectCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The study database (posts must have been ingested).")
-    var db = "data/study.sqlite"
+    @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "combined, cld2 or fasttext.")
-    var detector = DetectorMode.combined.rawValue
+    @Option(name: .long, help: "Which detector decides: both combined, or one alone.")
+    var detector = DetectorMode.combined
 
     @Option(name: .long, help: "Below this confidence (0..1) the language is 'und'. Default measured on dev.tsv.")
     var minConfidence = LanguageDetectOptions().minConfidence
 
-    @Option(name: .long, help: "The fastText model file (made by `make model`).")
-    var model = FastTextModel.defaultPath
+    @Option(name: .long, help: ArgumentHelp("The fastText model file (made by `make model`).",
+                                            discussion: "Default: $STUDY_FASTTEXT_MODEL, else data/models/lid.176.ftz.",
+                                            valueName: "file"))
+    var model: String?
 
-    @Option(name: .long, help: "Detection threads (default: one per core).")
-    var workers = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var performance: WorkerOptions
 
     @Flag(name: .long, help: "Print counts per language, the share of 'und' and agreement with platform hints; detect nothing.")
     var report = false
@@ -54,38 +55,31 @@ struct LanguageDetectCommand: ParsableCommand {
     var evaluate: [String] = []
 
     func validate() throws {
-        if DetectorMode(rawValue: detector) == nil {
-            throw ValidationError("unknown detector '\(detector)'; use one of: \(DetectorMode.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if !(0...1).contains(minConfidence) { throw ValidationError("--min-confidence must be between 0 and 1") }
     }
 
+    var modelPath: String { FastTextModel.resolvePath(option: model) }
+
     func run() throws {
-        do {
-            if report {
-                print(try LanguageReport.render(Database(path: db)))
-                return
-            }
-            if !evaluate.isEmpty {
-                try runEvaluation()
-                return
-            }
-            let options = LanguageDetectOptions(mode: DetectorMode(rawValue: detector)!, minConfidence: minConfidence)
-            let identifier = try LanguageIdentifier(options: options, modelPath: model)
-            let database = try Database(path: db)
-            let summary = try LanguageDetectStage(database: database, identifier: identifier, workers: workers).run()
-            print(String(format: "language-detect: %d posts in %.2f s (%.0f posts/s), %d und; run %d. See: language-detect --report",
-                         summary.posts, summary.seconds, Double(summary.posts) / max(summary.seconds, 1e-9),
-                         summary.undetermined, summary.runID))
-        } catch let error as InputError {
-            throw CleanExit.message(error.description, code: 1)
-        } catch let error as DatabaseError {
-            throw CleanExit.message(error.description, code: 1)
+        if report {
+            print(try LanguageReport.render(database.open(.readOnly)))
+            return
         }
+        if !evaluate.isEmpty {
+            try runEvaluation()
+            return
+        }
+        let options = LanguageDetectOptions(mode: detector, minConfidence: minConfidence)
+        let identifier = try LanguageIdentifier(options: options, modelPath: modelPath)
+        let summary = try LanguageDetectStage(database: database.open(.readWrite), identifier: identifier,
+                                              workers: performance.workers).run()
+        print(String(format: "language-detect: %d posts in %.2f s (%.0f posts/s), %d und; run %d. See: language-detect --report",
+                     summary.posts, summary.seconds, Double(summary.posts) / max(summary.seconds, 1e-9),
+                     summary.undetermined, summary.runID))
     }
 
     private func runEvaluation() throws {
-        let fastText = try FastTextModel(path: model)
+        let fastText = try FastTextModel(path: modelPath)
         for path in evaluate {
             let texts: [LabeledText]
             if path.hasSuffix(".tsv") {
@@ -93,27 +87,19 @@ struct LanguageDetectCommand: ParsableCommand {
             } else if path.hasSuffix(".jsonl") {
                 texts = try LanguageEvaluation.loadJSONL(path: path)
             } else {
-                texts = try LanguageEvaluation.loadGroundTruth(path: path, database: Database(path: db))
+                texts = try LanguageEvaluation.loadGroundTruth(path: path, database: database.open(.readOnly))
                 if texts.isEmpty {
-                    throw InputError(file: path, line: nil, reason: "no labelled post of this file is in \(db); ingest the sample first (make)")
+                    throw InputError(file: path, line: nil, reason: "no labelled post of this file is in \(database.db); ingest the sample first (make)")
                 }
             }
             let tallies = [DetectorMode.cld2, .fasttext, .combined].map { mode in
                 let options = LanguageDetectOptions(mode: mode, minConfidence: minConfidence)
                 let identifier = LanguageIdentifier(options: options, fastText: mode == .cld2 ? nil : fastText)
-                return (mode, LanguageEvaluation.evaluate(texts, identifier: identifier, workers: workers))
+                return (mode, LanguageEvaluation.evaluate(texts, identifier: identifier, workers: performance.workers))
             }
             print(LanguageEvaluation.render(title: "\(path): \(texts.count) texts (accuracy: every text given its best guess)",
                                             tallies: tallies, minConfidence: minConfidence))
             print("")
         }
-    }
-}
-
-/// Ends the command with a one-line error and no stack trace.
-enum CleanExit {
-    static func message(_ text: String, code: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data(("language-detect: error: " + text + "\n").utf8))
-        return ExitCode(code)
     }
 }

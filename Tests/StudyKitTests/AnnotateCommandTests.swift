@@ -32,13 +32,13 @@ final class AnnotateCommandTests: XCTestCase {
 
         r = try run(["code", "--db", path, "--sample", "pilot", "--coder", "alice"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.err, "annotate: error: `annotate code` needs a terminal; use `annotate import` to load codings from a CSV file\n")
+        XCTAssertEqual(r.err, "Error: `annotate code` needs a terminal; use `annotate import` to load codings from a CSV file\n")
 
         r = try run(["agreement", "--db", path, "--sample", "pilot"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.err.hasPrefix("annotate: error: sample 'pilot' has 0 human coder(s)"), r.err)
+        XCTAssertTrue(r.err.hasPrefix("Error: sample 'pilot' has 0 human coder(s)"), r.err)
         r = try run(["agreement", "--db", path, "--sample", "nope"])
-        XCTAssertEqual(r.err, "annotate: error: no sample named 'nope' (samples: pilot)\n")
+        XCTAssertEqual(r.err, "Error: no sample named 'nope' (samples: pilot)\n")
 
         // Both coders fill in the exported spreadsheet: alice marks every post relevant, bob all but one.
         for coder in ["alice", "bob"] {
@@ -72,6 +72,6 @@ final class AnnotateCommandTests: XCTestCase {
         let bad = try dir.write("bad.csv", "post_id,status,relevant\n999,coded,1\n")
         r = try run(["import", "--db", path, "--sample", "pilot", "--coder", "alice", bad])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.err.hasPrefix("annotate: error: \(dir.path("bad.csv")):1: no 'companion' column"), r.err)
+        XCTAssertTrue(r.err.hasPrefix("Error: \(dir.path("bad.csv")):1: no 'companion' column"), r.err)
     }
 }

@@ -42,7 +42,7 @@ final class IngestCommandTests: XCTestCase {
         let csv = try dir.write("odd.csv", "a,b\n1,2\n")
         let result = try runTool("ingest", ["--db", dir.path("study.sqlite"), csv])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.err.hasPrefix("ingest: error: \(csv):1: no column mapping"), result.err)
+        XCTAssertTrue(result.err.hasPrefix("Error: \(csv):1: no column mapping"), result.err)
         let missing = try runTool("ingest", ["--db", dir.path("study.sqlite"), dir.path("nope.jsonl")])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.err.contains("no such file"), missing.err)

@@ -52,7 +52,7 @@ public struct AggregateOptions: Sendable {
 }
 
 /// An upstream stage that has not run: names it and the table aggregate needs from it.
-public struct MissingStageError: Error, CustomStringConvertible {
+public struct MissingStageError: UserFacingError {
     public let table: String
     public let stage: String
     public var description: String {
@@ -224,7 +224,7 @@ public final class Aggregator {
         let corrected = Self.corrected(validation: validation, tables: tables, data: data, options: options)
 
         var manifest: [String: String] = [
-            "tool_version": ToolVersion.string,
+            "tool_version": BuildInfo.toolVersion,
             "coder": coder,
             "reference_coder": options.referenceCoder,
             "gate": gate,

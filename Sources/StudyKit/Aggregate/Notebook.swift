@@ -158,7 +158,7 @@ public struct NotebookRunner {
     }
 }
 
-public struct NotebookError: Error, CustomStringConvertible {
+public struct NotebookError: UserFacingError {
     public let message: String
     public var description: String { message }
 }

@@ -91,7 +91,7 @@ public func annotationCategories(from codebook: StoredCodebook, language: String
 }
 
 /// A user-facing failure of an annotate command (bad option, missing table, unknown sample).
-public struct AnnotateError: Error, CustomStringConvertible {
+public struct AnnotateError: UserFacingError {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

@@ -124,7 +124,7 @@ public struct CodebookProblem: Sendable, CustomStringConvertible {
 }
 
 /// A codebook that failed to load: every problem found, one per line.
-public struct CodebookError: Error, CustomStringConvertible {
+public struct CodebookError: UserFacingError {
     public let problems: [CodebookProblem]
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }

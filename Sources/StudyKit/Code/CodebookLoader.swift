@@ -15,6 +15,23 @@ public enum CodebookLoader {
         return try parse(yaml: text, path: path)
     }
 
+    /// The codebook stored in the study by the last `code` run (or the one a coder named
+    /// `kind:name@version` used), so that reports need no --codebook and work from any folder.
+    public static func stored(_ db: Database, coder: String? = nil) throws -> Codebook {
+        var sql = "SELECT name, version, yaml FROM codebooks ORDER BY codebook_id DESC LIMIT 1"
+        var values: [SQLValue] = []
+        if let coder, let nameAndVersion = coder.split(separator: ":", maxSplits: 1).last,
+           case let parts = nameAndVersion.split(separator: "@", maxSplits: 1), parts.count == 2 {
+            sql = "SELECT name, version, yaml FROM codebooks WHERE name = ? AND version = ? ORDER BY codebook_id DESC LIMIT 1"
+            values = [.text(String(parts[0])), .text(String(parts[1]))]
+        }
+        guard let row = try db.query(sql, values).first else {
+            throw StudyError("\(db.path): no codebook is stored in this study yet: run `code --codebook FILE` first, or pass --codebook")
+        }
+        let label = "\(db.path) (codebook \(row.text("name") ?? "")@\(row.text("version") ?? "") stored by `code`)"
+        return try parse(yaml: try row.required(text: "yaml"), path: label)
+    }
+
     public static func parse(yaml: String, path: String) throws -> Codebook {
         var reader = Reader(path: path)
         let root: Node?

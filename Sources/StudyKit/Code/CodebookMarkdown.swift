@@ -76,3 +76,21 @@ public enum CodebookJSON {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
+
+/// The formats `code codebook export` writes.
+public enum CodebookExportFormat: String, CaseIterable, Sendable {
+    /// REFI-QDA codebook exchange (ATLAS.ti, NVivo, MAXQDA, QualCoder).
+    case qdc
+    /// A Markdown appendix for the paper.
+    case markdown
+    /// The matching rules as JSON, for tools that cannot read YAML.
+    case json
+
+    public func render(_ book: Codebook) -> String {
+        switch self {
+        case .qdc: return QDCExchange.export(book)
+        case .markdown: return CodebookMarkdown.render(book)
+        case .json: return CodebookJSON.render(book)
+        }
+    }
+}

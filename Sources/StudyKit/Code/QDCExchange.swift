@@ -22,7 +22,7 @@ public enum QDCExchange {
         var xml = #"<?xml version="1.0" encoding="utf-8"?>"# + "\n"
         xml += #"<CodeBook xmlns="urn:QDA-XML:codebook:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" "#
             + #"xsi:schemaLocation="urn:QDA-XML:codebook:1.0 http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd" "#
-            + #"origin="keep4o-pipeline \#(ToolVersion.string): \#(escape(codebook.name))@\#(escape(codebook.version))">"# + "\n"
+            + #"origin="keep4o-pipeline \#(BuildInfo.toolVersion): \#(escape(codebook.name))@\#(escape(codebook.version))">"# + "\n"
         xml += "  <Codes>\n"
         func emit(_ category: CodebookCategory, indent: String) {
             var description = "id: \(category.id)\n\(category.definition)"

@@ -1,6 +1,6 @@
 import Foundation
 
-public struct SupervisedError: Error, CustomStringConvertible {
+public struct SupervisedError: UserFacingError {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

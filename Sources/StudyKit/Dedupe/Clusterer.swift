@@ -34,7 +34,7 @@ public struct DedupeOptions: Sendable {
     }
 }
 
-public struct DedupeError: Error, CustomStringConvertible {
+public struct DedupeError: UserFacingError {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

@@ -178,14 +178,14 @@ public final class Deduplicator {
             let languageJSON = Self.jsonCounts(languages.map { (f.languages[Int($0.key)], $0.value) })
             let kindJSON = Self.jsonCounts(ClusterKind.allCases.compactMap { kinds[Int($0.rawValue)] > 0 ? ($0.name, kinds[Int($0.rawValue)]) : nil })
             insertCluster.reset()
-            insertCluster.bindInt(f.postIDs[c], at: 1)
-            insertCluster.bindInt(f.postIDs[c], at: 2)
-            insertCluster.bindInt(Int64(size), at: 3)
-            insertCluster.bindText(Timestamp.format(unixSeconds: first), at: 4)
-            insertCluster.bindText(Timestamp.format(unixSeconds: last), at: 5)
-            insertCluster.bindText(languageJSON, at: 6)
-            insertCluster.bindText(kindJSON, at: 7)
-            insertCluster.bindInt(run.id, at: 8)
+            try insertCluster.bindInt(f.postIDs[c], at: 1)
+            try insertCluster.bindInt(f.postIDs[c], at: 2)
+            try insertCluster.bindInt(Int64(size), at: 3)
+            try insertCluster.bindText(Timestamp.format(unixSeconds: first), at: 4)
+            try insertCluster.bindText(Timestamp.format(unixSeconds: last), at: 5)
+            try insertCluster.bindText(languageJSON, at: 6)
+            try insertCluster.bindText(kindJSON, at: 7)
+            try insertCluster.bindInt(run.id, at: 8)
             try insertCluster.runToCompletion()
             summary.clusters += 1
             if size > 1 {
@@ -203,12 +203,12 @@ public final class Deduplicator {
         for i in 0..<n {
             let canonicalID = f.postIDs[Int(clustering.canonical[i])]
             insertPost.reset()
-            insertPost.bindInt(f.postIDs[i], at: 1)
-            insertPost.bindInt(canonicalID, at: 2)
-            insertPost.bindText(kindNames[Int(clustering.kind[i].rawValue)], at: 3)
-            insertPost.bindInt(canonicalID, at: 4)
+            try insertPost.bindInt(f.postIDs[i], at: 1)
+            try insertPost.bindInt(canonicalID, at: 2)
+            try insertPost.bindText(kindNames[Int(clustering.kind[i].rawValue)], at: 3)
+            try insertPost.bindInt(canonicalID, at: 4)
             try insertPost.bind(.double(Double(clustering.similarity[i])), at: 5)
-            insertPost.bindInt(run.id, at: 6)
+            try insertPost.bindInt(run.id, at: 6)
             try insertPost.runToCompletion()
         }
         summary.posts = n

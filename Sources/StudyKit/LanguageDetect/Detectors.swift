@@ -49,11 +49,20 @@ public final class FastTextModel: @unchecked Sendable {
 
     /// Where `make model` puts the model, relative to the repository root.
     public static let defaultPath = "data/models/lid.176.ftz"
+    /// The environment variable that names the model file when the tools run from another folder.
+    public static let environmentVariable = "STUDY_FASTTEXT_MODEL"
+
+    /// The model file to use: the option when given, else $STUDY_FASTTEXT_MODEL, else the default.
+    public static func resolvePath(option: String?) -> String {
+        option ?? ProcessInfo.processInfo.environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? defaultPath
+    }
 
     public init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw InputError(file: path, line: nil,
-                             reason: "fastText model not found; run `make model` to fetch it (or use --detector cld2)")
+                             reason: "fastText model not found (a relative path is read from the current folder, "
+                                + "\(FileManager.default.currentDirectoryPath)). Run `make model` in the repository, then "
+                                + "pass --model PATH or set \(Self.environmentVariable)=PATH; or use --detector cld2")
         }
         var message = [CChar](repeating: 0, count: 512)
         guard let handle = clid_fasttext_load(path, &message, Int32(message.count)) else {

@@ -119,17 +119,17 @@ public final class LanguageDetectStage {
 
     private func write(_ post: PostText, _ decision: LanguageDecision, _ runID: Int64, _ insert: Statement) throws {
         insert.reset()
-        insert.bindInt(post.id, at: 1)
+        try insert.bindInt(post.id, at: 1)
         try insert.bind(.text(decision.language), at: 2)
         try insert.bind(.double(decision.confidence), at: 3)
         try insert.bind(.text(decision.detector), at: 4)
-        insert.bindText(decision.script, at: 5)
-        insert.bindText(post.hint, at: 6)
-        insert.bindInt(HintComparison.agrees(hint: post.hint, language: decision.language).map { $0 ? 1 : 0 }, at: 7)
+        try insert.bindText(decision.script, at: 5)
+        try insert.bindText(post.hint, at: 6)
+        try insert.bindInt(HintComparison.agrees(hint: post.hint, language: decision.language).map { $0 ? 1 : 0 }, at: 7)
         try insert.bind(.text(decision.guess), at: 8)
-        insert.bindText(decision.undReason, at: 9)
-        insert.bindInt(Int64(decision.textCharacters), at: 10)
-        insert.bindInt(runID, at: 11)
+        try insert.bindText(decision.undReason, at: 9)
+        try insert.bindInt(Int64(decision.textCharacters), at: 10)
+        try insert.bindInt(runID, at: 11)
         try insert.runToCompletion()
     }
 

@@ -18,6 +18,12 @@ public enum Schema {
         Migration(version: 5, name: "code: codebooks and codings", sql: CodeSchema.sql),
         Migration(version: 6, name: "annotate: samples, assignments, progress, notes, agreement, validation", sql: AnnotateSchema.sql),
         Migration(version: 7, name: "aggregate: prevalence, co-occurrence, association, corrected, published, manifest", sql: AggregateSchema.sql),
+        Migration(version: 8, name: "core: the process of each run; ingest: thread titles", sql: """
+            ALTER TABLE runs ADD COLUMN host TEXT;
+            ALTER TABLE runs ADD COLUMN pid INTEGER;
+            ALTER TABLE runs ADD COLUMN process_start TEXT;
+            ALTER TABLE posts ADD COLUMN thread_title TEXT;
+            """),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
@@ -65,6 +71,22 @@ enum Migrator {
                            [.int(Int64(migration.version)), .text(migration.name), .text(Timestamp.now())])
             }
         }
+    }
+
+    /// A read-only connection cannot migrate: it reads a study whose schema this tool knows,
+    /// and says what to run when the file is older or newer.
+    static func checkReadable(_ db: Database) throws {
+        let pending = try pendingMigrations(db)
+        guard !pending.isEmpty else { return }
+        if try appliedVersion(db) == 0 {
+            throw DatabaseError(message: "not a study database yet (no tables): run `ingest` to start a study here",
+                                path: db.path, code: 1)
+        }
+        throw DatabaseError(
+            message: "this study's schema is older than these tools (missing: "
+                + pending.map { "\($0.version) \($0.name)" }.joined(separator: "; ")
+                + "). Run any stage that writes (for example `make`) once to upgrade it, then report again",
+            path: db.path, code: 1)
     }
 
     static func appliedVersion(_ db: Database) throws -> Int {

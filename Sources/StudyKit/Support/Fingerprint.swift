@@ -67,7 +67,7 @@ public final class Pseudonymizer {
 }
 
 /// A problem with an input file, naming the file, the line when known, and the reason.
-public struct InputError: Error, CustomStringConvertible {
+public struct InputError: UserFacingError {
     public let file: String
     public let line: Int?
     public let reason: String
