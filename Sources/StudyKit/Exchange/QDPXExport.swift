@@ -190,9 +190,9 @@ public struct QDPXExporter {
 
     func header(coders: [String]) -> String {
         var xml = #"<?xml version="1.0" encoding="utf-8"?>"# + "\n"
-        xml += #"<Project xmlns="urn:QDA-XML:project:1.0" name="\#(XMLText.attribute("\#(codebook.name) study"))" "#
-            + #"origin="\#(XMLText.attribute("keep4o-pipeline \#(BuildInfo.toolVersion); codebook \#(codebook.name)@\#(codebook.version)"))">"#
-            + "\n"
+        let name = XMLText.attribute(codebook.name + " study")
+        let origin = XMLText.attribute("keep4o-pipeline \(BuildInfo.toolVersion); codebook \(codebook.name)@\(codebook.version)")
+        xml += "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"\(name)\" origin=\"\(origin)\">\n"
         xml += "  <Users>\n"
         for coder in coders {
             xml += "    <User guid=\"\(Self.userGUID(coder))\" name=\"\(XMLText.attribute(coder))\"/>\n"

@@ -168,10 +168,11 @@ struct QDEProject {
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = true
         parser.delegate = delegate
-        if !parser.parse() || delegate.failure != nil {
+        // On Linux parse() can return true after a well-formedness error: the delegate hears of it.
+        if !parser.parse() || delegate.failure != nil || delegate.xmlError != nil || parser.parserError != nil {
+            let code = delegate.xmlError ?? (parser.parserError as NSError?)?.code
             throw InputError(file: path, line: delegate.failureLine ?? parser.lineNumber,
-                             reason: delegate.failure ?? "project.qde is not well-formed XML: "
-                                + (parser.parserError.map { "\($0.localizedDescription)" } ?? "unknown error"))
+                             reason: delegate.failure ?? "project.qde is not well-formed XML (\(xmlErrorWords(code)))")
         }
         guard delegate.sawProject else {
             throw InputError(file: path, line: nil, reason: "no <Project> element: not a REFI-QDA project")
@@ -192,6 +193,15 @@ struct QDEProject {
         var inCoding = false
         var inCodeDescription = false
         var descriptionText = ""
+
+        /// The first well-formedness error (libxml2's code) and its line.
+        var xmlError: Int?
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            guard xmlError == nil, failure == nil else { return }
+            xmlError = (parseError as NSError).code
+            failureLine = parser.lineNumber
+        }
 
         func fail(_ parser: XMLParser, _ reason: String) {
             failure = reason
@@ -252,4 +262,14 @@ struct QDEProject {
             }
         }
     }
+}
+
+/// libxml2's error codes that a hand-edited or cut-short project file produces, in words.
+func xmlErrorWords(_ code: Int?) -> String {
+    let words = [4: "empty document", 5: "the document ends too early", 9: "a character XML does not allow",
+                 23: "an unclosed or misplaced quote", 38: "an attribute without a value", 39: "an unquoted attribute value",
+                 41: "a duplicate attribute", 68: "a name was expected", 73: "a '>' was expected",
+                 76: "an end tag does not match its start tag", 77: "an element is not closed"]
+    guard let code else { return "unknown error" }
+    return (words[code] ?? "error") + ", libxml2 code \(code)"
 }

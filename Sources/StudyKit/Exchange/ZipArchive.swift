@@ -45,7 +45,7 @@ public final class ZipWriter {
         try write(localHeader(name: nameBytes, crc: 0, compressed: 0, size: 0, method: 8))
         let dataStart = try position()
 
-        var deflater = try Deflater(path: path)
+        let deflater = try Deflater(path: path)
         var crc: UInt = crc32(0, nil, 0)
         var size = 0
         try produce { piece in
@@ -167,43 +167,54 @@ public final class ZipWriter {
     private func failure(_ reason: String) -> InputError { InputError(file: path, line: nil, reason: reason) }
 }
 
-/// Raw deflate (no zlib header), as zip entries hold it.
-private struct Deflater {
-    private var stream = z_stream()
+/// Raw deflate (no zlib header), as zip entries hold it. The z_stream lives at a fixed address
+/// (zlib keeps a pointer back to it and refuses a moved one), so this is a class owning it.
+private final class Deflater {
+    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private let path: String
     private var ended = false
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
     init(path: String) throws {
         self.path = path
+        stream.initialize(to: z_stream())
         // Level 6 (zlib's default): the same zlib version and level always give the same bytes.
-        let rc = deflateInit2_(&stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+        let rc = deflateInit2_(stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
                                Int32(MemoryLayout<z_stream>.size))
-        guard rc == Z_OK else { throw InputError(file: path, line: nil, reason: "zlib deflateInit2 failed (\(rc))") }
+        guard rc == Z_OK else {
+            ended = true
+            throw InputError(file: path, line: nil, reason: "zlib deflateInit2 failed (\(rc))")
+        }
     }
 
-    mutating func deflate(_ input: ArraySlice<UInt8>, finish: Bool) throws -> [UInt8] {
+    deinit {
+        if !ended { deflateEnd(stream) }
+        stream.deallocate()
+    }
+
+    func deflate(_ input: ArraySlice<UInt8>, finish: Bool) throws -> [UInt8] {
         var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var input = Array(input)
         let count = input.count
         try input.withUnsafeMutableBufferPointer { source in
-            stream.next_in = source.baseAddress
-            stream.avail_in = UInt32(count)
+            stream.pointee.next_in = source.baseAddress
+            stream.pointee.avail_in = UInt32(count)
             repeat {
                 let produced: Int = try buffer.withUnsafeMutableBufferPointer { out in
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = UInt32(out.count)
-                    let rc = CZlib.deflate(&stream, finish ? Z_FINISH : Z_NO_FLUSH)
+                    stream.pointee.next_out = out.baseAddress
+                    stream.pointee.avail_out = UInt32(out.count)
+                    let rc = CZlib.deflate(stream, finish ? Z_FINISH : Z_NO_FLUSH)
                     guard rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR else {
                         throw InputError(file: path, line: nil, reason: "zlib deflate failed (\(rc))")
                     }
-                    return out.count - Int(stream.avail_out)
+                    return out.count - Int(stream.pointee.avail_out)
                 }
                 output += buffer[0..<produced]
-            } while stream.avail_out == 0 || (finish && stream.avail_in > 0)
+            } while stream.pointee.avail_out == 0 || (finish && stream.pointee.avail_in > 0)
+            stream.pointee.next_in = nil
         }
         if finish, !ended {
-            deflateEnd(&stream)
+            deflateEnd(stream)
             ended = true
         }
         return output
@@ -298,26 +309,29 @@ public struct ZipReader {
     }
 
     private func inflateRaw(_ input: [UInt8], expected: Int, fail: (String) -> InputError) throws -> [UInt8] {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        // A fixed address for the z_stream: zlib keeps a pointer back to it.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deallocate() }
+        guard inflateInit2_(stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw fail("zlib inflateInit2 failed")
         }
-        defer { inflateEnd(&stream) }
+        defer { inflateEnd(stream) }
         // Refuse to inflate past the declared size: a small file cannot expand without bound.
         var output = [UInt8](repeating: 0, count: expected + 1)
         var input = input
         let inputCount = input.count
         let rc: Int32 = input.withUnsafeMutableBufferPointer { source in
             output.withUnsafeMutableBufferPointer { out in
-                stream.next_in = source.baseAddress
-                stream.avail_in = UInt32(inputCount)
-                stream.next_out = out.baseAddress
-                stream.avail_out = UInt32(out.count)
-                return inflate(&stream, Z_FINISH)
+                stream.pointee.next_in = source.baseAddress
+                stream.pointee.avail_in = UInt32(inputCount)
+                stream.pointee.next_out = out.baseAddress
+                stream.pointee.avail_out = UInt32(out.count)
+                return inflate(stream, Z_FINISH)
             }
         }
         guard rc == Z_STREAM_END else { throw fail("deflate data damaged (zlib \(rc))") }
-        return Array(output[0..<Int(stream.total_out)])
+        return Array(output[0..<Int(stream.pointee.total_out)])
     }
 }
 
