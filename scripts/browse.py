@@ -53,9 +53,12 @@ def parse_schema_doc(path):
     tables = {}
     current = None
     prose = []
+    header = None  # the first cell of the current Markdown table's header row, None outside tables
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     for line in lines:
+        if not line.startswith("|"):
+            header = None
         heading = re.match(r"^###\s+`([A-Za-z_][A-Za-z0-9_]*)`\s*$", line)
         if heading:
             current = {"description": "", "columns": {}}
@@ -69,7 +72,11 @@ def parse_schema_doc(path):
             continue
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if len(cells) < 2 or cells[0] in ("column", "key") or set(cells[0]) <= set("-: "):
+            if header is None:
+                header = cells[0]
+                continue
+            # Only `| column | meaning |` tables describe columns (`| key | meaning |` ones describe keys).
+            if header != "column" or len(cells) < 2 or set(cells[0]) <= set("-: "):
                 continue
             # Datasette shows descriptions as plain text: Markdown's code quotes would show as backticks.
             meaning = " | ".join(cells[1:]).strip().replace("`", "")

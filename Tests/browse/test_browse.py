@@ -146,9 +146,14 @@ class BrowseTests(unittest.TestCase):
         tables = meta["databases"]["study"]["tables"]
         self.assertIn("posts_overview", tables)
         self.assertEqual(tables["posts_overview"]["facets"][-1], {"array": "codes"})
-        # Every column of every table in the database is described.
-        for (table,) in self.sql.execute("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name IN (%s)"
-                                         % ",".join("?" * len(tables)), list(tables)):
+        # Every table of the database is described, and every column of it.
+        names = [n for (n,) in self.sql.execute(
+            "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        undocumented = [n for n in names if n not in tables and n != "rejects_explained"]
+        self.assertEqual(undocumented, [], "tables without a ### heading in docs/schema.md")
+        for table in names:
+            if table not in tables:
+                continue
             columns = [r[1] for r in self.sql.execute("PRAGMA table_info(%s)" % table)]
             missing = [c for c in columns if c not in tables[table]["columns"]]
             self.assertEqual(missing, [], "%s: columns without a description in docs/schema.md" % table)
