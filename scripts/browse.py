@@ -234,7 +234,7 @@ def screenshot(url, out, width=1400, height=1000):
 # Pages kept as pictures in docs/: the posts table with its facets, and the per-post overview.
 SCREENSHOTS = [
     ("browse-posts.png", "/{db}/posts?_size=10&_col=platform&_col=created_at&_col=lang_hint&_col=like_count&_col=text"),
-    ("browse-posts-overview.png", "/{db}/posts_overview?_size=10&_col=language&_col=cluster_kind&_col=codes&_col=text"),
+    ("browse-posts-overview.png", "/{db}/posts_overview?_size=10&_col=post_id&_col=language&_col=cluster_kind&_col=codes&_col=text"),
 ]
 
 
