@@ -123,7 +123,8 @@ def canned_queries(notebook_paths):
 def metadata(database_name="study"):
     schema = parse_schema_doc(os.path.join(ROOT, "docs", "schema.md"))
     notebooks = sorted(
-        os.path.join(ROOT, "notebooks-md", n) for n in os.listdir(os.path.join(ROOT, "notebooks-md")) if n.endswith(".md"))
+        os.path.join(ROOT, "notebooks-md", n)
+        for n in os.listdir(os.path.join(ROOT, "notebooks-md")) if n.endswith(".md"))
     tables = {}
     for name, doc in sorted(schema.items()):
         entry = {"description": doc["description"], "columns": doc["columns"]}
@@ -153,7 +154,8 @@ def datasette_command(db, metadata_path, port):
         sys.exit("browse.py: Datasette is not installed: run `make browse-venv` (a venv in .build/datasette)")
     return [DATASETTE, "serve", "-i", db, "--metadata", metadata_path, "--host", "127.0.0.1", "--port", str(port),
             "--setting", "truncate_cells_html", str(TRUNCATE_CELLS), "--setting", "sql_time_limit_ms", "5000",
-            "--setting", "facet_time_limit_ms", "1000", "--setting", "default_facet_size", "8", "--static", "browse-static:" + STATIC]
+            "--setting", "facet_time_limit_ms", "1000", "--setting", "default_facet_size", "8",
+            "--static", "browse-static:" + STATIC]
 
 
 def check_database(db):
@@ -227,14 +229,16 @@ def screenshot(url, out, width=1400, height=1000):
         result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120,
                                 start_new_session=True)
         if result.returncode != 0 or not os.path.exists(out):
-            raise RuntimeError("chromium failed (%d): %s" % (result.returncode, result.stdout.decode("utf-8", "replace")[-2000:]))
+            output = result.stdout.decode("utf-8", "replace")[-2000:]
+            raise RuntimeError("chromium failed (%d): %s" % (result.returncode, output))
     return out
 
 
 # Pages kept as pictures in docs/: the posts table with its facets, and the per-post overview.
 SCREENSHOTS = [
     ("browse-posts.png", "/{db}/posts?_size=10&_col=platform&_col=created_at&_col=lang_hint&_col=like_count&_col=text"),
-    ("browse-posts-overview.png", "/{db}/posts_overview?_size=10&_col=post_id&_col=language&_col=cluster_kind&_col=codes&_col=text"),
+    ("browse-posts-overview.png",
+     "/{db}/posts_overview?_size=10&_col=post_id&_col=language&_col=cluster_kind&_col=codes&_col=text"),
 ]
 
 

@@ -40,13 +40,20 @@ extension AnnotateCommand {
                 options.sample = sample
                 options.textMode = text
                 let s = try QDPXExporter(database: db, codebook: codebook).export(to: out, options: options)
-                print("\(out): \(s.posts) posts, \(s.coders.count) coders (\(s.coders.joined(separator: ", "))), "
-                      + "\(s.selections) selections, \(s.codings) codings")
+                print(
+                    "\(out): \(s.posts) posts, \(s.coders.count) coders (\(s.coders.joined(separator: ", "))), "
+                        + "\(s.selections) selections, \(s.codings) codings")
                 if s.spansCoveringWholePost > 0 {
-                    print("note: \(s.spansCoveringWholePost) matched spans could not be placed in the original text and cover the whole post")
+                    print(
+                        "note: \(s.spansCoveringWholePost) matched spans could not be placed in the original text "
+                            + "and cover the whole post"
+                    )
                 }
                 if s.codingsOfUnknownCategories > 0 {
-                    print("note: \(s.codingsOfUnknownCategories) codings of categories not in codebook \(codebook.name)@\(codebook.version) were left out")
+                    print(
+                        "note: \(s.codingsOfUnknownCategories) codings of categories not in codebook "
+                            + "\(codebook.name)@\(codebook.version) were left out"
+                    )
                 }
             }
         }
@@ -69,8 +76,9 @@ extension AnnotateCommand {
                 let codebook = try codebookOptions.loadForReport(db)
                 let s = try QDPXImporter(database: db, codebook: codebook).importFile(file)
                 let coders = s.postsByCoder.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) posts" }
-                print("\(file): \(s.codingsRead) codings on \(s.sources) sources -> \(s.rowsWritten) codings rows "
-                      + "(\(coders.isEmpty ? "no coded posts" : coders.joined(separator: ", "))), run \(s.runID)")
+                print(
+                    "\(file): \(s.codingsRead) codings on \(s.sources) sources -> \(s.rowsWritten) codings rows "
+                        + "(\(coders.isEmpty ? "no coded posts" : coders.joined(separator: ", "))), run \(s.runID)")
             }
         }
     }

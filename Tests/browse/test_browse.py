@@ -78,7 +78,8 @@ class BrowseTests(unittest.TestCase):
             # Prevalence: every row's interval is the Wilson interval of its own count and n.
             prevalence = self.query(base, "prevalence")["rows"]
             stored = self.sql.execute(
-                "SELECT count(*) FROM aggregate_prevalence WHERE posts_set = 'canonical' AND breakdown = 'all'").fetchone()[0]
+                "SELECT count(*) FROM aggregate_prevalence WHERE posts_set = 'canonical' AND breakdown = 'all'"
+            ).fetchone()[0]
             self.assertEqual(len(prevalence), stored)
             self.assertEqual(prevalence[0]["category"], "relevant")
             for row in prevalence:
@@ -115,7 +116,8 @@ class BrowseTests(unittest.TestCase):
             for language, n in self.sql.execute("SELECT language, count(*) FROM post_languages GROUP BY 1"):
                 if language in facet:
                     self.assertEqual(facet[language], n, language)
-            self.assertEqual(overview["filtered_table_rows_count"], self.sql.execute("SELECT count(*) FROM posts").fetchone()[0])
+            posts_count = self.sql.execute("SELECT count(*) FROM posts").fetchone()[0]
+            self.assertEqual(overview["filtered_table_rows_count"], posts_count)
 
             # Descriptions come from docs/schema.md.
             table_metadata = get_json(base + "/-/metadata.json")["databases"]["study"]["tables"]
@@ -148,7 +150,8 @@ class BrowseTests(unittest.TestCase):
         self.assertEqual(tables["posts_overview"]["facets"][-1], {"array": "codes"})
         # Every table of the database is described, and every column of it.
         names = [n for (n,) in self.sql.execute(
-            "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name")]
         undocumented = [n for n in names if n not in tables and n != "rejects_explained"]
         self.assertEqual(undocumented, [], "tables without a ### heading in docs/schema.md")
         for table in names:

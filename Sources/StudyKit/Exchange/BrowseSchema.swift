@@ -6,7 +6,8 @@
 enum BrowseSchema {
     static let sql = """
         CREATE VIEW posts_overview AS
-        SELECT p.post_id, p.platform, p.created_at, l.language, c.cluster_id, c.kind AS cluster_kind, k.size AS cluster_size,
+        SELECT p.post_id, p.platform, p.created_at, l.language,
+               c.cluster_id, c.kind AS cluster_kind, k.size AS cluster_size,
                (SELECT json_group_array(category) FROM (
                     SELECT d.category FROM codings d
                     WHERE d.post_id = p.post_id AND d.value = 1

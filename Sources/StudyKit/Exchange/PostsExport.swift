@@ -41,10 +41,15 @@ public struct PostsExporter {
     public func primaryCoder(_ option: String?) throws -> String {
         if let option, !option.isEmpty { return option }
         if let setting = try StudySettings.value(db, "primary_coder"), !setting.isEmpty { return setting }
-        if let coder = try db.scalarText("""
-            SELECT coder FROM codings WHERE run_id = (SELECT max(run_id) FROM runs WHERE stage = 'code' AND status = 'completed')
+        if let coder = try db.scalarText(
+            """
+            SELECT coder FROM codings
+            WHERE run_id = (SELECT max(run_id) FROM runs WHERE stage = 'code' AND status = 'completed')
             LIMIT 1
-            """) { return coder }
+            """)
+        {
+            return coder
+        }
         throw StudyError("\(db.path): no coder to export: run `code` first, or name one with --coder")
     }
 
@@ -59,36 +64,53 @@ public struct PostsExporter {
         Column(name: "platform", meaning: "x, reddit, ... (posts.platform)", numeric: false),
         Column(name: "created_at", meaning: "creation time, ISO 8601 UTC", numeric: false),
         Column(name: "created_unix", meaning: "creation time, unix seconds", numeric: true),
-        Column(name: "language", meaning: "detected language (post_languages.language); und: undetermined", numeric: false),
+        Column(
+            name: "language", meaning: "detected language (post_languages.language); und: undetermined",
+            numeric: false),
         Column(name: "cluster_id", meaning: "its duplicate cluster (= the canonical post's post_id)", numeric: true),
         Column(name: "cluster_kind", meaning: "unique (the canonical post), exact, repost or near", numeric: false),
         Column(name: "cluster_size", meaning: "posts in the cluster", numeric: true),
-        Column(name: "author_key", meaning: "pseudonymous author (HMAC-SHA256 with the study's salt); empty when unknown",
-               numeric: false),
+        Column(
+            name: "author_key", meaning: "pseudonymous author (HMAC-SHA256 with the study's salt); empty when unknown",
+            numeric: false),
         Column(name: "is_repost", meaning: "1 for a repost", numeric: true),
         Column(name: "is_reply", meaning: "1 for a reply or comment", numeric: true),
     ]
 
     /// Writes `posts.csv`, `posts.jsonl` and `posts.manifest.json` into `directory`.
     @discardableResult
-    public func export(to directory: String, options: PostsExportOptions = PostsExportOptions()) throws -> PostsExportSummary {
+    public func export(
+        to directory: String, options: PostsExportOptions = PostsExportOptions()
+    ) throws -> PostsExportSummary {
         let coder = try primaryCoder(options.coder)
         let codebook = try CodebookLoader.stored(db, coder: coder)
         let categories = codebook.categories.map(\.id)
         var columns = Self.baseColumns
         if options.identifying {
-            columns.insert(Column(name: "external_id", meaning: "the platform's own id of the post", numeric: false), at: 2)
-            columns.append(Column(name: "author_handle", meaning: "the author's handle (only when ingest kept handles)", numeric: false))
+            columns.insert(
+                Column(name: "external_id", meaning: "the platform's own id of the post", numeric: false), at: 2)
+            columns.append(
+                Column(
+                    name: "author_handle", meaning: "the author's handle (only when ingest kept handles)",
+                    numeric: false))
         }
         for category in codebook.categories {
-            columns.append(Column(name: category.id, meaning: "\(coder): 1 \(category.primaryLabel) present, 0 absent, "
-                                  + "empty: not coded", numeric: true))
+            columns.append(
+                Column(
+                    name: category.id,
+                    meaning: "\(coder): 1 \(category.primaryLabel) present, 0 absent, "
+                        + "empty: not coded", numeric: true))
         }
         for category in codebook.categories {
-            columns.append(Column(name: "\(options.referenceCoder)_\(category.id)",
-                                  meaning: "\(options.referenceCoder) label for \(category.id); empty: not adjudicated", numeric: true))
+            columns.append(
+                Column(
+                    name: "\(options.referenceCoder)_\(category.id)",
+                    meaning: "\(options.referenceCoder) label for \(category.id); empty: not adjudicated", numeric: true
+                ))
         }
-        if options.text { columns.append(Column(name: "text", meaning: "the post's text as collected", numeric: false)) }
+        if options.text {
+            columns.append(Column(name: "text", meaning: "the post's text as collected", numeric: false))
+        }
 
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let csvPath = (directory as NSString).appendingPathComponent("posts.csv")
@@ -103,7 +125,8 @@ public struct PostsExporter {
         // would read all of a coder's codings once per post.
         let sql = """
             SELECT p.post_id, p.platform, p.external_id, p.created_at, p.created_unix, l.language, c.cluster_id,
-                   c.kind AS cluster_kind, k.size AS cluster_size, p.author_key, p.author_handle, p.is_repost, p.is_reply, p.text,
+                   c.kind AS cluster_kind, k.size AS cluster_size, p.author_key, p.author_handle, p.is_repost,
+                   p.is_reply, p.text,
                    (SELECT group_concat(category || '=' || value) FROM codings d
                     WHERE d.post_id = p.post_id AND +d.coder = ?1) AS codes,
                    (SELECT group_concat(category || '=' || value) FROM codings d
@@ -125,14 +148,15 @@ public struct PostsExporter {
                 }
                 return out
             }
-            let codes = values(row.text("codes")), reference = values(row.text("reference_codes"))
+            let codes = values(row.text("codes"))
+            let reference = values(row.text("reference_codes"))
             if !codes.isEmpty { summary.coded += 1 }
             if !reference.isEmpty { summary.adjudicated += 1 }
             var cells: [String?] = []
             for column in columns {
                 switch column.name {
                 case "cluster_kind", "cluster_size", "post_id", "platform", "external_id", "created_at", "created_unix",
-                     "language", "cluster_id", "author_key", "author_handle", "is_repost", "is_reply", "text":
+                    "language", "cluster_id", "author_key", "author_handle", "is_repost", "is_reply", "text":
                     cells.append(row.text(column.name))
                 default:
                     let prefix = options.referenceCoder + "_"
@@ -174,16 +198,20 @@ public struct PostsExporter {
         manifest += "    \"fingerprint\": \(jsonString(codebook.fingerprint)),\n"
         manifest += "    \"gate\": \(codebook.gate.map(jsonString) ?? "null"),\n"
         manifest += "    \"categories\": [\n"
-        manifest += codebook.categories.map { category in
-            "      {\"id\": \(jsonString(category.id)), \"label\": \(jsonString(category.primaryLabel)), "
-                + "\"theme\": \(category.theme.map(jsonString) ?? "null"), \"parent\": \(category.parent.map(jsonString) ?? "null"), "
-                + "\"definition\": \(jsonString(category.definition))}"
-        }.joined(separator: ",\n") + "\n    ]\n  },\n"
+        manifest +=
+            codebook.categories.map { category in
+                "      {\"id\": \(jsonString(category.id)), \"label\": \(jsonString(category.primaryLabel)), "
+                    + "\"theme\": \(category.theme.map(jsonString) ?? "null"), "
+                    + "\"parent\": \(category.parent.map(jsonString) ?? "null"), "
+                    + "\"definition\": \(jsonString(category.definition))}"
+            }.joined(separator: ",\n") + "\n    ]\n  },\n"
         manifest += "  \"columns\": [\n"
-        manifest += columns.map { column in
-            "    {\"name\": \(jsonString(column.name)), \"type\": \(jsonString(column.numeric ? "integer" : "string")), "
-                + "\"meaning\": \(jsonString(column.meaning))}"
-        }.joined(separator: ",\n") + "\n  ]\n}\n"
+        manifest +=
+            columns.map { column in
+                "    {\"name\": \(jsonString(column.name)), "
+                    + "\"type\": \(jsonString(column.numeric ? "integer" : "string")), "
+                    + "\"meaning\": \(jsonString(column.meaning))}"
+            }.joined(separator: ",\n") + "\n  ]\n}\n"
         let manifestFile = try TextFileWriter(path: manifestPath)
         try manifestFile.write(manifest)
         try manifestFile.close()

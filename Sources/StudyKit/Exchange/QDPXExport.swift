@@ -66,7 +66,10 @@ public struct QDPXExporter {
         ("platform", "Text", "the platform the post is from (posts.platform)"),
         ("language", "Text", "the detected language (post_languages.language)"),
         ("created_at", "DateTime", "when the post was written, UTC (posts.created_at)"),
-        ("cluster_kind", "Text", "unique (canonical), exact, repost or near: the post's place in its duplicate cluster"),
+        (
+            "cluster_kind", "Text",
+            "unique (canonical), exact, repost or near: the post's place in its duplicate cluster"
+        ),
         ("cluster_size", "Integer", "posts in its duplicate cluster (1: no copies)"),
     ]
 
@@ -102,7 +105,8 @@ public struct QDPXExporter {
     func chosenCoders(_ options: QDPXExportOptions) throws -> [String] {
         let known = try db.query("SELECT DISTINCT coder FROM codings ORDER BY coder").compactMap { $0.text("coder") }
         guard !known.isEmpty else {
-            throw StudyError("\(db.path): no codings in this study yet: run `code` or code a sample with `annotate` first")
+            throw StudyError(
+                "\(db.path): no codings in this study yet: run `code` or code a sample with `annotate` first")
         }
         if options.coders.isEmpty { return known }
         for coder in options.coders where !known.contains(coder) {
@@ -124,7 +128,9 @@ public struct QDPXExporter {
             let sampleID = try db.scalarInt("SELECT sample_id FROM samples WHERE name = ?", [.text(sample)])
             guard let sampleID else {
                 let names = try db.query("SELECT name FROM samples ORDER BY sample_id").compactMap { $0.text("name") }
-                throw StudyError("no sample named '\(sample)'" + (names.isEmpty ? "" : " (samples: \(names.joined(separator: ", ")))"))
+                throw StudyError(
+                    "no sample named '\(sample)'"
+                        + (names.isEmpty ? "" : " (samples: \(names.joined(separator: ", ")))"))
             }
             postFilter = "p.post_id IN (SELECT post_id FROM sample_posts WHERE sample_id = ?)"
             filterValues = [.int(Int64(sampleID))]
@@ -140,10 +146,13 @@ public struct QDPXExporter {
             ORDER BY p.post_id
             """
         let postCount = try db.scalarInt("SELECT count(*) FROM posts p WHERE \(postFilter)", filterValues) ?? 0
-        guard postCount > 0 else { throw StudyError("no posts to export (no codings by \(coders.joined(separator: ", ")) on them)") }
+        guard postCount > 0 else {
+            throw StudyError("no posts to export (no codings by \(coders.joined(separator: ", ")) on them)")
+        }
         if options.textMode == .files && postCount > 65_534 {
-            throw StudyError("\(postCount) posts do not fit one source file each in a zip without ZIP64 (65,534 at most): "
-                             + "use --text inline, or export a sample (--sample NAME)")
+            throw StudyError(
+                "\(postCount) posts do not fit one source file each in a zip without ZIP64 (65,534 at most): "
+                    + "use --text inline, or export a sample (--sample NAME)")
         }
         summary.posts = postCount
 
@@ -191,7 +200,8 @@ public struct QDPXExporter {
     func header(coders: [String]) -> String {
         var xml = #"<?xml version="1.0" encoding="utf-8"?>"# + "\n"
         let name = XMLText.attribute(codebook.name + " study")
-        let origin = XMLText.attribute("keep4o-pipeline \(BuildInfo.toolVersion); codebook \(codebook.name)@\(codebook.version)")
+        let origin = XMLText.attribute(
+            "keep4o-pipeline \(BuildInfo.toolVersion); codebook \(codebook.name)@\(codebook.version)")
         xml += "<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"\(name)\" origin=\"\(origin)\">\n"
         xml += "  <Users>\n"
         for coder in coders {
@@ -201,7 +211,8 @@ public struct QDPXExporter {
         xml += "  <CodeBook>\n" + QDCExchange.codesElement(codebook, indent: "    ") + "  </CodeBook>\n"
         xml += "  <Variables>\n"
         for variable in Self.variables {
-            xml += "    <Variable guid=\"\(QDCExchange.guid("variable", variable.name))\" name=\"\(variable.name)\" "
+            xml +=
+                "    <Variable guid=\"\(QDCExchange.guid("variable", variable.name))\" name=\"\(variable.name)\" "
                 + "typeOfVariable=\"\(variable.type)\">\n"
             xml += "      <Description>\(XMLText.content(variable.description))</Description>\n"
             xml += "    </Variable>\n"
@@ -220,7 +231,9 @@ public struct QDPXExporter {
         var indicators: [String]
     }
 
-    func textSource(_ post: Post, coders: [String], mode: QDPXTextMode, summary: inout QDPXExportSummary) throws -> String {
+    func textSource(
+        _ post: Post, coders: [String], mode: QDPXTextMode, summary: inout QDPXExportSummary
+    ) throws -> String {
         let guid = post.sourceGUID
         let name = Self.sourceName(platform: post.platform, externalID: post.externalID)
         var xml = "    <TextSource guid=\"\(guid)\" name=\"\(XMLText.attribute(name))\""
@@ -237,12 +250,18 @@ public struct QDPXExporter {
         let coderList = coders.map { _ in "?" }.joined(separator: ", ")
         var marks: [Mark] = []
         // '+coder': look the post up by the primary key, not through the coder index.
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT coder, category, evidence FROM codings
             WHERE post_id = ? AND value = 1 AND +coder IN (\(coderList)) ORDER BY coder, category
-            """, [.int(post.postID)] + coders.map(SQLValue.text)) { row in
-            let coder = try row.required(text: "coder"), category = try row.required(text: "category")
-            guard codebook.category(category) != nil else { summary.codingsOfUnknownCategories += 1; return }
+            """, [.int(post.postID)] + coders.map(SQLValue.text)
+        ) { row in
+            let coder = try row.required(text: "coder")
+            let category = try row.required(text: "category")
+            guard codebook.category(category) != nil else {
+                summary.codingsOfUnknownCategories += 1
+                return
+            }
             var mark = Mark(coder: coder, category: category, spans: [], indicators: [])
             if coder.hasPrefix("lexicon:") {
                 for span in Self.evidenceSpans(row.text("evidence")) {
@@ -269,19 +288,29 @@ public struct QDPXExporter {
                 let key = Key(coder: mark.coder, start: range.lowerBound, end: range.upperBound)
                 var entry = selections[key] ?? ([], [])
                 if !entry.categories.contains(mark.category) { entry.categories.append(mark.category) }
-                if !mark.spans.isEmpty, !entry.indicators.contains(mark.indicators[i]) { entry.indicators.append(mark.indicators[i]) }
+                if !mark.spans.isEmpty, !entry.indicators.contains(mark.indicators[i]) {
+                    entry.indicators.append(mark.indicators[i])
+                }
                 selections[key] = entry
             }
         }
         for key in selections.keys.sorted() {
             let entry = selections[key]!
             let user = Self.userGUID(key.coder)
-            let selectionGUID = QDCExchange.guid("selection", post.platform, post.externalID, key.coder, "\(key.start)", "\(key.end)")
+            let selectionGUID = QDCExchange.guid(
+                "selection", post.platform, post.externalID, key.coder, "\(key.start)", "\(key.end)")
             let whole = key.start == 0 && key.end == length
-            let label = whole ? "whole post" : String(String.UnicodeScalarView(post.text.unicodeScalars.dropFirst(key.start).prefix(key.end - key.start)))
-            xml += "      <PlainTextSelection guid=\"\(selectionGUID)\" name=\"\(XMLText.attribute(label))\" "
+            let label =
+                whole
+                ? "whole post"
+                : String(
+                    String.UnicodeScalarView(post.text.unicodeScalars.dropFirst(key.start).prefix(key.end - key.start)))
+            xml +=
+                "      <PlainTextSelection guid=\"\(selectionGUID)\" name=\"\(XMLText.attribute(label))\" "
                 + "startPosition=\"\(key.start)\" endPosition=\"\(key.end)\" creatingUser=\"\(user)\">\n"
-            let note = "coder \(key.coder)" + (entry.indicators.isEmpty ? "" : "; indicators \(entry.indicators.joined(separator: ", "))")
+            let note =
+                "coder \(key.coder)"
+                + (entry.indicators.isEmpty ? "" : "; indicators \(entry.indicators.joined(separator: ", "))")
             xml += "        <Description>\(XMLText.content(note))</Description>\n"
             for category in entry.categories.sorted() {
                 let codingGUID = QDCExchange.guid("coding", selectionGUID, category)
@@ -296,7 +325,8 @@ public struct QDPXExporter {
 
         func variable(_ name: String, _ element: String, _ value: String?) {
             guard let value else { return }
-            xml += "      <VariableValue>\n        <VariableRef targetGUID=\"\(QDCExchange.guid("variable", name))\"/>\n"
+            xml +=
+                "      <VariableValue>\n        <VariableRef targetGUID=\"\(QDCExchange.guid("variable", name))\"/>\n"
                 + "        <\(element)>\(XMLText.content(value))</\(element)>\n      </VariableValue>\n"
         }
         variable("platform", "TextValue", post.platform)
@@ -311,10 +341,12 @@ public struct QDPXExporter {
     /// The non-negated matched spans of a lexicon coding's evidence (offsets in scalars of text_nfkc).
     static func evidenceSpans(_ evidence: String?) -> [(indicator: String, range: Range<Int>)] {
         guard let evidence, let data = evidence.data(using: .utf8),
-              let items = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+            let items = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+        else { return [] }
         return items.compactMap { item in
             guard let start = item["start"] as? Int, let end = item["end"] as? Int, start < end,
-                  (item["negated"] as? Bool) != true else { return nil }
+                (item["negated"] as? Bool) != true
+            else { return nil }
             return ((item["indicator"] as? String) ?? "", start..<end)
         }
     }
@@ -332,7 +364,10 @@ struct NFKCOffsetMap {
 
     init?(text: String, nfkc: String?) {
         length = text.unicodeScalars.count
-        guard let nfkc else { sources = nil; return }
+        guard let nfkc else {
+            sources = nil
+            return
+        }
         var sources: [Range<Int>] = []
         var rebuilt = String.UnicodeScalarView()
         var offset = 0
@@ -349,7 +384,9 @@ struct NFKCOffsetMap {
 
     /// The original range of an NFKC range, or nil when it lies outside the text.
     func original(_ range: Range<Int>) -> Range<Int>? {
-        guard let sources else { return range.lowerBound >= 0 && range.upperBound <= length && !range.isEmpty ? range : nil }
+        guard let sources else {
+            return range.lowerBound >= 0 && range.upperBound <= length && !range.isEmpty ? range : nil
+        }
         guard range.lowerBound >= 0, range.upperBound <= sources.count, !range.isEmpty else { return nil }
         return sources[range.lowerBound].lowerBound..<sources[range.upperBound - 1].upperBound
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -47,7 +48,8 @@ public struct QDPXImporter {
             let zip = try ZipReader(bytes: bytes, path: path)
             let candidates = zip.entries.filter { $0.name.lowercased().hasSuffix(".qde") && !$0.name.contains("/") }
             guard let entry = candidates.first(where: { $0.name == "project.qde" }) ?? candidates.first else {
-                throw InputError(file: path, line: nil, reason: "no project.qde in this archive: not a REFI-QDA project (.qdpx)")
+                throw InputError(
+                    file: path, line: nil, reason: "no project.qde in this archive: not a REFI-QDA project (.qdpx)")
             }
             return try zip.read(entry)
         }
@@ -74,14 +76,20 @@ public struct QDPXImporter {
                 if codebook.category(id!) == nil { id = nil }
             }
             id = id ?? byName[code.name.trimmingCharacters(in: .whitespaces).lowercased()]
-            if let id { categoryOfCode[code.guid] = id } else if code.isCodable && project.usedCodes.contains(code.guid) {
+            if let id {
+                categoryOfCode[code.guid] = id
+            } else if code.isCodable && project.usedCodes.contains(code.guid) {
                 unknownCodes.append(code.name)
             }
         }
         if !unknownCodes.isEmpty {
-            throw InputError(file: path, line: nil, reason: "codes that match no category of codebook \(codebook.name)@\(codebook.version): "
-                             + unknownCodes.sorted().joined(separator: ", ")
-                             + " (a code matches by an `id: <category>` first line in its description, or by the category's id or label)")
+            throw InputError(
+                file: path, line: nil,
+                reason: "codes that match no category of codebook \(codebook.name)@\(codebook.version): "
+                    + unknownCodes.sorted().joined(separator: ", ")
+                    + " (a code matches by an `id: <category>` first line in its description,"
+                    + " or by the category's id or label)"
+            )
         }
 
         // Sources to posts.
@@ -91,16 +99,21 @@ public struct QDPXImporter {
             let parts = source.name.split(separator: " ", maxSplits: 1).map(String.init)
             var postID: Int64? = nil
             if parts.count == 2 {
-                postID = try db.query("SELECT post_id FROM posts WHERE platform = ? AND external_id = ?",
-                                      [.text(parts[0]), .text(parts[1])]).first?.int64("post_id")
+                postID = try db.query(
+                    "SELECT post_id FROM posts WHERE platform = ? AND external_id = ?",
+                    [.text(parts[0]), .text(parts[1])]
+                ).first?.int64("post_id")
             }
             if let postID { postOfSource[source.guid] = postID } else { unmatched.append(source.name) }
         }
         if !unmatched.isEmpty {
             let shown = unmatched.sorted().prefix(5).map { "'\($0)'" }.joined(separator: ", ")
-            throw InputError(file: path, line: nil, reason: "\(unmatched.count) coded source(s) name no post of this study "
-                             + "(\(shown)\(unmatched.count > 5 ? ", ..." : "")): sources are found by the name `<platform> <external id>` "
-                             + "that `annotate qdpx export` gives them")
+            throw InputError(
+                file: path, line: nil,
+                reason: "\(unmatched.count) coded source(s) name no post of this study "
+                    + "(\(shown)\(unmatched.count > 5 ? ", ..." : "")): "
+                    + "sources are found by the name `<platform> <external id>` "
+                    + "that `annotate qdpx export` gives them")
         }
 
         // Decisions: coder -> post -> categories present.
@@ -109,8 +122,11 @@ public struct QDPXImporter {
         summary.sources = project.sources.count
         for coding in project.codings {
             guard let category = categoryOfCode[coding.codeGUID] else {
-                if project.codes.contains(where: { $0.guid == coding.codeGUID }) { continue }   // a non-codable code
-                throw InputError(file: path, line: coding.line, reason: "a coding refers to code \(coding.codeGUID), which the codebook of the project does not have")
+                if project.codes.contains(where: { $0.guid == coding.codeGUID }) { continue }  // a non-codable code
+                throw InputError(
+                    file: path, line: coding.line,
+                    reason:
+                        "a coding refers to code \(coding.codeGUID), which the codebook of the project does not have")
             }
             guard let postID = postOfSource[coding.sourceGUID] else { continue }
             let user = coding.userGUID.flatMap { project.users[$0] } ?? coding.userGUID ?? "unknown"
@@ -118,10 +134,13 @@ public struct QDPXImporter {
             summary.codingsRead += 1
         }
 
-        let parameters = ["file": (path as NSString).lastPathComponent, "codebook_fingerprint": codebook.fingerprint,
-                          "coders": present.keys.sorted().joined(separator: ",")]
-        let run = try StageRun.begin(db, stage: "annotate-import-qdpx", parameters: parameters,
-                                     inputFingerprint: try Fingerprint.ofFile(atPath: path))
+        let parameters = [
+            "file": (path as NSString).lastPathComponent, "codebook_fingerprint": codebook.fingerprint,
+            "coders": present.keys.sorted().joined(separator: ","),
+        ]
+        let run = try StageRun.begin(
+            db, stage: "annotate-import-qdpx", parameters: parameters,
+            inputFingerprint: try Fingerprint.ofFile(atPath: path))
         do {
             try db.transaction {
                 let evidence = "[{\"qdpx\":\(jsonString((path as NSString).lastPathComponent))}]"
@@ -129,11 +148,16 @@ public struct QDPXImporter {
                     for (postID, categories) in posts.sorted(by: { $0.key < $1.key }) {
                         try db.run("DELETE FROM codings WHERE post_id = ? AND coder = ?", [.int(postID), .text(coder)])
                         for category in codebook.categories {
-                            try db.run("""
+                            try db.run(
+                                """
                                 INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id)
                                 VALUES (?, ?, ?, ?, ?, NULL, ?)
-                                """, [.int(postID), .text(category.id), .from(categories.contains(category.id)), .text(coder),
-                                      .text(evidence), .int(run.id)])
+                                """,
+                                [
+                                    .int(postID), .text(category.id), .from(categories.contains(category.id)),
+                                    .text(coder),
+                                    .text(evidence), .int(run.id),
+                                ])
                             summary.rowsWritten += 1
                         }
                     }
@@ -152,9 +176,22 @@ public struct QDPXImporter {
 
 /// The parts of a project.qde an import needs, read with Foundation's XMLParser.
 struct QDEProject {
-    struct Code { var guid: String; var name: String; var isCodable: Bool; var description: String }
-    struct Source { var guid: String; var name: String }
-    struct Coding { var codeGUID: String; var sourceGUID: String; var userGUID: String?; var line: Int }
+    struct Code {
+        var guid: String
+        var name: String
+        var isCodable: Bool
+        var description: String
+    }
+    struct Source {
+        var guid: String
+        var name: String
+    }
+    struct Coding {
+        var codeGUID: String
+        var sourceGUID: String
+        var userGUID: String?
+        var line: Int
+    }
 
     var users: [String: String] = [:]
     var codes: [Code] = []
@@ -171,8 +208,9 @@ struct QDEProject {
         // On Linux parse() can return true after a well-formedness error: the delegate hears of it.
         if !parser.parse() || delegate.failure != nil || delegate.xmlError != nil || parser.parserError != nil {
             let code = delegate.xmlError ?? (parser.parserError as NSError?)?.code
-            throw InputError(file: path, line: delegate.failureLine ?? parser.lineNumber,
-                             reason: delegate.failure ?? "project.qde is not well-formed XML (\(xmlErrorWords(code)))")
+            throw InputError(
+                file: path, line: delegate.failureLine ?? parser.lineNumber,
+                reason: delegate.failure ?? "project.qde is not well-formed XML (\(xmlErrorWords(code)))")
         }
         guard delegate.sawProject else {
             throw InputError(file: path, line: nil, reason: "no <Project> element: not a REFI-QDA project")
@@ -209,17 +247,22 @@ struct QDEProject {
             parser.abortParsing()
         }
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             switch name {
             case "Project": sawProject = true
             case "User":
-                if let guid = attributes["guid"] { project.users[guid] = attributes["name"] ?? attributes["id"] ?? guid }
+                if let guid = attributes["guid"] {
+                    project.users[guid] = attributes["name"] ?? attributes["id"] ?? guid
+                }
             case "Code":
                 guard let guid = attributes["guid"], let codeName = attributes["name"] else {
                     return fail(parser, "a <Code> needs guid and name attributes")
                 }
-                project.codes.append(Code(guid: guid, name: codeName, isCodable: attributes["isCodable"] != "false", description: ""))
+                project.codes.append(
+                    Code(guid: guid, name: codeName, isCodable: attributes["isCodable"] != "false", description: ""))
                 codeStack.append(project.codes.count - 1)
             case "Description" where !codeStack.isEmpty && source == nil:
                 inCodeDescription = true
@@ -228,16 +271,21 @@ struct QDEProject {
                 guard source == nil, let guid = attributes["guid"] else { return }
                 source = (guid, attributes["creatingUser"])
                 project.sources.append(Source(guid: guid, name: attributes["name"] ?? guid))
-            case "PlainTextSelection", "PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection", "TranscriptSelection":
+            case "PlainTextSelection", "PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection",
+                "TranscriptSelection":
                 selectionUser = attributes["creatingUser"]
             case "Coding":
                 inCoding = true
                 codingUser = attributes["creatingUser"]
             case "CodeRef" where inCoding:
-                guard let target = attributes["targetGUID"] else { return fail(parser, "a <CodeRef> needs a targetGUID") }
-                guard let source else { return }   // codings outside sources (cases, sets) are not post codings
-                project.codings.append(Coding(codeGUID: target, sourceGUID: source.guid,
-                                              userGUID: codingUser ?? selectionUser ?? source.user, line: parser.lineNumber))
+                guard let target = attributes["targetGUID"] else {
+                    return fail(parser, "a <CodeRef> needs a targetGUID")
+                }
+                guard let source else { return }  // codings outside sources (cases, sets) are not post codings
+                project.codings.append(
+                    Coding(
+                        codeGUID: target, sourceGUID: source.guid,
+                        userGUID: codingUser ?? selectionUser ?? source.user, line: parser.lineNumber))
             default: break
             }
         }
@@ -253,7 +301,8 @@ struct QDEProject {
                 inCodeDescription = false
                 if let last = codeStack.last { project.codes[last].description = descriptionText }
             case "TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource": source = nil
-            case "PlainTextSelection", "PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection", "TranscriptSelection":
+            case "PlainTextSelection", "PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection",
+                "TranscriptSelection":
                 selectionUser = nil
             case "Coding":
                 inCoding = false
@@ -266,10 +315,12 @@ struct QDEProject {
 
 /// libxml2's error codes that a hand-edited or cut-short project file produces, in words.
 func xmlErrorWords(_ code: Int?) -> String {
-    let words = [4: "empty document", 5: "the document ends too early", 9: "a character XML does not allow",
-                 23: "an unclosed or misplaced quote", 38: "an attribute without a value", 39: "an unquoted attribute value",
-                 41: "a duplicate attribute", 68: "a name was expected", 73: "a '>' was expected",
-                 76: "an end tag does not match its start tag", 77: "an element is not closed"]
+    let words = [
+        4: "empty document", 5: "the document ends too early", 9: "a character XML does not allow",
+        23: "an unclosed or misplaced quote", 38: "an attribute without a value", 39: "an unquoted attribute value",
+        41: "a duplicate attribute", 68: "a name was expected", 73: "a '>' was expected",
+        76: "an end tag does not match its start tag", 77: "an element is not closed",
+    ]
     guard let code else { return "unknown error" }
     return (words[code] ?? "error") + ", libxml2 code \(code)"
 }

@@ -62,7 +62,10 @@ public final class ZipWriter {
             // Incompressible (or empty): store the bytes instead, as zip tools do. The producer runs again.
             try seek(dataStart)
             var stored = 0
-            try produce { piece in stored += piece.count; try self.write(Array(piece)) }
+            try produce { piece in
+                stored += piece.count
+                try self.write(Array(piece))
+            }
             guard stored == size else { throw failure("entry \(name) changed while it was written twice") }
             compressed = size
             method = 0
@@ -73,10 +76,13 @@ public final class ZipWriter {
         }
         let end = dataStart + compressed
         try seek(headerOffset)
-        try write(localHeader(name: nameBytes, crc: UInt32(crc), compressed: UInt32(compressed), size: UInt32(size), method: method))
+        try write(
+            localHeader(
+                name: nameBytes, crc: UInt32(crc), compressed: UInt32(compressed), size: UInt32(size), method: method))
         try seek(end)
-        central += centralHeader(name: nameBytes, crc: UInt32(crc), compressed: UInt32(compressed), size: UInt32(size),
-                                 method: method, offset: UInt32(headerOffset))
+        central += centralHeader(
+            name: nameBytes, crc: UInt32(crc), compressed: UInt32(compressed), size: UInt32(size),
+            method: method, offset: UInt32(headerOffset))
         entryCount += 1
     }
 
@@ -89,16 +95,18 @@ public final class ZipWriter {
         guard !closed else { return }
         let offset = try position()
         try write(central)
-        guard offset + central.count <= 0xFFFF_FFFE else { throw failure("the archive is over 4 GiB: ZIP64 archives are not written") }
+        guard offset + central.count <= 0xFFFF_FFFE else {
+            throw failure("the archive is over 4 GiB: ZIP64 archives are not written")
+        }
         var end: [UInt8] = []
         end.le32(0x0605_4b50)
-        end.le16(0)                          // this disk
-        end.le16(0)                          // disk of the central directory
+        end.le16(0)  // this disk
+        end.le16(0)  // disk of the central directory
         end.le16(UInt16(entryCount))
         end.le16(UInt16(entryCount))
         end.le32(UInt32(central.count))
         end.le32(UInt32(offset))
-        end.le16(0)                          // no comment
+        end.le16(0)  // no comment
         try write(end)
         closed = true
         let flushed = fflush(file) == 0 && ferror(file) == 0
@@ -111,8 +119,8 @@ public final class ZipWriter {
     private func localHeader(name: [UInt8], crc: UInt32, compressed: UInt32, size: UInt32, method: UInt16) -> [UInt8] {
         var h: [UInt8] = []
         h.le32(0x0403_4b50)
-        h.le16(20)                           // version needed: 2.0 (deflate)
-        h.le16(1 << 11)                      // flags: names are UTF-8
+        h.le16(20)  // version needed: 2.0 (deflate)
+        h.le16(1 << 11)  // flags: names are UTF-8
         h.le16(method)
         h.le16(Self.dosTime)
         h.le16(Self.dosDate)
@@ -120,15 +128,17 @@ public final class ZipWriter {
         h.le32(compressed)
         h.le32(size)
         h.le16(UInt16(name.count))
-        h.le16(0)                            // no extra field
+        h.le16(0)  // no extra field
         return h + name
     }
 
-    private func centralHeader(name: [UInt8], crc: UInt32, compressed: UInt32, size: UInt32, method: UInt16,
-                               offset: UInt32) -> [UInt8] {
+    private func centralHeader(
+        name: [UInt8], crc: UInt32, compressed: UInt32, size: UInt32, method: UInt16,
+        offset: UInt32
+    ) -> [UInt8] {
         var h: [UInt8] = []
         h.le32(0x0201_4b50)
-        h.le16((3 << 8) | 20)                // made by: Unix, zip 2.0
+        h.le16((3 << 8) | 20)  // made by: Unix, zip 2.0
         h.le16(20)
         h.le16(1 << 11)
         h.le16(method)
@@ -138,11 +148,11 @@ public final class ZipWriter {
         h.le32(compressed)
         h.le32(size)
         h.le16(UInt16(name.count))
-        h.le16(0)                            // extra
-        h.le16(0)                            // comment
-        h.le16(0)                            // disk
-        h.le16(0)                            // internal attributes
-        h.le32(UInt32(0o100644) << 16)       // external attributes: a regular file, rw-r--r--
+        h.le16(0)  // extra
+        h.le16(0)  // comment
+        h.le16(0)  // disk
+        h.le16(0)  // internal attributes
+        h.le32(UInt32(0o100644) << 16)  // external attributes: a regular file, rw-r--r--
         h.le32(offset)
         return h + name
     }
@@ -151,7 +161,9 @@ public final class ZipWriter {
 
     private func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
-        if fwrite(bytes, 1, bytes.count, file) != bytes.count { throw failure("write error: \(String(cString: strerror(errno)))") }
+        if fwrite(bytes, 1, bytes.count, file) != bytes.count {
+            throw failure("write error: \(String(cString: strerror(errno)))")
+        }
     }
 
     private func position() throws -> Int {
@@ -179,8 +191,9 @@ private final class Deflater {
         self.path = path
         stream.initialize(to: z_stream())
         // Level 6 (zlib's default): the same zlib version and level always give the same bytes.
-        let rc = deflateInit2_(stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
-                               Int32(MemoryLayout<z_stream>.size))
+        let rc = deflateInit2_(
+            stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+            Int32(MemoryLayout<z_stream>.size))
         guard rc == Z_OK else {
             ended = true
             throw InputError(file: path, line: nil, reason: "zlib deflateInit2 failed (\(rc))")
@@ -256,7 +269,10 @@ public struct ZipReader {
         var i = bytes.count - 22
         let lowest = max(0, bytes.count - 22 - 0xFFFF)
         while i >= lowest {
-            if bytes.le32(at: i) == 0x0605_4b50 { end = i; break }
+            if bytes.le32(at: i) == 0x0605_4b50 {
+                end = i
+                break
+            }
             i -= 1
         }
         guard end >= 0 else { throw fail("not a zip file (no end-of-central-directory record)") }
@@ -266,19 +282,26 @@ public struct ZipReader {
         if count == 0xFFFF || directoryOffset == 0xFFFF_FFFF {
             throw fail("a ZIP64 archive: not supported (re-save the project without ZIP64, or with fewer sources)")
         }
-        guard directoryOffset + directorySize <= end else { throw fail("damaged zip: the central directory lies outside the file") }
+        guard directoryOffset + directorySize <= end else {
+            throw fail("damaged zip: the central directory lies outside the file")
+        }
         var entries: [Entry] = []
         var p = directoryOffset
         for n in 0..<count {
             guard p + 46 <= bytes.count, bytes.le32(at: p) == 0x0201_4b50 else {
                 throw fail("damaged zip: central directory entry \(n + 1) of \(count) is missing")
             }
-            let nameLength = Int(bytes.le16(at: p + 28)), extra = Int(bytes.le16(at: p + 30)), comment = Int(bytes.le16(at: p + 32))
+            let nameLength = Int(bytes.le16(at: p + 28))
+            let extra = Int(bytes.le16(at: p + 30))
+            let comment = Int(bytes.le16(at: p + 32))
             guard p + 46 + nameLength <= bytes.count else { throw fail("damaged zip: entry name cut short") }
             let name = String(decoding: bytes[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)
-            entries.append(Entry(name: name, method: bytes.le16(at: p + 10), flags: bytes.le16(at: p + 8), crc: bytes.le32(at: p + 16),
-                                 compressedSize: Int(bytes.le32(at: p + 20)), size: Int(bytes.le32(at: p + 24)),
-                                 localHeaderOffset: Int(bytes.le32(at: p + 42))))
+            entries.append(
+                Entry(
+                    name: name, method: bytes.le16(at: p + 10), flags: bytes.le16(at: p + 8),
+                    crc: bytes.le32(at: p + 16),
+                    compressedSize: Int(bytes.le32(at: p + 20)), size: Int(bytes.le32(at: p + 24)),
+                    localHeaderOffset: Int(bytes.le32(at: p + 42))))
             p += 46 + nameLength + extra + comment
         }
         self.entries = entries
@@ -288,11 +311,17 @@ public struct ZipReader {
 
     /// The bytes of an entry, inflated and checked against its CRC-32.
     public func read(_ entry: Entry) throws -> [UInt8] {
-        func fail(_ reason: String) -> InputError { InputError(file: path, line: nil, reason: "entry \(entry.name): \(reason)") }
+        func fail(_ reason: String) -> InputError {
+            InputError(file: path, line: nil, reason: "entry \(entry.name): \(reason)")
+        }
         if entry.flags & 1 != 0 { throw fail("encrypted: not supported") }
-        if entry.compressedSize == 0xFFFF_FFFF || entry.size == 0xFFFF_FFFF { throw fail("a ZIP64 entry: not supported") }
+        if entry.compressedSize == 0xFFFF_FFFF || entry.size == 0xFFFF_FFFF {
+            throw fail("a ZIP64 entry: not supported")
+        }
         let h = entry.localHeaderOffset
-        guard h + 30 <= bytes.count, bytes.le32(at: h) == 0x0403_4b50 else { throw fail("damaged zip: no local header") }
+        guard h + 30 <= bytes.count, bytes.le32(at: h) == 0x0403_4b50 else {
+            throw fail("damaged zip: no local header")
+        }
         let start = h + 30 + Int(bytes.le16(at: h + 26)) + Int(bytes.le16(at: h + 28))
         guard start + entry.compressedSize <= bytes.count else { throw fail("damaged zip: data cut short") }
         let data = bytes[start..<(start + entry.compressedSize)]
@@ -336,8 +365,13 @@ public struct ZipReader {
 }
 
 extension Array where Element == UInt8 {
-    mutating func le16(_ v: UInt16) { append(UInt8(v & 0xFF)); append(UInt8(v >> 8)) }
-    mutating func le32(_ v: UInt32) { for shift in stride(from: 0, to: 32, by: 8) { append(UInt8((v >> UInt32(shift)) & 0xFF)) } }
+    mutating func le16(_ v: UInt16) {
+        append(UInt8(v & 0xFF))
+        append(UInt8(v >> 8))
+    }
+    mutating func le32(_ v: UInt32) {
+        for shift in stride(from: 0, to: 32, by: 8) { append(UInt8((v >> UInt32(shift)) & 0xFF)) }
+    }
     func le16(at i: Int) -> UInt16 { UInt16(self[i]) | UInt16(self[i + 1]) << 8 }
     func le32(at i: Int) -> UInt32 { UInt32(le16(at: i)) | UInt32(le16(at: i + 2)) << 16 }
 }
