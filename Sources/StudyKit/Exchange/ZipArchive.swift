@@ -7,10 +7,10 @@ import Foundation
 /// file (fixed 1980-01-01 timestamps, no extra fields, no host attributes), which the
 /// byte-identical-exports rule needs; and ZIPFoundation, the Swift zip package on the mirror,
 /// declares its own system-library module over zlib (`CZLib`) beside ours (`CZlib`).
-/// Entries are deflated (or stored when that is smaller) and streamed: an entry's bytes go to
-/// the file as they are produced, and its local header is patched with size and CRC afterwards,
-/// so memory stays flat whatever the size of project.qde. ZIP64 is not written: an archive
-/// over 4 GiB or 65,535 entries is refused with a message saying so.
+/// A streamed entry's bytes are deflated and go to the file as they are produced, and its local
+/// header is filled in with size and CRC afterwards, so memory stays flat whatever the size of
+/// project.qde; an entry given whole is stored instead when deflating does not make it smaller.
+/// ZIP64 is not written: an archive over 4 GiB or 65,535 entries is refused with a message saying so.
 public final class ZipWriter {
     public let path: String
     private let file: UnsafeMutablePointer<FILE>
@@ -33,18 +33,13 @@ public final class ZipWriter {
 
     deinit { if !closed { fclose(file) } }
 
-    /// Adds one entry whose bytes `produce` hands over in pieces (through the function it is given).
+    /// Adds one deflated entry whose bytes `produce` hands over in pieces (through the function it
+    /// is given); they are compressed and written as they come, so the entry is never held whole.
     public func addEntry(_ name: String, produce: ((ArraySlice<UInt8>) throws -> Void) throws -> Void) throws {
-        guard !closed else { throw failure("the archive is already closed") }
-        guard names.insert(name).inserted else { throw failure("two entries named \(name)") }
-        guard entryCount < 0xFFFF else {
-            throw failure("more than 65,535 entries: ZIP64 archives are not written (export fewer posts)")
-        }
-        let nameBytes = Array(name.utf8)
+        let nameBytes = try startEntry(name)
         let headerOffset = try position()
         try write(localHeader(name: nameBytes, crc: 0, compressed: 0, size: 0, method: 8))
         let dataStart = try position()
-
         let deflater = try Deflater(path: path)
         var crc: UInt = crc32(0, nil, 0)
         var size = 0
@@ -55,39 +50,57 @@ public final class ZipWriter {
             try self.write(deflater.deflate(piece, finish: false))
         }
         try write(deflater.deflate([], finish: true))
-        var compressed = try position() - dataStart
-        var method: UInt16 = 8
-
-        if compressed >= size {
-            // Incompressible (or empty): store the bytes instead, as zip tools do. The producer runs again.
-            try seek(dataStart)
-            var stored = 0
-            try produce { piece in
-                stored += piece.count
-                try self.write(Array(piece))
-            }
-            guard stored == size else { throw failure("entry \(name) changed while it was written twice") }
-            compressed = size
-            method = 0
-            if ftruncate(fileno(file), off_t(dataStart + size)) != 0 { throw failure("cannot truncate") }
-        }
-        guard size <= 0xFFFF_FFFE, compressed <= 0xFFFF_FFFE, dataStart + compressed <= 0xFFFF_FFFE else {
-            throw failure("entry \(name) or the archive is over 4 GiB: ZIP64 archives are not written")
-        }
-        let end = dataStart + compressed
+        let compressed = try position() - dataStart
+        // The local header, written before the sizes were known, is filled in now.
         try seek(headerOffset)
-        try write(
-            localHeader(
-                name: nameBytes, crc: UInt32(crc), compressed: UInt32(compressed), size: UInt32(size), method: method))
-        try seek(end)
-        central += centralHeader(
-            name: nameBytes, crc: UInt32(crc), compressed: UInt32(compressed), size: UInt32(size),
-            method: method, offset: UInt32(headerOffset))
-        entryCount += 1
+        try finishEntry(
+            nameBytes, crc: UInt32(truncatingIfNeeded: crc), size: size, compressed: compressed, method: 8,
+            headerOffset: headerOffset)
+        try seek(dataStart + compressed)
     }
 
+    /// Adds one entry held in memory: deflated, or stored when deflating does not make it smaller
+    /// (an empty or incompressible file), as zip tools do.
     public func addEntry(_ name: String, bytes: [UInt8]) throws {
-        try addEntry(name) { emit in try emit(bytes[...]) }
+        let nameBytes = try startEntry(name)
+        let deflater = try Deflater(path: path)
+        let deflated = try deflater.deflate(bytes[...], finish: true)
+        let stored = deflated.count >= bytes.count
+        let data = stored ? bytes : deflated
+        let crc = bytes.withUnsafeBufferPointer { crc32(crc32(0, nil, 0), $0.baseAddress, UInt32($0.count)) }
+        let headerOffset = try position()
+        try finishEntry(
+            nameBytes, crc: UInt32(truncatingIfNeeded: crc), size: bytes.count, compressed: data.count,
+            method: stored ? 0 : 8, headerOffset: headerOffset)
+        try write(data)
+    }
+
+    private func startEntry(_ name: String) throws -> [UInt8] {
+        guard !closed else { throw failure("the archive is already closed") }
+        guard names.insert(name).inserted else { throw failure("two entries named \(name)") }
+        guard entryCount < 0xFFFF else {
+            throw failure("more than 65,535 entries: ZIP64 archives are not written (export fewer posts)")
+        }
+        return Array(name.utf8)
+    }
+
+    /// Writes the local header (at the current position) and records the central directory entry.
+    private func finishEntry(
+        _ nameBytes: [UInt8], crc: UInt32, size: Int, compressed: Int, method: UInt16,
+        headerOffset: Int
+    ) throws {
+        let end = headerOffset + 30 + nameBytes.count + compressed
+        guard size <= 0xFFFF_FFFE, compressed <= 0xFFFF_FFFE, end <= 0xFFFF_FFFE else {
+            throw failure("an entry or the archive is over 4 GiB: ZIP64 archives are not written")
+        }
+        try write(
+            localHeader(
+                name: nameBytes, crc: crc, compressed: UInt32(compressed), size: UInt32(size),
+                method: method))
+        central += centralHeader(
+            name: nameBytes, crc: crc, compressed: UInt32(compressed), size: UInt32(size),
+            method: method, offset: UInt32(headerOffset))
+        entryCount += 1
     }
 
     /// Writes the central directory and closes the file.
