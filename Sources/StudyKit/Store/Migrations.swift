@@ -24,6 +24,7 @@ public enum Schema {
             ALTER TABLE runs ADD COLUMN process_start TEXT;
             ALTER TABLE posts ADD COLUMN thread_title TEXT;
             """),
+        Migration(version: 11, name: "embed: post embeddings", sql: EmbedSchema.sql),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
