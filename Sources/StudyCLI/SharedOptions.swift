@@ -68,3 +68,6 @@ extension InputFormat: ExpressibleByArgument {}
 extension DetectorMode: ExpressibleByArgument {}
 extension TableFormat: ExpressibleByArgument {}
 extension CodebookExportFormat: ExpressibleByArgument {}
+extension SamplePurpose: ExpressibleByArgument {}
+extension SampleStrategy: ExpressibleByArgument {}
+extension TimeBin: ExpressibleByArgument {}
