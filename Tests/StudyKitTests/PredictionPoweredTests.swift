@@ -111,23 +111,29 @@ final class PredictionPoweredTests: XCTestCase {
         XCTAssertTrue(ours.contains { $0.0.lambda > 0.05 && $0.0.lambda < 0.95 })
     }
 
+    /// The same designs with at least 100 labelled posts and a prevalence of at least 0.15: with fewer
+    /// events the rectified logistic equations can have no finite solution (the correction pushes a
+    /// fitted probability below 0), which ppi-python does not detect; there we return nil and check
+    /// that ppi-python's answer ran off too.
     func testLogisticMatchesPPIPython() throws {
-        var datasets: [[String: Any]] = [], ours: [(PPI.LogisticEstimate, PPI.LogisticEstimate)] = []
+        var datasets: [[String: Any]] = [], ours: [(PPI.LogisticEstimate?, PPI.LogisticEstimate?)] = []
         for (k, d) in Self.designs.enumerated() {
             var r = Generator(UInt64(2000 + k))
             // b depends on a with log odds ratio 0.8 (intercept from the prevalence); the coder errs on both.
-            let intercept = log(d.prevalence / (1 - d.prevalence))
+            let intercept = log(max(d.prevalence, 0.15) / (1 - max(d.prevalence, 0.15)))
             func draw() -> (Double, Double, Double, Double) {
                 let a = r.bernoulli(0.35)
                 let b = r.bernoulli(1 / (1 + exp(-(intercept + 0.8 * a))))
                 return (a, b, Self.predict(a, d.sensitivity, d.falsePositive, &r), Self.predict(b, d.sensitivity, d.falsePositive, &r))
             }
             var x: [Double] = [], y: [Double] = [], yhat: [Double] = []
-            for _ in 0..<max(d.n, 60) { let (a, b, _, bh) = draw(); x.append(a); y.append(b); yhat.append(bh) }
+            for _ in 0..<max(d.n, 100) { let (a, b, _, bh) = draw(); x.append(a); y.append(b); yhat.append(bh) }
             // Population rows grouped into distinct (x, yhat) with counts: the same data as one row each.
             var cells: [String: (Double, Double, Double)] = [:]
             var ux: [Double] = [], uy: [Double] = []
-            for _ in 0..<d.bigN {
+            // At most 3,000 population rows: ppi-python's fit loops over them in Python, and the sizes
+            // that matter for the formulas are already covered.
+            for _ in 0..<min(d.bigN, 3000) {
                 let (_, _, ah, bh) = draw()
                 ux.append(ah); uy.append(bh)
                 cells["\(ah),\(bh)", default: (ah, bh, 0)].2 += 1
@@ -138,14 +144,20 @@ final class PredictionPoweredTests: XCTestCase {
             let ones = Array(repeating: 1.0, count: x.count)
             let data = PPI.LogisticData(x: x, y: y, w: ones, xhat: x, yhat: yhat, what: ones,
                                         ux: grouped.map(\.0), uy: grouped.map(\.1), uw: grouped.map { _ in 1 }, ucount: grouped.map(\.2))
-            ours.append((try XCTUnwrap(PPI.logistic(data, sample: .simpleRandom(x.count)), "data set \(k)"),
-                         try XCTUnwrap(PPI.logistic(data, sample: .simpleRandom(x.count), lambda: 1), "data set \(k)")))
+            ours.append((PPI.logistic(data, sample: .simpleRandom(x.count)), PPI.logistic(data, sample: .simpleRandom(x.count), lambda: 1)))
         }
         let peers = try Self.runPeer(datasets)
+        var compared = 0
         for (k, (peer, (tuned, plain))) in zip(peers, ours).enumerated() {
-            for (name, mine) in [("tuned", tuned), ("plain", plain)] {
+            for (name, estimate) in [("tuned", tuned), ("plain", plain)] {
                 let theirs = try XCTUnwrap(peer[name] as? [String: [Double]])
                 let low = try XCTUnwrap(theirs["low"]), high = try XCTUnwrap(theirs["high"])
+                guard let mine = estimate else {
+                    let centre = (low[1] + high[1]) / 2
+                    XCTAssertTrue(!centre.isFinite || abs(centre) > 20, "\(name), data set \(k): ours has no solution, ppi-python's slope \(centre)")
+                    continue
+                }
+                compared += 1
                 for c in 0..<2 {
                     // ppi_logistic_ci's interval is centred on its final estimate.
                     XCTAssertEqual(mine.coefficients[c], (low[c] + high[c]) / 2, accuracy: 1e-6, "\(name) coefficient \(c), data set \(k)")
@@ -153,9 +165,12 @@ final class PredictionPoweredTests: XCTestCase {
                     XCTAssertEqual(mine.high(c), high[c], accuracy: 1e-6, "\(name) high \(c), data set \(k)")
                 }
             }
-            let plainEstimate = try XCTUnwrap((peer["plain"] as? [String: [Double]])?["estimate"])
-            XCTAssertEqual(plain.coefficients[1], plainEstimate[1], accuracy: 1e-6, "lam=1 point estimate, data set \(k)")
+            if let plain {
+                let plainEstimate = try XCTUnwrap((peer["plain"] as? [String: [Double]])?["estimate"])
+                XCTAssertEqual(plain.coefficients[1], plainEstimate[1], accuracy: 1e-6, "lam=1 point estimate, data set \(k)")
+            }
         }
+        XCTAssertGreaterThanOrEqual(compared, 36, "at least 18 of the 20 data sets have a finite fit in both variants")
     }
 
     // MARK: Stratified samples
