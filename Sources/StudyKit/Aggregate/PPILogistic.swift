@@ -87,6 +87,10 @@ private struct LogisticModel {
     let bigN: Double
     /// Labelled rows' design weights scaled to average 1 (ppi-python's `w / w.sum() * n`).
     let design: [Double]
+    /// ppi-python's setting: the labelled rows' covariates and weights are observed (the coder's
+    /// equal the true ones). Otherwise the coder's covariates follow another distribution than the
+    /// true ones, and a Hessian averaged over them would not estimate the true one.
+    let covariatesObserved: Bool
 
     init(data: PPI.LogisticData, sample: PPI.Sample) {
         self.data = data
@@ -94,6 +98,7 @@ private struct LogisticModel {
         n = data.y.count
         bigN = data.ucount.reduce(0, +)
         design = sample.shares.map { $0 * Double(data.y.count) }
+        covariatesObserved = data.x == data.xhat && data.w == data.what
     }
 
     /// The rectified loss lambda/N sum_U w l(xhat, yhat) - lambda/n sum_L what l(xhat, yhat) + 1/n sum_L w l(x, y),
@@ -154,11 +159,15 @@ private struct LogisticModel {
     }
 
     /// ppi-python's `_logistic_get_stats`: per-row gradients and the inverse Hessian averaged over
-    /// labelled and population rows (over labelled rows only when lambda is 0).
-    func stats(_ beta: (Double, Double), useUnlabelled: Bool) -> Stats? {
+    /// labelled and population rows (over labelled rows only when lambda is 0). When the covariates
+    /// are predicted too, the Hessian is the labelled rows' own (true covariates and weights): the
+    /// population's predicted covariates would misstate it (a coder that finds half of a category
+    /// halves that entry, and the interval would be far too wide).
+    func stats(_ beta: (Double, Double), useUnlabelled requested: Bool) -> Stats? {
         var s = Stats()
         var hessian = Sym2()
         let nn = Double(n)
+        let useUnlabelled = requested && covariatesObserved
         for k in data.ux.indices {
             let w = data.uw[k], mu = sigmoid(beta.0 + beta.1 * data.ux[k])
             s.unlabelled.append((w * (mu - data.uy[k]), w * data.ux[k] * (mu - data.uy[k])))
