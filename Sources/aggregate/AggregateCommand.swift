@@ -52,7 +52,9 @@ extension AggregateCommand {
 
         @OptionGroup var database: DatabaseOptions
 
-        @Option(name: .long, help: "Coder to aggregate (default: study setting primary_coder, else the last code run's coder).")
+        @Option(
+            name: .long,
+            help: "Coder to aggregate (default: study setting primary_coder, else the last code run's coder).")
         var coder: String?
 
         @Option(name: .long, help: "Whose labels correct the coder: 'adjudicated' or a human coder 'human:NAME'.")
@@ -70,13 +72,17 @@ extension AggregateCommand {
         @Flag(name: .customLong("include-und"), help: "Keep posts whose language is undetermined (und).")
         var includeUnknownLanguage = false
 
-        @Option(name: .long, parsing: .singleValue, help: "A pair a:b for the association (repeatable; default choice_deprivation:rights_protest).")
+        @Option(
+            name: .long, parsing: .singleValue,
+            help: "A pair a:b for the association (repeatable; default choice_deprivation:rights_protest).")
         var pair: [String] = []
 
         @Option(name: .long, help: ArgumentHelp("First UTC day of the study window (YYYY-MM-DD).", valueName: "day"))
         var since: String?
 
-        @Option(name: .long, help: ArgumentHelp("Last UTC day of the study window, included (YYYY-MM-DD).", valueName: "day"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Last UTC day of the study window, included (YYYY-MM-DD).", valueName: "day"))
         var until: String?
 
         @Option(name: .long, parsing: .singleValue, help: "Only this platform (repeatable).")
@@ -85,17 +91,24 @@ extension AggregateCommand {
         @Option(name: .long, parsing: .singleValue, help: "Only this language (repeatable).")
         var language: [String] = []
 
-        @Option(name: .long, help: "Time bins of the timeline (default: day up to 120 days, week up to 120 weeks, else month).")
+        @Option(
+            name: .long,
+            help: "Time bins of the timeline (default: day up to 120 days, week up to 120 weeks, else month).")
         var bin: TimeBin?
 
-        @Option(name: .customLong("min-labeled"), help: "Labelled posts a corrected (human, ppi) estimate needs at least.")
+        @Option(
+            name: .customLong("min-labeled"), help: "Labelled posts a corrected (human, ppi) estimate needs at least.")
         var minimumLabelled = 10
 
         func validate() throws {
-            for p in pair where p.split(separator: ":").count != 2 { throw ValidationError("--pair wants a:b, got '\(p)'") }
+            for p in pair where p.split(separator: ":").count != 2 {
+                throw ValidationError("--pair wants a:b, got '\(p)'")
+            }
             if minimumLabelled < 2 { throw ValidationError("--min-labeled must be 2 or more") }
             for (option, value) in [("--since", since), ("--until", until)] {
-                if let value, parseUTCDay(value) == nil { throw ValidationError("\(option) '\(value)' is not a UTC date YYYY-MM-DD") }
+                if let value, parseUTCDay(value) == nil {
+                    throw ValidationError("\(option) '\(value)' is not a UTC date YYYY-MM-DD")
+                }
             }
         }
 
@@ -107,7 +120,12 @@ extension AggregateCommand {
             options.gate = gate
             options.includeDuplicates = includeDuplicates
             options.includeUnknownLanguage = includeUnknownLanguage
-            if !pair.isEmpty { options.pairs = pair.map { let s = $0.split(separator: ":"); return (String(s[0]), String(s[1])) } }
+            if !pair.isEmpty {
+                options.pairs = pair.map {
+                    let s = $0.split(separator: ":")
+                    return (String(s[0]), String(s[1]))
+                }
+            }
             options.since = since
             options.until = until
             options.platforms = platform
@@ -115,8 +133,9 @@ extension AggregateCommand {
             options.bin = bin
             options.minimumLabelled = minimumLabelled
             let summary = try Aggregator(database: database.open(.readWrite), options: options).run()
-            print("aggregate: run \(summary.runID), coder \(summary.coder), \(summary.postsCoded) coded posts, "
-                  + "\(summary.primaryDenominator) in the primary denominator, \(summary.rowsWritten) table rows")
+            print(
+                "aggregate: run \(summary.runID), coder \(summary.coder), \(summary.postsCoded) coded posts, "
+                    + "\(summary.primaryDenominator) in the primary denominator, \(summary.rowsWritten) table rows")
             for note in summary.notes { print("aggregate: note: \(note)") }
             print(Self.overview(summary), terminator: "")
         }
@@ -124,19 +143,29 @@ extension AggregateCommand {
         /// Every category's share three ways, so a run shows at once how far the coder is off.
         static func overview(_ summary: AggregateSummary) -> String {
             func cell(_ r: Estimation.Result?) -> String {
-                guard let r, let e = r.estimate, let low = r.low, let high = r.high else { return pad("-", toWidth: 23) }
-                return pad("\(FixedFormat.decimal(e, places: 3)) [\(FixedFormat.decimal(low, places: 3)), \(FixedFormat.decimal(high, places: 3))]",
-                           toWidth: 23)
+                guard let r, let e = r.estimate, let low = r.low, let high = r.high else {
+                    return pad("-", toWidth: 23)
+                }
+                return pad(
+                    "\(FixedFormat.decimal(e, places: 3)) [\(FixedFormat.decimal(low, places: 3)), \(FixedFormat.decimal(high, places: 3))]",
+                    toWidth: 23)
             }
             let corrected = summary.validation != nil
-            var out = pad("category", toWidth: 26) + pad("naive (coder alone)", toWidth: 23)
-                + (corrected ? pad("PPI++ (corrected)", toWidth: 23) + pad("human (labels alone)", toWidth: 23) + "labelled" : "") + "\n"
+            var out =
+                pad("category", toWidth: 26) + pad("naive (coder alone)", toWidth: 23)
+                + (corrected
+                    ? pad("PPI++ (corrected)", toWidth: 23) + pad("human (labels alone)", toWidth: 23) + "labelled"
+                    : "") + "\n"
             for (category, results) in summary.overall {
                 out += pad(category, toWidth: 26) + cell(results[.naive])
-                if corrected { out += cell(results[.ppi]) + cell(results[.human]) + String(results[.human]?.labelled ?? 0) }
+                if corrected {
+                    out += cell(results[.ppi]) + cell(results[.human]) + String(results[.human]?.labelled ?? 0)
+                }
                 out += "\n"
             }
-            if !corrected { out += "(uncorrected: no validation sample; draw one with `annotate sample --purpose validation`)\n" }
+            if !corrected {
+                out += "(uncorrected: no validation sample; draw one with `annotate sample --purpose validation`)\n"
+            }
             return out
         }
     }
@@ -165,7 +194,9 @@ extension AggregateCommand {
         @Flag(inversion: .prefixedNo, help: "Write the SVG charts.")
         var charts = true
 
-        @Option(name: .long, help: "An event line on the timeline, DAY=LABEL (repeatable; default: 2025-08-07 and 2026-02-13).")
+        @Option(
+            name: .long,
+            help: "An event line on the timeline, DAY=LABEL (repeatable; default: 2025-08-07 and 2026-02-13).")
         var event: [String] = []
 
         func validate() throws {
@@ -174,11 +205,15 @@ extension AggregateCommand {
 
         func run() throws {
             let formats = format.isEmpty ? TableFormat.allCases : format
-            let events = event.isEmpty ? Exporter.Event.keep4o : event.map {
-                let parts = $0.split(separator: "=", maxSplits: 1)
-                return Exporter.Event(day: String(parts[0]), label: String(parts[1]))
-            }
-            let files = try Exporter(database: database.open(.readOnly)).export(to: out, formats: formats, charts: charts, events: events)
+            let events =
+                event.isEmpty
+                ? Exporter.Event.keep4o
+                : event.map {
+                    let parts = $0.split(separator: "=", maxSplits: 1)
+                    return Exporter.Event(day: String(parts[0]), label: String(parts[1]))
+                }
+            let files = try Exporter(database: database.open(.readOnly)).export(
+                to: out, formats: formats, charts: charts, events: events)
             print("aggregate: wrote \(files.count) files under \(out)")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// `aggregate` on the bundled sample study, through the real stages (ingest, dedupe,
@@ -19,21 +20,34 @@ final class AggregateSampleStudyTests: XCTestCase {
         _ = try Deduplicator(database: db, options: DedupeOptions()).run()
         let modelPath = Repository.path(FastTextModel.defaultPath)
         guard FileManager.default.fileExists(atPath: modelPath) else {
-            throw InputError(file: modelPath, line: nil, reason: "fastText model missing: run `make model` (make test does it first)")
+            throw InputError(
+                file: modelPath, line: nil, reason: "fastText model missing: run `make model` (make test does it first)"
+            )
         }
-        let identifier = LanguageIdentifier(options: LanguageDetectOptions(mode: .combined), fastText: try FastTextModel(path: modelPath))
+        let identifier = LanguageIdentifier(
+            options: LanguageDetectOptions(mode: .combined), fastText: try FastTextModel(path: modelPath))
         _ = try LanguageDetectStage(database: db, identifier: identifier, workers: 2).run()
-        _ = try CodeStage(database: db).runLexicon(codebook: try CodebookLoader.load(path: Repository.path("codebooks/keep4o.yaml")),
-                                                  options: CodeOptions())
+        _ = try CodeStage(database: db).runLexicon(
+            codebook: try CodebookLoader.load(path: Repository.path("codebooks/keep4o.yaml")),
+            options: CodeOptions())
         // Copies are coded: inherited from their canonical post (exact copies, reposts) or their own (near).
-        XCTAssertGreaterThan(try db.count("codings", where: #"evidence = '[{"rule":"inherited","from":' || (SELECT canonical_post_id FROM post_clusters k WHERE k.post_id = codings.post_id) || '}]'"#), 100)
-        XCTAssertEqual(try db.count("posts", where: "post_id NOT IN (SELECT post_id FROM codings)"), 0, "every post has codings")
+        XCTAssertGreaterThan(
+            try db.count(
+                "codings",
+                where:
+                    #"evidence = '[{"rule":"inherited","from":' || (SELECT canonical_post_id FROM post_clusters k WHERE k.post_id = codings.post_id) || '}]'"#
+            ), 100)
+        XCTAssertEqual(
+            try db.count("posts", where: "post_id NOT IN (SELECT post_id FROM codings)"), 0, "every post has codings")
         _ = try Aggregator(database: db).run()
         func share(_ set: String, _ category: String) throws -> Double {
-            try XCTUnwrap(try db.query("""
-                SELECT estimate FROM aggregate_estimates
-                WHERE posts_set = ? AND breakdown = 'all' AND category = ? AND method = 'naive'
-                """, [.text(set), .text(category)]).first?.double("estimate"))
+            try XCTUnwrap(
+                try db.query(
+                    """
+                    SELECT estimate FROM aggregate_estimates
+                    WHERE posts_set = ? AND breakdown = 'all' AND category = ? AND method = 'naive'
+                    """, [.text(set), .text(category)]
+                ).first?.double("estimate"))
         }
         for category in ["rights_protest", "choice_deprivation", "relational_attachment", "companion"] {
             let difference = try share("all", category) - share("canonical", category)

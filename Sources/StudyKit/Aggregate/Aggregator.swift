@@ -16,12 +16,14 @@ public struct PublishedFigure: Sendable, Equatable {
     /// WIRED's figures from Lai's #keep4o analysis (see docs/aggregate.md): the paper itself
     /// (CHI 2026, arXiv 2602.00773) coded 1,482 X posts of 6-14 August 2025.
     public static let keep4o: [PublishedFigure] = [
-        PublishedFigure(category: "more_than_tool", share: 0.33, text: "over 33% of posts describe GPT-4o as more than a tool",
-                        source: "WIRED (Feb 2026), reporting Lai (CHI 2026, arXiv 2602.00773)",
-                        scope: "1,482 X posts, 6-14 Aug 2025", platform: "x", since: "2025-08-06", until: "2025-08-14"),
-        PublishedFigure(category: "companion", share: 0.22, text: "22% of posts describe GPT-4o as a companion",
-                        source: "WIRED (Feb 2026), reporting Lai (CHI 2026, arXiv 2602.00773)",
-                        scope: "1,482 X posts, 6-14 Aug 2025", platform: "x", since: "2025-08-06", until: "2025-08-14"),
+        PublishedFigure(
+            category: "more_than_tool", share: 0.33, text: "over 33% of posts describe GPT-4o as more than a tool",
+            source: "WIRED (Feb 2026), reporting Lai (CHI 2026, arXiv 2602.00773)",
+            scope: "1,482 X posts, 6-14 Aug 2025", platform: "x", since: "2025-08-06", until: "2025-08-14"),
+        PublishedFigure(
+            category: "companion", share: 0.22, text: "22% of posts describe GPT-4o as a companion",
+            source: "WIRED (Feb 2026), reporting Lai (CHI 2026, arXiv 2602.00773)",
+            scope: "1,482 X posts, 6-14 Aug 2025", platform: "x", since: "2025-08-06", until: "2025-08-14"),
     ]
 }
 
@@ -75,11 +77,15 @@ public struct AggregateOptions: Sendable {
     func window() throws -> (since: Int64?, until: Int64?) {
         func day(_ text: String?, _ option: String) throws -> Int64? {
             guard let text else { return nil }
-            guard let value = parseUTCDay(text) else { throw StudyError("\(option) '\(text)' is not a UTC date YYYY-MM-DD") }
+            guard let value = parseUTCDay(text) else {
+                throw StudyError("\(option) '\(text)' is not a UTC date YYYY-MM-DD")
+            }
             return value
         }
         let window = (try day(since, "--since"), try day(until, "--until"))
-        if let s = window.0, let u = window.1, s > u { throw StudyError("--since \(since!) is after --until \(until!)") }
+        if let s = window.0, let u = window.1, s > u {
+            throw StudyError("--since \(since!) is after --until \(until!)")
+        }
         return window
     }
 }
@@ -132,7 +138,9 @@ public final class Aggregator {
     public static func checkInputs(_ db: Database) throws {
         for (table, stage) in requiredTables {
             let hasRows = try db.scalarInt("SELECT EXISTS (SELECT 1 FROM \(table))") ?? 0
-            let ran = try db.scalarInt("SELECT count(*) FROM runs WHERE stage = ? AND status = 'completed'", [.text(stage)]) ?? 0
+            let ran =
+                try db.scalarInt("SELECT count(*) FROM runs WHERE stage = ? AND status = 'completed'", [.text(stage)])
+                ?? 0
             if hasRows == 0 && ran == 0 { throw MissingStageError(table: table, stage: stage) }
         }
     }
@@ -141,10 +149,14 @@ public final class Aggregator {
     public static func primaryCoder(_ db: Database, option: String?) throws -> String {
         if let option, !option.isEmpty { return option }
         if let setting = try StudySettings.value(db, "primary_coder"), !setting.isEmpty { return setting }
-        if let coder = try db.scalarText("""
+        if let coder = try db.scalarText(
+            """
             SELECT coder FROM codings WHERE run_id = (
                 SELECT max(run_id) FROM runs WHERE stage = 'code' AND status = 'completed') LIMIT 1
-            """) { return coder }
+            """)
+        {
+            return coder
+        }
         throw MissingStageError(table: "codings (rows of a completed code run)", stage: "code")
     }
 
@@ -152,12 +164,12 @@ public final class Aggregator {
 
     /// One post as aggregation sees it.
     struct PostRecord {
-        var platform: Int32 = -1   // index into platforms
-        var language: Int32 = -1   // index into languages
-        var day: Int64 = 0         // days since 1970-01-01, UTC
+        var platform: Int32 = -1  // index into platforms
+        var language: Int32 = -1  // index into languages
+        var day: Int64 = 0  // days since 1970-01-01, UTC
         var canonical = true
         var exists = false
-        var coded = false          // has a gate coding by the coder
+        var coded = false  // has a gate coding by the coder
         var positives: UInt64 = 0  // bit i: category i coded 1
     }
 
@@ -165,7 +177,7 @@ public final class Aggregator {
         var posts: [PostRecord]
         var platforms: [String]
         var languages: [String]
-        var categories: [String]   // gate first, then sorted
+        var categories: [String]  // gate first, then sorted
         var postsTotal = 0
         var missingCluster = 0
         var missingLanguage = 0
@@ -173,14 +185,17 @@ public final class Aggregator {
     }
 
     func load(coder: String, gate: String) throws -> Loaded {
-        var categories = try db.query("SELECT DISTINCT category FROM codings WHERE coder = ? ORDER BY category", [.text(coder)])
-            .compactMap { $0.text("category") }
+        var categories = try db.query(
+            "SELECT DISTINCT category FROM codings WHERE coder = ? ORDER BY category", [.text(coder)]
+        )
+        .compactMap { $0.text("category") }
         guard !categories.isEmpty else {
             throw MissingStageError(table: "codings for coder '\(coder)'", stage: "code")
         }
         guard categories.contains(gate) else {
-            throw InputError(file: db.path, line: nil,
-                             reason: "coder '\(coder)' has no codings for the gate category '\(gate)' (use --gate to name it)")
+            throw InputError(
+                file: db.path, line: nil,
+                reason: "coder '\(coder)' has no codings for the gate category '\(gate)' (use --gate to name it)")
         }
         guard categories.count <= 64 else {
             throw InputError(file: db.path, line: nil, reason: "more than 64 categories are not supported")
@@ -195,7 +210,8 @@ public final class Aggregator {
         var loaded = Loaded(posts: [], platforms: [], languages: [], categories: categories)
 
         // Hot loops over every post and every coding row: prepared statements read by position.
-        let postQuery = try db.prepare("""
+        let postQuery = try db.prepare(
+            """
             SELECT p.post_id, p.platform, p.created_unix, l.language, c.canonical_post_id
             FROM posts p
             LEFT JOIN post_languages l ON l.post_id = p.post_id
@@ -206,23 +222,42 @@ public final class Aggregator {
             let platform = postQuery.columnText(1) ?? ""
             var record = PostRecord()
             record.exists = true
-            if let index = platformIndex[platform] { record.platform = index } else {
-                record.platform = Int32(platforms.count); platformIndex[platform] = record.platform; platforms.append(platform)
+            if let index = platformIndex[platform] {
+                record.platform = index
+            } else {
+                record.platform = Int32(platforms.count)
+                platformIndex[platform] = record.platform
+                platforms.append(platform)
             }
             let language: String
-            if postQuery.columnIsNull(3) { language = "und"; loaded.missingLanguage += 1 } else { language = postQuery.columnText(3) ?? "und" }
-            if let index = languageIndex[language] { record.language = index } else {
-                record.language = Int32(languages.count); languageIndex[language] = record.language; languages.append(language)
+            if postQuery.columnIsNull(3) {
+                language = "und"
+                loaded.missingLanguage += 1
+            } else {
+                language = postQuery.columnText(3) ?? "und"
+            }
+            if let index = languageIndex[language] {
+                record.language = index
+            } else {
+                record.language = Int32(languages.count)
+                languageIndex[language] = record.language
+                languages.append(language)
             }
             record.day = Timestamp.floorDiv(postQuery.columnInt(2), 86_400)
-            if postQuery.columnIsNull(4) { loaded.missingCluster += 1 } else { record.canonical = postQuery.columnInt(4) == Int64(id) }
+            if postQuery.columnIsNull(4) {
+                loaded.missingCluster += 1
+            } else {
+                record.canonical = postQuery.columnInt(4) == Int64(id)
+            }
             posts[id] = record
             loaded.postsTotal += 1
         }
         postQuery.reset()
 
         // Category names become bit positions inside SQLite, so no string is made per coding row.
-        let caseExpression = "CASE category " + categories.enumerated().map { "WHEN \(sqlLiteral($1)) THEN \($0)" }.joined(separator: " ") + " END"
+        let caseExpression =
+            "CASE category "
+            + categories.enumerated().map { "WHEN \(sqlLiteral($1)) THEN \($0)" }.joined(separator: " ") + " END"
         let codingQuery = try db.prepare("SELECT post_id, \(caseExpression), value FROM codings WHERE coder = ?")
         try codingQuery.bind([.text(coder)])
         while try codingQuery.step() {
@@ -238,7 +273,9 @@ public final class Aggregator {
         var hasher = StreamingFingerprint()
         hasher.add("categories:" + categories.joined(separator: ",") + "\n")
         for (id, post) in posts.enumerated() where post.exists {
-            hasher.add("\(id)\t\(platforms[Int(post.platform)])\t\(post.day)\t\(languages[Int(post.language)])\t\(post.canonical ? 1 : 0)\t\(post.coded ? 1 : 0)\t\(post.positives)\n")
+            hasher.add(
+                "\(id)\t\(platforms[Int(post.platform)])\t\(post.day)\t\(languages[Int(post.language)])\t\(post.canonical ? 1 : 0)\t\(post.coded ? 1 : 0)\t\(post.positives)\n"
+            )
         }
         loaded.dataFingerprint = hasher.finish()
         loaded.posts = posts
@@ -256,15 +293,22 @@ public final class Aggregator {
         let codebook = try Self.codebook(db, coder: coder)
         let gate = options.gate ?? codebook?.gate ?? "relevant"
         let data = try load(coder: coder, gate: gate)
-        let validation = try ValidationSample.load(db, name: options.validationSample, referenceCoder: options.referenceCoder,
-                                                   categories: data.categories)
+        let validation = try ValidationSample.load(
+            db, name: options.validationSample, referenceCoder: options.referenceCoder,
+            categories: data.categories)
         let scope = Scope(data: data, options: options, window: window)
         let tables = Self.compute(data, validation: validation, scope: scope, coder: coder, options: options)
         var notes = tables.notes
-        if data.missingCluster > 0 { notes.append("\(data.missingCluster) posts have no post_clusters row (counted as canonical): re-run dedupe") }
-        if data.missingLanguage > 0 { notes.append("\(data.missingLanguage) posts have no post_languages row (counted as und): re-run language-detect") }
+        if data.missingCluster > 0 {
+            notes.append("\(data.missingCluster) posts have no post_clusters row (counted as canonical): re-run dedupe")
+        }
+        if data.missingLanguage > 0 {
+            notes.append(
+                "\(data.missingLanguage) posts have no post_languages row (counted as und): re-run language-detect")
+        }
         if let stale = try Self.staleCodebookNote(db) { notes.append(stale) }
-        let warnings = try Freshness.warnings(db, coder: coder, codebook: codebook, validation: validation, data: data, scope: scope)
+        let warnings = try Freshness.warnings(
+            db, coder: coder, codebook: codebook, validation: validation, data: data, scope: scope)
         notes += warnings.map(\.message)
 
         var manifest: [String: String] = [
@@ -297,38 +341,49 @@ public final class Aggregator {
         }
         for warning in warnings { manifest["warnings.\(warning.key)"] = warning.message }
         for stage in ["ingest", "dedupe", "language-detect", "code", "annotate-sample"] {
-            if let fingerprint = try db.scalarText("""
+            if let fingerprint = try db.scalarText(
+                """
                 SELECT input_fingerprint FROM runs WHERE stage = ? AND status = 'completed' ORDER BY run_id DESC LIMIT 1
-                """, [.text(stage)]) {
+                """, [.text(stage)])
+            {
                 manifest["inputs.run_fingerprint.\(stage)"] = fingerprint
             }
         }
         for (key, value) in options.parameters { manifest["parameters.\(key)"] = value }
         if !notes.isEmpty { manifest["notes"] = notes.joined(separator: "; ") }
 
-        let run = try StageRun.begin(db, stage: "aggregate", parameters: options.parameters.merging(["coder": coder, "gate": gate]) { $1 },
-                                     inputFingerprint: data.dataFingerprint)
+        let run = try StageRun.begin(
+            db, stage: "aggregate", parameters: options.parameters.merging(["coder": coder, "gate": gate]) { $1 },
+            inputFingerprint: data.dataFingerprint)
         do {
             let written = try db.transaction { () -> Int in
-                for table in ["aggregate_estimates", "aggregate_cooccurrence", "aggregate_association",
-                              "aggregate_published", "aggregate_manifest"] {
+                for table in [
+                    "aggregate_estimates", "aggregate_cooccurrence", "aggregate_association",
+                    "aggregate_published", "aggregate_manifest",
+                ] {
                     try db.execute("DELETE FROM \(table)")
                 }
                 let rows = try write(tables, manifest: manifest, runID: run.id)
-                try run.finish(rowsIn: data.postsTotal, rowsOut: rows, rejects: 0,
-                               message: notes.isEmpty ? nil : notes.joined(separator: "; "))
+                try run.finish(
+                    rowsIn: data.postsTotal, rowsOut: rows, rejects: 0,
+                    message: notes.isEmpty ? nil : notes.joined(separator: "; "))
                 return rows
             }
             let primary = options.includeDuplicates ? "all" : "canonical"
             let overall = data.categories.map { category in
-                (category, Dictionary(uniqueKeysWithValues: tables.estimates.filter {
-                    $0.postsSet == primary && $0.breakdown == "all" && $0.category == category
-                }.map { ($0.method, $0.result) }))
+                (
+                    category,
+                    Dictionary(
+                        uniqueKeysWithValues: tables.estimates.filter {
+                            $0.postsSet == primary && $0.breakdown == "all" && $0.category == category
+                        }.map { ($0.method, $0.result) })
+                )
             }
-            return AggregateSummary(runID: run.id, coder: coder, categories: data.categories,
-                                    postsCoded: data.posts.lazy.filter(\.coded).count,
-                                    primaryDenominator: tables.primaryDenominator, rowsWritten: written, notes: notes,
-                                    validation: validation.map { ($0.name, tables.labelledInScope) }, overall: overall)
+            return AggregateSummary(
+                runID: run.id, coder: coder, categories: data.categories,
+                postsCoded: data.posts.lazy.filter(\.coded).count,
+                primaryDenominator: tables.primaryDenominator, rowsWritten: written, notes: notes,
+                validation: validation.map { ($0.name, tables.labelledInScope) }, overall: overall)
         } catch {
             run.fail(error)
             throw error
@@ -339,7 +394,8 @@ public final class Aggregator {
         var hasher = StreamingFingerprint()
         hasher.add("sample:\(validation.name)\tdesign:\(validation.design.rawValue)\n")
         for (post, drawn) in validation.drawn.sorted(by: { $0.key < $1.key }) {
-            hasher.add("\(post)\t\(drawn.weight)\t\(drawn.stratum)\t\(validation.labels[post].map(String.init) ?? "-")\n")
+            hasher.add(
+                "\(post)\t\(drawn.weight)\t\(drawn.stratum)\t\(validation.labels[post].map(String.init) ?? "-")\n")
         }
         return hasher.finish()
     }
@@ -360,15 +416,17 @@ public final class Aggregator {
             let wantLanguages = !options.languages.isEmpty
             includes = { p in
                 p.exists && p.coded && (includeUnd || p.language != und)
-                    && (!wantPlatforms || platforms.contains(p.platform)) && (!wantLanguages || languages.contains(p.language))
+                    && (!wantPlatforms || platforms.contains(p.platform))
+                    && (!wantLanguages || languages.contains(p.language))
                     && (window.since.map { p.day >= $0 } ?? true) && (window.until.map { p.day <= $0 } ?? true)
             }
             var parts = [options.includeUnknownLanguage ? "any language, und included" : "with a known language"]
             if wantPlatforms { parts.append("platform " + options.platforms.joined(separator: " or ")) }
             if wantLanguages { parts.append("language " + options.languages.joined(separator: " or ")) }
             if options.since != nil || options.until != nil {
-                parts.append("posted \(options.since.map { "from \($0)" } ?? "") \(options.until.map { "to \($0)" } ?? "")"
-                    .trimmingCharacters(in: .whitespaces) + " (UTC)")
+                parts.append(
+                    "posted \(options.since.map { "from \($0)" } ?? "") \(options.until.map { "to \($0)" } ?? "")"
+                        .trimmingCharacters(in: .whitespaces) + " (UTC)")
             }
             words = parts.joined(separator: ", ")
         }
@@ -404,8 +462,10 @@ public final class Aggregator {
         var timeBin = TimeBin.day
     }
 
-    static func compute(_ data: Loaded, validation: ValidationSample?, scope: Scope, coder: String,
-                        options: AggregateOptions) -> Tables {
+    static func compute(
+        _ data: Loaded, validation: ValidationSample?, scope: Scope, coder: String,
+        options: AggregateOptions
+    ) -> Tables {
         var tables = Tables()
         let k = data.categories.count
         let gate = data.categories[0]
@@ -423,8 +483,10 @@ public final class Aggregator {
             guard let validation else { return result }
             for i in domain {
                 let id = Int64(i)
-                guard let label = validation.labels[id], let drawn = validation.drawn[id], data.posts[i].canonical else { continue }
-                result.append(reference: label, predicted: data.posts[i].positives, weight: drawn.weight, stratum: drawn.stratum)
+                guard let label = validation.labels[id], let drawn = validation.drawn[id], data.posts[i].canonical
+                else { continue }
+                result.append(
+                    reference: label, predicted: data.posts[i].positives, weight: drawn.weight, stratum: drawn.stratum)
             }
             return result
         }
@@ -433,7 +495,9 @@ public final class Aggregator {
             let members = inScope.filter { postsSet == "all" || data.posts[$0].canonical }
             // A validation sample is drawn from canonical posts: it corrects canonical tables only.
             let design = postsSet == "canonical" ? validation?.design : nil
-            let setWords = postsSet == "canonical" ? "canonical posts (one per duplicate cluster)" : "all posts (duplicates included)"
+            let setWords =
+                postsSet == "canonical"
+                ? "canonical posts (one per duplicate cluster)" : "all posts (duplicates included)"
             if postsSet == "canonical" { tables.labelledInScope = labelled(members).count }
             for breakdown in ["all", "language", "platform", bin.rawValue] {
                 var groups: [Int64: [Int]] = [:]
@@ -460,23 +524,33 @@ public final class Aggregator {
                 for (key, stratum) in keys {
                     let domain = groups[key] ?? []
                     let predicted = domain.map { data.posts[$0].positives }
-                    let results = Estimation.shares(predicted: predicted, labelled: labelled(domain), design: design,
-                                                    categories: k, minimumLabelled: options.minimumLabelled)
+                    let results = Estimation.shares(
+                        predicted: predicted, labelled: labelled(domain), design: design,
+                        categories: k, minimumLabelled: options.minimumLabelled)
                     for (c, category) in data.categories.enumerated() {
                         for (method, result) in results[c].sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                             let words: String
                             switch (method, c == 0) {
                             case (.naive, true): words = "\(setWords) coded by \(coder), \(scope.words)"
                             case (.naive, false): words = "\(setWords) coded \(gate) by \(coder), \(scope.words)"
-                            case (.human, true): words = "labelled posts of validation sample '\(validation?.name ?? "")' (reference \(reference))"
+                            case (.human, true):
+                                words =
+                                    "labelled posts of validation sample '\(validation?.name ?? "")' (reference \(reference))"
                             case (.human, false): words = "labelled posts the reference \(reference) coded \(gate)"
-                            case (.ppi, true): words = "\(setWords), \(scope.words): coder on every post, corrected with the labelled posts"
-                            case (.ppi, false): words = "\(setWords) that are \(gate), \(scope.words): ratio of PPI++ means"
+                            case (.ppi, true):
+                                words =
+                                    "\(setWords), \(scope.words): coder on every post, corrected with the labelled posts"
+                            case (.ppi, false):
+                                words = "\(setWords) that are \(gate), \(scope.words): ratio of PPI++ means"
                             }
-                            tables.estimates.append(EstimateRow(postsSet: postsSet, breakdown: breakdown, stratum: stratum,
-                                                                category: category, method: method, result: result, denominator: words))
+                            tables.estimates.append(
+                                EstimateRow(
+                                    postsSet: postsSet, breakdown: breakdown, stratum: stratum,
+                                    category: category, method: method, result: result, denominator: words))
                         }
-                        if postsSet == primarySet && breakdown == "all" && c == 0 { tables.primaryDenominator = domain.count }
+                        if postsSet == primarySet && breakdown == "all" && c == 0 {
+                            tables.primaryDenominator = domain.count
+                        }
                     }
                 }
             }
@@ -492,24 +566,33 @@ public final class Aggregator {
             let ordered = (1..<max(k, 1)).sorted { data.categories[$0] < data.categories[$1] }
             for (x, a) in ordered.enumerated() {
                 for c in ordered[(x + 1)...] {
-                    tables.cooccurrence.append(CooccurrenceRow(
-                        a: data.categories[a], b: data.categories[c], n: gatePositive,
-                        countA: pairCounts[a * k + a], countB: pairCounts[c * k + c], both: pairCounts[a * k + c]))
+                    tables.cooccurrence.append(
+                        CooccurrenceRow(
+                            a: data.categories[a], b: data.categories[c], n: gatePositive,
+                            countA: pairCounts[a * k + a], countB: pairCounts[c * k + c], both: pairCounts[a * k + c]))
                 }
             }
             let predicted = members.map { data.posts[$0].positives }
             for (first, second) in options.pairs {
                 guard let a = data.categories.firstIndex(of: first), let b = data.categories.firstIndex(of: second),
-                      a > 0, b > 0, a != b else {
-                    tables.notes.append("association pair \(first):\(second) skipped: both must be coded non-gate categories")
+                    a > 0, b > 0, a != b
+                else {
+                    tables.notes.append(
+                        "association pair \(first):\(second) skipped: both must be coded non-gate categories")
                     continue
                 }
-                tables.association.append((first, second, Estimation.association(
-                    a: a, b: b, predicted: predicted, labelled: labelled(members), design: design, minimumLabelled: options.minimumLabelled)))
+                tables.association.append(
+                    (
+                        first, second,
+                        Estimation.association(
+                            a: a, b: b, predicted: predicted, labelled: labelled(members), design: design,
+                            minimumLabelled: options.minimumLabelled)
+                    ))
             }
             for figure in options.published {
                 guard let c = data.categories.firstIndex(of: figure.category), c > 0 else {
-                    tables.notes.append("published figure for \(figure.category) skipped: not a non-gate category of the coder")
+                    tables.notes.append(
+                        "published figure for \(figure.category) skipped: not a non-gate category of the coder")
                     continue
                 }
                 let since = figure.since.flatMap(parseUTCDay), until = figure.until.flatMap(parseUTCDay)
@@ -520,28 +603,34 @@ public final class Aggregator {
                         && (since.map { p.day >= $0 } ?? true) && (until.map { p.day <= $0 } ?? true)
                 }
                 let domain = matching.isEmpty ? members : matching
-                let ourScope = matching.isEmpty
+                let ourScope =
+                    matching.isEmpty
                     ? "all posts in scope: the data has no posts of the published scope (\(figure.scope))"
                     : "the published scope (\(figure.platform ?? "any platform"), \(figure.since ?? "") to \(figure.until ?? ""))"
-                let results = Estimation.shares(predicted: domain.map { data.posts[$0].positives }, labelled: labelled(domain),
-                                                design: design, categories: k, minimumLabelled: options.minimumLabelled)
-                tables.published.append(PublishedRow(
-                    figure: figure, ourScope: ourScope, gatePositive: results[0][.naive]?.count ?? 0,
-                    naive: results[c][.naive], ppi: results[c][.ppi]))
+                let results = Estimation.shares(
+                    predicted: domain.map { data.posts[$0].positives }, labelled: labelled(domain),
+                    design: design, categories: k, minimumLabelled: options.minimumLabelled)
+                tables.published.append(
+                    PublishedRow(
+                        figure: figure, ourScope: ourScope, gatePositive: results[0][.naive]?.count ?? 0,
+                        naive: results[c][.naive], ppi: results[c][.ppi]))
             }
         }
         if let validation {
             tables.notes += validation.notes
-            tables.notes.append("validation sample '\(validation.name)' (\(validation.design.rawValue)): "
-                                + "\(validation.labels.count) of \(validation.drawn.count) posts labelled by \(reference) "
-                                + "(\(validation.unlabelledCount) count as unlabelled), \(tables.labelledInScope) of them in scope")
+            tables.notes.append(
+                "validation sample '\(validation.name)' (\(validation.design.rawValue)): "
+                    + "\(validation.labels.count) of \(validation.drawn.count) posts labelled by \(reference) "
+                    + "(\(validation.unlabelledCount) count as unlabelled), \(tables.labelledInScope) of them in scope")
             if options.includeDuplicates {
-                tables.notes.append("--include-duplicates: corrected (human, ppi) estimates exist for canonical posts only, "
-                                    + "the posts the validation sample is drawn from")
+                tables.notes.append(
+                    "--include-duplicates: corrected (human, ppi) estimates exist for canonical posts only, "
+                        + "the posts the validation sample is drawn from")
             }
         } else {
-            tables.notes.append("no validation sample (draw one with `annotate sample --purpose validation`): "
-                                + "every share is the coder's own, uncorrected")
+            tables.notes.append(
+                "no validation sample (draw one with `annotate sample --purpose validation`): "
+                    + "every share is the coder's own, uncorrected")
         }
         tables.estimates.sort {
             ($0.postsSet, $0.breakdown, $0.stratum, $0.category, $0.method.rawValue)
@@ -557,59 +646,79 @@ public final class Aggregator {
     func write(_ tables: Tables, manifest: [String: String], runID: Int64) throws -> Int {
         var rows = 0
         let run = SQLValue.int(runID)
-        let insert = try db.prepare("""
+        let insert = try db.prepare(
+            """
             INSERT INTO aggregate_estimates(posts_set, breakdown, stratum, category, method, estimate, ci_low, ci_high,
                                             n_labeled, n_unlabeled, count, lambda, denominator, run_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for r in tables.estimates {
             insert.reset()
-            try insert.bind([.text(r.postsSet), .text(r.breakdown), .text(r.stratum), .text(r.category), .text(r.method.rawValue),
-                             .from(r.result.estimate), .from(r.result.low), .from(r.result.high), .from(r.result.labelled),
-                             .from(r.result.unlabelled), .from(r.result.count), .from(r.result.lambda), .text(r.denominator), run])
+            try insert.bind([
+                .text(r.postsSet), .text(r.breakdown), .text(r.stratum), .text(r.category), .text(r.method.rawValue),
+                .from(r.result.estimate), .from(r.result.low), .from(r.result.high), .from(r.result.labelled),
+                .from(r.result.unlabelled), .from(r.result.count), .from(r.result.lambda), .text(r.denominator), run,
+            ])
             try insert.runToCompletion()
             rows += 1
         }
         for r in tables.cooccurrence {
-            let t = Statistics.TwoByTwo(a: r.both, b: r.countA - r.both, c: r.countB - r.both, d: r.n - r.countA - r.countB + r.both)
-            try db.run("""
+            let t = Statistics.TwoByTwo(
+                a: r.both, b: r.countA - r.both, c: r.countB - r.both, d: r.n - r.countA - r.countB + r.both)
+            try db.run(
+                """
                 INSERT INTO aggregate_cooccurrence(category_a, category_b, n, count_a, count_b, count_both, share_b_given_a,
                                                    share_a_given_b, phi, run_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(r.a), .text(r.b), .from(r.n), .from(r.countA), .from(r.countB), .from(r.both),
-                      .from(r.countA > 0 ? Double(r.both) / Double(r.countA) : nil),
-                      .from(r.countB > 0 ? Double(r.both) / Double(r.countB) : nil), .from(Statistics.phi(t)), run])
+                """,
+                [
+                    .text(r.a), .text(r.b), .from(r.n), .from(r.countA), .from(r.countB), .from(r.both),
+                    .from(r.countA > 0 ? Double(r.both) / Double(r.countA) : nil),
+                    .from(r.countB > 0 ? Double(r.both) / Double(r.countB) : nil), .from(Statistics.phi(t)), run,
+                ])
             rows += 1
         }
         for (a, b, methods) in tables.association {
             for m in methods {
-                try db.run("""
+                try db.run(
+                    """
                     INSERT INTO aggregate_association(category_a, category_b, method, n_labeled, n_unlabeled, both_yes, a_only,
                         b_only, neither, log_odds_ratio, standard_error, odds_ratio, or_ci_low, or_ci_high, chi_square, p_value,
                         or_method, lambda, run_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.text(a), .text(b), .text(m.method.rawValue), .from(m.labelled), .from(m.unlabelled),
-                          .from(m.table?.a), .from(m.table?.b), .from(m.table?.c), .from(m.table?.d), .from(m.logOddsRatio),
-                          .from(m.standardError), .from(m.oddsRatio), .from(m.low), .from(m.high), .from(m.chiSquare),
-                          .from(m.pValue), .from(m.orMethod), .from(m.lambda), run])
+                    """,
+                    [
+                        .text(a), .text(b), .text(m.method.rawValue), .from(m.labelled), .from(m.unlabelled),
+                        .from(m.table?.a), .from(m.table?.b), .from(m.table?.c), .from(m.table?.d),
+                        .from(m.logOddsRatio),
+                        .from(m.standardError), .from(m.oddsRatio), .from(m.low), .from(m.high), .from(m.chiSquare),
+                        .from(m.pValue), .from(m.orMethod), .from(m.lambda), run,
+                    ])
                 rows += 1
             }
         }
         for r in tables.published {
             let f = r.figure
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO aggregate_published(category, published_share, published_text, source, published_scope, platform,
                     since, until, our_scope, n, n_labeled, naive_share, naive_ci_low, naive_ci_high, ppi_share, ppi_ci_low,
                     ppi_ci_high, run_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(f.category), .double(f.share), .text(f.text), .text(f.source), .text(f.scope), .from(f.platform),
-                      .from(f.since), .from(f.until), .text(r.ourScope), .from(r.gatePositive), .from(r.ppi?.labelled ?? 0),
-                      .from(r.naive?.estimate), .from(r.naive?.low), .from(r.naive?.high), .from(r.ppi?.estimate),
-                      .from(r.ppi?.low), .from(r.ppi?.high), run])
+                """,
+                [
+                    .text(f.category), .double(f.share), .text(f.text), .text(f.source), .text(f.scope),
+                    .from(f.platform),
+                    .from(f.since), .from(f.until), .text(r.ourScope), .from(r.gatePositive),
+                    .from(r.ppi?.labelled ?? 0),
+                    .from(r.naive?.estimate), .from(r.naive?.low), .from(r.naive?.high), .from(r.ppi?.estimate),
+                    .from(r.ppi?.low), .from(r.ppi?.high), run,
+                ])
             rows += 1
         }
         for (key, value) in manifest.sorted(by: { $0.key < $1.key }) {
-            try db.run("INSERT INTO aggregate_manifest(key, value, run_id) VALUES (?, ?, ?)", [.text(key), .text(value), run])
+            try db.run(
+                "INSERT INTO aggregate_manifest(key, value, run_id) VALUES (?, ?, ?)", [.text(key), .text(value), run])
         }
         return rows
     }
@@ -621,13 +730,17 @@ public final class Aggregator {
     /// When the codebook file of the last completed code run has changed since, the codings are from
     /// an older codebook: say so, and how to re-code (`make` re-codes, its code stamp depends on codebooks/).
     static func staleCodebookNote(_ db: Database) throws -> String? {
-        guard let parameters = try db.scalarText(
-                "SELECT parameters FROM runs WHERE stage = 'code' AND status = 'completed' ORDER BY run_id DESC LIMIT 1"),
-              let object = try? JSONSerialization.jsonObject(with: Data(parameters.utf8)) as? [String: String],
-              let path = object["codebook"], let used = object["codebook_fingerprint"],
-              FileManager.default.fileExists(atPath: path) else { return nil }
+        guard
+            let parameters = try db.scalarText(
+                "SELECT parameters FROM runs WHERE stage = 'code' AND status = 'completed' ORDER BY run_id DESC LIMIT 1"
+            ),
+            let object = try? JSONSerialization.jsonObject(with: Data(parameters.utf8)) as? [String: String],
+            let path = object["codebook"], let used = object["codebook_fingerprint"],
+            FileManager.default.fileExists(atPath: path)
+        else { return nil }
         guard let current = try? CodebookLoader.load(path: path) else {
-            return "codings may be stale: \(path) no longer loads; fix it and re-run `code --codebook \(path)` (make re-codes)"
+            return
+                "codings may be stale: \(path) no longer loads; fix it and re-run `code --codebook \(path)` (make re-codes)"
         }
         guard current.fingerprint != used else { return nil }
         return "codings are stale: \(path) changed since the last code run (fingerprint \(used.prefix(12)) then, "
@@ -639,14 +752,22 @@ public final class Aggregator {
         let afterKind = coder.split(separator: ":", maxSplits: 1).last.map(String.init) ?? coder
         let parts = afterKind.split(separator: "@", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return nil }
-        guard let row = try db.query("""
-            SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? AND version = ? ORDER BY codebook_id DESC LIMIT 1
-            """, [.text(parts[0]), .text(parts[1])]).first else { return nil }
+        guard
+            let row = try db.query(
+                """
+                SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? AND version = ? ORDER BY codebook_id DESC LIMIT 1
+                """, [.text(parts[0]), .text(parts[1])]
+            ).first
+        else { return nil }
         // The gate is a top-level `gate: id` line; a full YAML parser is the code stage's business.
         let gate = (row.text("yaml") ?? "").split(separator: "\n").first { $0.hasPrefix("gate:") }
-            .map { $0.dropFirst(5).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
-        return CodebookInfo(name: try row.required(text: "name"), version: try row.required(text: "version"),
-                            fingerprint: row.text("fingerprint") ?? "", gate: gate)
+            .map {
+                $0.dropFirst(5).trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\"'"))
+            }
+        return CodebookInfo(
+            name: try row.required(text: "name"), version: try row.required(text: "version"),
+            fingerprint: row.text("fingerprint") ?? "", gate: gate)
     }
 }
 
@@ -658,7 +779,14 @@ struct StreamingFingerprint {
     private var hasher = SHA256()
     mutating func add(_ text: String) {
         buffer.append(contentsOf: text.utf8)
-        if buffer.count > 1 << 20 { hasher.update(data: buffer); buffer.removeAll(keepingCapacity: true) }
+        if buffer.count > 1 << 20 {
+            hasher.update(data: buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
     }
-    mutating func finish() -> String { hasher.update(data: buffer); buffer.removeAll(); return Fingerprint.hex(hasher.finalize()) }
+    mutating func finish() -> String {
+        hasher.update(data: buffer)
+        buffer.removeAll()
+        return Fingerprint.hex(hasher.finalize())
+    }
 }

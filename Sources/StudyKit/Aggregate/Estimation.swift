@@ -29,8 +29,10 @@ public enum Estimation {
         public var stratum: [Int] = []
         public init() {}
         public mutating func append(reference: UInt64, predicted: UInt64, weight: Double, stratum: Int) {
-            self.reference.append(reference); self.predicted.append(predicted)
-            self.weight.append(weight); self.stratum.append(stratum)
+            self.reference.append(reference)
+            self.predicted.append(predicted)
+            self.weight.append(weight)
+            self.stratum.append(stratum)
         }
         public var count: Int { reference.count }
     }
@@ -40,8 +42,10 @@ public enum Estimation {
     /// sample. Shares of non-gate categories are over gate-positive posts (for naive: those the coder
     /// calls gate-positive; for human and ppi: those the reference would). Human and ppi need at
     /// least `minimumLabelled` labelled posts in their denominator, else they have no estimate.
-    public static func shares(predicted: [UInt64], labelled: Labelled, design: PPI.Design?, categories k: Int,
-                              minimumLabelled: Int) -> [[Method: Result]] {
+    public static func shares(
+        predicted: [UInt64], labelled: Labelled, design: PPI.Design?, categories k: Int,
+        minimumLabelled: Int
+    ) -> [[Method: Result]] {
         let bigN = predicted.count
         var gateCount = 0
         var positives = [Int](repeating: 0, count: k)
@@ -88,7 +92,9 @@ public enum Estimation {
                 row[.human] = Result(labelled: labelledGatePositive, unlabelled: 0, count: count)
                 row[.ppi] = Result(labelled: n, unlabelled: bigN - n)
                 if labelledGatePositive >= minimumLabelled {
-                    if let h = PPI.ratio(j: j, g: g, jhat: jh, ghat: gh, sample: sample, population: pairs[c], lambda: 0) {
+                    if let h = PPI.ratio(
+                        j: j, g: g, jhat: jh, ghat: gh, sample: sample, population: pairs[c], lambda: 0)
+                    {
                         row[.human] = human(h, labelledInDenominator: labelledGatePositive, count: count)
                     }
                     if let p = PPI.ratio(j: j, g: g, jhat: jh, ghat: gh, sample: sample, population: pairs[c]) {
@@ -119,8 +125,9 @@ public enum Estimation {
     /// PPI++ with its normal interval; the estimate and the interval are kept inside [0, 1] (the
     /// true share is, so clipping never loses coverage).
     static func corrected(_ e: PPI.Estimate, labelled: Int, unlabelled: Int) -> Result {
-        Result(estimate: min(1, max(0, e.estimate)), low: min(1, max(0, e.low)), high: min(1, max(0, e.high)),
-               labelled: labelled, unlabelled: unlabelled, count: nil, lambda: e.lambda)
+        Result(
+            estimate: min(1, max(0, e.estimate)), low: min(1, max(0, e.low)), high: min(1, max(0, e.high)),
+            labelled: labelled, unlabelled: unlabelled, count: nil, lambda: e.lambda)
     }
 
     // MARK: Association
@@ -139,8 +146,10 @@ public enum Estimation {
     /// The log odds ratio of category b given category a among gate-positive posts: naive (the
     /// coder's 2x2 table, Woolf), human (the labelled posts' table; weighted logistic regression
     /// for a stratified sample) and ppi (PPI++ logistic regression of b on a, weighted by the gate).
-    public static func association(a: Int, b: Int, predicted: [UInt64], labelled: Labelled, design: PPI.Design?,
-                                   minimumLabelled: Int) -> [Association] {
+    public static func association(
+        a: Int, b: Int, predicted: [UInt64], labelled: Labelled, design: PPI.Design?,
+        minimumLabelled: Int
+    ) -> [Association] {
         func has(_ mask: UInt64, _ c: Int) -> Bool { mask & (1 << UInt64(c)) != 0 }
         func table(_ masks: [UInt64]) -> Statistics.TwoByTwo {
             var cells = (0, 0, 0, 0)
@@ -158,11 +167,14 @@ public enum Estimation {
             let or = Statistics.oddsRatio(t), chi = Statistics.chiSquare(t)
             let se = or.map { _ in
                 let add = t.a == 0 || t.b == 0 || t.c == 0 || t.d == 0 ? 0.5 : 0
-                return (1 / (Double(t.a) + add) + 1 / (Double(t.b) + add) + 1 / (Double(t.c) + add) + 1 / (Double(t.d) + add)).squareRoot()
+                return
+                    (1 / (Double(t.a) + add) + 1 / (Double(t.b) + add) + 1 / (Double(t.c) + add) + 1
+                    / (Double(t.d) + add)).squareRoot()
             }
-            return Association(method: method, labelled: labelled, unlabelled: unlabelled, table: t,
-                               logOddsRatio: or.map { log($0.estimate) }, standardError: se, oddsRatio: or?.estimate,
-                               low: or?.low, high: or?.high, chiSquare: chi?.statistic, pValue: chi?.p, orMethod: or?.method)
+            return Association(
+                method: method, labelled: labelled, unlabelled: unlabelled, table: t,
+                logOddsRatio: or.map { log($0.estimate) }, standardError: se, oddsRatio: or?.estimate,
+                low: or?.low, high: or?.high, chiSquare: chi?.statistic, pValue: chi?.p, orMethod: or?.method)
         }
         let naiveTable = table(predicted)
         var result = [woolf(.naive, naiveTable, labelled: 0, unlabelled: naiveTable.n)]
@@ -179,23 +191,32 @@ public enum Estimation {
         let grouped = cells.sorted { $0.key < $1.key }.map(\.value)
         let data = PPI.LogisticData(
             x: column(labelled.reference, a), y: column(labelled.reference, b), w: column(labelled.reference, 0),
-            xhat: column(labelled.predicted, a), yhat: column(labelled.predicted, b), what: column(labelled.predicted, 0),
+            xhat: column(labelled.predicted, a), yhat: column(labelled.predicted, b),
+            what: column(labelled.predicted, 0),
             ux: grouped.map(\.0), uy: grouped.map(\.1), uw: grouped.map(\.2), ucount: grouped.map(\.3))
         func logistic(_ method: Method, lambda: Double?, orMethod: String) -> Association {
-            var row = Association(method: method, labelled: method == .human ? labelledTable.n : n,
-                                  unlabelled: method == .human ? 0 : predicted.count - n, orMethod: orMethod)
+            var row = Association(
+                method: method, labelled: method == .human ? labelledTable.n : n,
+                unlabelled: method == .human ? 0 : predicted.count - n, orMethod: orMethod)
             if method == .human { row.table = labelledTable }
-            guard labelledTable.n >= minimumLabelled, let e = PPI.logistic(data, sample: sample, lambda: lambda) else { return row }
+            guard labelledTable.n >= minimumLabelled, let e = PPI.logistic(data, sample: sample, lambda: lambda) else {
+                return row
+            }
             let beta = e.coefficients[1], se = e.standardErrors[1]
-            row.logOddsRatio = beta; row.standardError = se
-            row.oddsRatio = exp(beta); row.low = exp(e.low(1)); row.high = exp(e.high(1))
+            row.logOddsRatio = beta
+            row.standardError = se
+            row.oddsRatio = exp(beta)
+            row.low = exp(e.low(1))
+            row.high = exp(e.high(1))
             row.pValue = se > 0 ? Statistics.chiSquareSurvivalOneDF((beta / se) * (beta / se)) : nil
             row.lambda = e.lambda
             return row
         }
         if design == .simpleRandom {
             var human = woolf(.human, labelledTable, labelled: labelledTable.n, unlabelled: 0)
-            if labelledTable.n < minimumLabelled { human = Association(method: .human, labelled: labelledTable.n, unlabelled: 0, table: labelledTable) }
+            if labelledTable.n < minimumLabelled {
+                human = Association(method: .human, labelled: labelledTable.n, unlabelled: 0, table: labelledTable)
+            }
             result.append(human)
         } else {
             result.append(logistic(.human, lambda: 0, orMethod: "weighted-logistic"))

@@ -20,8 +20,10 @@ extension PPI {
         /// predictions with how many posts have each (ppi-python's X_unlabeled, Yhat_unlabeled).
         public var ux: [Double], uy: [Double], uw: [Double], ucount: [Double]
 
-        public init(x: [Double], y: [Double], w: [Double], xhat: [Double], yhat: [Double], what: [Double],
-                    ux: [Double], uy: [Double], uw: [Double], ucount: [Double]) {
+        public init(
+            x: [Double], y: [Double], w: [Double], xhat: [Double], yhat: [Double], what: [Double],
+            ux: [Double], uy: [Double], uw: [Double], ucount: [Double]
+        ) {
             (self.x, self.y, self.w, self.xhat, self.yhat, self.what) = (x, y, w, xhat, yhat, what)
             (self.ux, self.uy, self.uw, self.ucount) = (ux, uy, uw, ucount)
         }
@@ -38,11 +40,14 @@ extension PPI {
 
     /// nil when the regression has no finite solution (a category never or always present among
     /// the posts, so the odds ratio is 0 or infinite) or fewer than 2 labelled posts.
-    public static func logistic(_ data: LogisticData, sample: Sample, lambda fixed: Double? = nil) -> LogisticEstimate? {
+    public static func logistic(_ data: LogisticData, sample: Sample, lambda fixed: Double? = nil) -> LogisticEstimate?
+    {
         let model = LogisticModel(data: data, sample: sample)
         guard model.n >= 2, model.bigN > 0 else { return nil }
         let lambda: Double
-        if let fixed { lambda = fixed } else {
+        if let fixed {
+            lambda = fixed
+        } else {
             guard let first = model.solve(lambda: 1) else { return nil }
             let tuned = model.tunedLambda(at: first)
             guard let second = model.solve(lambda: tuned) else { return nil }
@@ -109,7 +114,8 @@ private struct LogisticModel {
             guard weight != 0 else { return }
             let t = beta.0 + beta.1 * x, mu = sigmoid(t)
             value += weight * (log1pexp(t) - y * t)
-            g.0 += weight * (mu - y); g.1 += weight * (mu - y) * x
+            g.0 += weight * (mu - y)
+            g.1 += weight * (mu - y) * x
             h = h + (weight * mu * (1 - mu)) * Sym2(a: 1, b: x, d: x * x)
         }
         let nn = Double(n)
@@ -152,9 +158,9 @@ private struct LogisticModel {
     }
 
     struct Stats {
-        var grads: [(Double, Double)] = []         // labelled, true values
-        var gradsHat: [(Double, Double)] = []      // labelled, coder's values
-        var unlabelled: [(Double, Double)] = []    // population rows (with ucount multiplicity)
+        var grads: [(Double, Double)] = []  // labelled, true values
+        var gradsHat: [(Double, Double)] = []  // labelled, coder's values
+        var unlabelled: [(Double, Double)] = []  // population rows (with ucount multiplicity)
         var inverseHessian = Sym2()
     }
 
@@ -172,7 +178,9 @@ private struct LogisticModel {
             let w = data.uw[k], mu = sigmoid(beta.0 + beta.1 * data.ux[k])
             s.unlabelled.append((w * (mu - data.uy[k]), w * data.ux[k] * (mu - data.uy[k])))
             if useUnlabelled {
-                hessian = hessian + (data.ucount[k] * w / (bigN + nn) * mu * (1 - mu)) * Sym2(a: 1, b: data.ux[k], d: data.ux[k] * data.ux[k])
+                hessian =
+                    hessian + (data.ucount[k] * w / (bigN + nn) * mu * (1 - mu))
+                    * Sym2(a: 1, b: data.ux[k], d: data.ux[k] * data.ux[k])
             }
         }
         for i in 0..<n {
@@ -208,7 +216,10 @@ private struct LogisticModel {
         let total = rows.reduce(0) { $0 + $1.1 }
         guard total > 1 else { return Sym2() }
         var m = (0.0, 0.0)
-        for (r, c) in rows { m.0 += c * r.0; m.1 += c * r.1 }
+        for (r, c) in rows {
+            m.0 += c * r.0
+            m.1 += c * r.1
+        }
         m = (m.0 / total, m.1 / total)
         var s = Sym2()
         for (r, c) in rows { s = s + c * Sym2.outer((r.0 - m.0, r.1 - m.1), (r.0 - m.0, r.1 - m.1)) }
@@ -232,10 +243,13 @@ private struct LogisticModel {
     /// sqrt(diag(H^-1 (n/N cov(lambda ghat_U) + cov(g - lambda ghat)) H^-1) / n).
     func standardErrors(at beta: (Double, Double), lambda: Double) -> [Double]? {
         guard let s = stats(beta, useUnlabelled: lambda != 0) else { return nil }
-        let unlabelledVariance = Self.weightedCovariance(s.unlabelled.indices.map {
-            ((lambda * s.unlabelled[$0].0, lambda * s.unlabelled[$0].1), data.ucount[$0])
-        })
-        let difference = s.grads.indices.map { (s.grads[$0].0 - lambda * s.gradsHat[$0].0, s.grads[$0].1 - lambda * s.gradsHat[$0].1) }
+        let unlabelledVariance = Self.weightedCovariance(
+            s.unlabelled.indices.map {
+                ((lambda * s.unlabelled[$0].0, lambda * s.unlabelled[$0].1), data.ucount[$0])
+            })
+        let difference = s.grads.indices.map {
+            (s.grads[$0].0 - lambda * s.gradsHat[$0].0, s.grads[$0].1 - lambda * s.gradsHat[$0].1)
+        }
         let labelledVariance = labelledCovariance(difference, difference, sampleCovariance: true)
         let sigma = s.inverseHessian.sandwich((Double(n) / bigN) * unlabelledVariance + labelledVariance)
         let nn = Double(n)

@@ -150,8 +150,10 @@ public enum PPI {
     /// PPI++ estimate of the share (mean) of the reference label over the posts that `population`
     /// summarises. `y` and `yhat` are the labelled posts' reference labels and predictions.
     /// nil with fewer than 2 labelled posts or no population.
-    public static func mean(y: [Double], yhat: [Double], sample: Sample, population: Moments,
-                            lambda fixed: Double? = nil) -> Estimate? {
+    public static func mean(
+        y: [Double], yhat: [Double], sample: Sample, population: Moments,
+        lambda fixed: Double? = nil
+    ) -> Estimate? {
         precondition(y.count == yhat.count && y.count == sample.count)
         guard y.count >= 2, population.count > 0 else { return nil }
         let lambda = fixed ?? tunedLambda(y: y, yhat: yhat, sample: sample, population: population)
@@ -166,8 +168,9 @@ public enum PPI {
         let residual = y.indices.map { shares[$0] * ((y[$0] - lambda * yhat[$0]) - rectifier) }
         let rectifierVariance = sample.covariance(residual, residual)
         let imputedVariance = lambda * lambda * population.variance / Double(population.count)
-        return Estimate(estimate: lambda * population.mean + rectifier,
-                        standardError: (imputedVariance + rectifierVariance).squareRoot(), lambda: lambda)
+        return Estimate(
+            estimate: lambda * population.mean + rectifier,
+            standardError: (imputedVariance + rectifierVariance).squareRoot(), lambda: lambda)
     }
 
     /// The lambda that minimises the estimate's variance, clipped to [0, 1].
@@ -189,15 +192,20 @@ public enum PPI {
             cov /= n
             // Pooled sum of squares of labelled and population predictions around their joint mean.
             let pooledMean = (n * mh + bigN * population.mean) / (n + bigN)
-            let ss = ssLabelled + bigN * population.variance
-                + n * (mh - pooledMean) * (mh - pooledMean) + bigN * (population.mean - pooledMean) * (population.mean - pooledMean)
+            let ss =
+                ssLabelled + bigN * population.variance
+                + n * (mh - pooledMean) * (mh - pooledMean) + bigN * (population.mean - pooledMean)
+                * (population.mean - pooledMean)
             let pooledVariance = ss / (n + bigN - 1)
             let denominator = (1 + n / bigN) * pooledVariance
             lambda = denominator > 0 ? cov / denominator : 0
         case .stratified:
             let shares = sample.shares
             var ybar = 0.0, hbar = 0.0
-            for i in y.indices { ybar += shares[i] * y[i]; hbar += shares[i] * yhat[i] }
+            for i in y.indices {
+                ybar += shares[i] * y[i]
+                hbar += shares[i] * yhat[i]
+            }
             let a = y.indices.map { shares[$0] * (y[$0] - ybar) }
             let b = y.indices.map { shares[$0] * (yhat[$0] - hbar) }
             let denominator = sample.covariance(b, b) + population.variance / bigN
@@ -213,8 +221,10 @@ public enum PPI {
     /// as ppi-python does for its GLMs, lambda is tuned on the linearised values J - theta G at the
     /// lambda = 1 estimate, and the variance is the delta method's: that of the PPI mean of
     /// (J - theta G) / E[G]. `j`, `g`, `jhat`, `ghat` are the labelled posts' values.
-    public static func ratio(j: [Double], g: [Double], jhat: [Double], ghat: [Double], sample: Sample,
-                             population: PairCounts, lambda fixed: Double? = nil) -> Estimate? {
+    public static func ratio(
+        j: [Double], g: [Double], jhat: [Double], ghat: [Double], sample: Sample,
+        population: PairCounts, lambda fixed: Double? = nil
+    ) -> Estimate? {
         guard j.count >= 2, population.count > 0 else { return nil }
         let shares = sample.shares
         func theta(_ lambda: Double) -> (theta: Double, gate: Double)? {
@@ -231,15 +241,18 @@ public enum PPI {
             (j.indices.map { (j[$0] - t * g[$0]) / scale }, j.indices.map { (jhat[$0] - t * ghat[$0]) / scale })
         }
         let lambda: Double
-        if let fixed { lambda = fixed } else {
+        if let fixed {
+            lambda = fixed
+        } else {
             guard let first = theta(1) else { return nil }
             let (z, zhat) = linearised(first.theta, scale: 1)
             lambda = tunedLambda(y: z, yhat: zhat, sample: sample, population: population.moments(theta: first.theta))
         }
         guard let final = theta(lambda) else { return nil }
         let (z, zhat) = linearised(final.theta, scale: final.gate)
-        let spread = linear(y: z, yhat: zhat, sample: sample,
-                            population: population.moments(theta: final.theta, scale: final.gate), lambda: lambda)
+        let spread = linear(
+            y: z, yhat: zhat, sample: sample,
+            population: population.moments(theta: final.theta, scale: final.gate), lambda: lambda)
         return Estimate(estimate: final.theta, standardError: spread.standardError, lambda: lambda)
     }
 }

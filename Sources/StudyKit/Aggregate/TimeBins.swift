@@ -31,7 +31,8 @@ public enum TimeBin: String, CaseIterable, Sendable {
         case .week: return start + 7
         case .month:
             let (year, month, _) = Timestamp.civilFromDays(start)
-            return month == 12 ? Timestamp.daysFromCivil(year: year + 1, month: 1, day: 1)
+            return month == 12
+                ? Timestamp.daysFromCivil(year: year + 1, month: 1, day: 1)
                 : Timestamp.daysFromCivil(year: year, month: month + 1, day: 1)
         }
     }
@@ -58,8 +59,9 @@ public enum TimeBin: String, CaseIterable, Sendable {
 public func parseUTCDay(_ text: String) -> Int64? {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-          let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]),
-          (1...12).contains(month), (1...31).contains(day) else { return nil }
+        let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]),
+        (1...12).contains(month), (1...31).contains(day)
+    else { return nil }
     let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
     // 2025-02-30 would land in March: only days that round-trip are days.
     guard Timestamp.civilFromDays(days) == (year, month, day) else { return nil }
