@@ -10,12 +10,8 @@ OUT     ?= out
 SAMPLE_FILES := $(SAMPLE)/x_keep4o.jsonl $(SAMPLE)/x_keep4o_twarc.csv $(SAMPLE)/reddit_keep4o.ndjson
 CODEBOOKS    := $(wildcard codebooks/*.yaml)
 
-<<<<<<< HEAD
-.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz coverage
-=======
-.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz \
+.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz coverage \
         browse browse-venv browse-screenshots
->>>>>>> main
 .DELETE_ON_ERROR:
 
 all: run

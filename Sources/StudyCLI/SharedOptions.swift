@@ -71,10 +71,7 @@ extension InputFormat: ExpressibleByArgument {}
 extension DetectorMode: ExpressibleByArgument {}
 extension TableFormat: ExpressibleByArgument {}
 extension CodebookExportFormat: ExpressibleByArgument {}
-<<<<<<< HEAD
 extension SamplePurpose: ExpressibleByArgument {}
 extension SampleStrategy: ExpressibleByArgument {}
 extension TimeBin: ExpressibleByArgument {}
-=======
 extension QDPXTextMode: ExpressibleByArgument {}
->>>>>>> main
