@@ -138,6 +138,9 @@ extension InputFormat: ExpressibleByArgument {}
 extension DetectorMode: ExpressibleByArgument {}
 extension TableFormat: ExpressibleByArgument {}
 extension CodebookExportFormat: ExpressibleByArgument {}
+extension SamplePurpose: ExpressibleByArgument {}
+extension SampleStrategy: ExpressibleByArgument {}
+extension TimeBin: ExpressibleByArgument {}
 extension QDPXTextMode: ExpressibleByArgument {}
 extension PrefixPlacement: ExpressibleByArgument {}
 extension EmbeddingEncoding: ExpressibleByArgument {}
