@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import StudyCLI
+import StudyKit
+
+/// Options shared by `code train` and `code evaluate`.
+struct CrossValidationOptions: ParsableArguments {
+    @Option(name: .long, help: "Cross-validation folds (grouped by dedupe cluster, stratified by label).") var folds = 5
+    @Option(name: .long, help: "Random seed (folds, bootstrap).") var seed: UInt64 = 4242
+    @Option(name: .long, help: "Bootstrap replicates for the 95% intervals.") var replicates = 1000
+    @Option(name: .long, help: "Shares of the training labels for the learning curve, comma-separated.")
+    var learningCurve = "0.25,0.5,1"
+    @Option(name: .long, help: "Minimum positive and negative labels to train a category (others use the lexicon).")
+    var minPerClass = SupervisedTrainer.defaultMinPerClass
+
+    func validate() throws {
+        if folds < 2 { throw ValidationError("--folds must be at least 2") }
+        if replicates < 1 { throw ValidationError("--replicates must be at least 1") }
+        if fractions.isEmpty || fractions.contains(where: { !($0 > 0 && $0 <= 1) }) {
+            throw ValidationError("--learning-curve takes shares in (0, 1], e.g. 0.25,0.5,1")
+        }
+    }
+
+    var fractions: [Double] { learningCurve.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+
+    var settings: SupervisedSettings {
+        var settings = SupervisedSettings()
+        settings.seed = seed
+        settings.minPerClass = minPerClass
+        return settings
+    }
+}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the supervised coder; print its cross-validated scores and learning curve against the lexicon.",
+        discussion: """
+            One logistic regression per category on the post's sentence embedding (from `embed`) and \
+            the lexicon's evidence, trained from the `codings` rows of one coder (default: adjudicated). \
+            The L2 strength, the calibration of probabilities (Platt) and the decision threshold (best \
+            F1) are chosen by an inner cross-validation. Categories with fewer than --min-per-class \
+            positive or negative labels keep the lexicon's decisions. The model file records the \
+            codebook fingerprint, the embedding model and input profile, and a fingerprint of the \
+            labels; the coder is named supervised:<codebook>@<version>+<model hash>.
+
+            Example: code train --from adjudicated --model data/models/keep4o-supervised.json
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var codebook: CodebookOptions
+    @Option(name: .long, help: "The coder whose codings are the labels.") var from = "adjudicated"
+    @Option(name: .long, help: "Where to save the trained model (JSON).") var model = "data/models/supervised.json"
+    @Option(name: .long, help: "What the coder reads of a post.") var features = SupervisedFeatures.embeddingLexicon
+    @OptionGroup var cross: CrossValidationOptions
+
+    func run() throws {
+        let book = try codebook.load()
+        var options = SupervisedTraining.Options()
+        options.labelSource = from
+        options.features = features
+        options.folds = cross.folds
+        options.fractions = cross.fractions
+        options.bootstrap = Bootstrap(replicates: cross.replicates, seed: cross.seed)
+        options.settings = cross.settings
+        let result = try SupervisedTraining.run(try database.open(.readOnly), codebook: book, options: options)
+        print(CoderEvaluation.render(result.report), terminator: "")
+        if !result.short.isEmpty { print("\ntoo few labels (the lexicon decides): " + result.short.joined(separator: "; ")) }
+        try result.model.save(path: model)
+        print("\nmodel saved: \(model) (coder \(result.model.coderName))")
+    }
+}
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Precision, recall, F1 and kappa of every coder against reference labels, with bootstrap intervals.",
+        discussion: """
+            Stored coders (lexicon, prototype) are scored on their codings; supervised coders by \
+            k-fold cross-validation on the reference labels (folds grouped by dedupe cluster and \
+            stratified by label), with a learning curve. Kappa differences are shown against the \
+            lexicon coder of the codebook (or --baseline). Reads the study; writes nothing.
+
+            Example: code evaluate --db data/eval/real-posts.sqlite --reference adjudicated
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var codebook: CodebookOptions
+    @Option(name: .long, help: "The reference coder (adjudicated, or human:<name>).") var reference = "adjudicated"
+    @Option(name: .long, help: "Stored coders to score, comma-separated (default: every automated coder).") var coders: String?
+    @Option(name: .long, help: "Supervised feature sets to cross-validate, comma-separated (none: '').")
+    var crossValidate = SupervisedFeatures.embeddingLexicon.rawValue
+    @Option(name: .long, help: "The coder kappa differences are measured against.") var baseline: String?
+    @OptionGroup var cross: CrossValidationOptions
+
+    func run() throws {
+        let db = try database.open(.readOnly)
+        let book = try codebook.load()
+        var options = CoderEvaluation.Options()
+        options.reference = reference.contains(":") || reference == "adjudicated" ? reference : "human:\(reference)"
+        options.storedCoders = coders?.split(separator: ",").map(String.init) ?? []
+        options.crossValidated = try crossValidate.split(separator: ",").map { name in
+            guard let kind = SupervisedFeatures(rawValue: String(name)) else {
+                throw ValidationError("--cross-validate: '\(name)' is not one of "
+                                      + SupervisedFeatures.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return kind
+        }
+        options.folds = cross.folds
+        options.fractions = cross.fractions
+        options.bootstrap = Bootstrap(replicates: cross.replicates, seed: cross.seed)
+        options.settings = cross.settings
+        options.baseline = baseline
+        print(CoderEvaluation.render(try CoderEvaluation.run(db, codebook: book, options: options)), terminator: "")
+    }
+}
