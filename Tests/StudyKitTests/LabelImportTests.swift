@@ -23,14 +23,14 @@ final class LabelImportTests: XCTestCase {
     func testImportsLabelsByExternalIDWithNotesAndRules() throws {
         let dir = try TemporaryDirectory()
         let db = try makeAnnotateStudy(in: dir, posts: standardTestPosts())
-        let file = try dir.write("earlier.csv", """
+        let file = try dir.write("earlier.csv", #"""
             id,relevant,companion,attachment,grief,note
             ext3,1,1,1,0,"calls it ""my friend"""
             ext7,0,0,0,0,
             ext9,1,0,0,1,
             ext11,0,1,0,0,broken rules on purpose
 
-            """)
+            """#)
         let summary = try LabelImport.importFile(file, into: db, codebook: try codebook(db), options: .init(coder: "maria"))
         XCTAssertEqual(summary.coder, "human:maria")
         XCTAssertEqual(summary.posts, 4)

@@ -132,9 +132,9 @@ public enum CoderEvaluation {
         var values = [[Bool?]]()
         for i in posts.indices {
             let decisions = SupervisedPredictor.applyRules(ids: categories, present: present[i], probabilities: probability[i],
-                                                           fallback: categories.map { !trained.contains($0) },
+                                                           sources: categories.map { _ in "{}" },
                                                            implications: codebook.implications.map { [$0.from, $0.to] },
-                                                           gate: codebook.gate, modelName: builder.kind.rawValue)
+                                                           gate: codebook.gate)
             values.append(decisions.enumerated().map { labelled[i][$0.offset] ? $0.element.value : nil })
         }
         let name = "supervised:\(codebook.name)@\(codebook.version)+\(builder.kind.rawValue)"

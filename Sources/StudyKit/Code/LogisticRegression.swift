@@ -48,6 +48,27 @@ public struct FeatureRows: Sendable {
         return sum
     }
 
+    /// The columns some row has a value in, ascending.
+    func usedColumns() -> [Int] {
+        var seen = [Bool](repeating: false, count: dimension)
+        for index in indices { seen[Int(index)] = true }
+        return seen.indices.filter { seen[$0] }
+    }
+
+    /// The same rows with column c renamed position[c] in a space of `dimension` columns.
+    func remapped(_ position: [Int32], dimension: Int) -> FeatureRows {
+        var out = self
+        out.indices = indices.map { position[Int($0)] }
+        return FeatureRows(indices: out.indices, values: values, offsets: offsets, dimension: dimension)
+    }
+
+    init(indices: [Int32], values: [Float], offsets: [Int], dimension: Int) {
+        self.indices = indices
+        self.values = values
+        self.offsets = offsets
+        self.dimension = dimension
+    }
+
     /// Row `row` as (index, value) pairs.
     public func row(_ row: Int) -> [(Int, Float)] {
         (offsets[row]..<offsets[row + 1]).map { (Int(indices[$0]), values[$0]) }
@@ -92,6 +113,24 @@ public enum LogisticRegression {
     public static func fit(_ rows: FeatureRows, _ labels: [Bool], sampleWeights: [Double]? = nil,
                            settings: Settings = Settings()) -> LogisticModel {
         precondition(rows.count == labels.count, "one label per row")
+        // Hashed n-grams use few of their 2^18 columns: a column no row uses keeps weight 0 (the
+        // penalty pulls it there and nothing pushes), so fit on the used columns only.
+        let used = rows.usedColumns()
+        if used.count < rows.dimension / 2 {
+            var position = [Int32](repeating: -1, count: rows.dimension)
+            for (k, column) in used.enumerated() { position[column] = Int32(k) }
+            let compact = rows.remapped(position, dimension: used.count)
+            let model = fitAllColumns(compact, labels, sampleWeights: sampleWeights, settings: settings)
+            var weights = [Double](repeating: 0, count: rows.dimension)
+            for (k, column) in used.enumerated() { weights[column] = model.weights[k] }
+            return LogisticModel(weights: weights, bias: model.bias, iterations: model.iterations,
+                                 gradientNorm: model.gradientNorm)
+        }
+        return fitAllColumns(rows, labels, sampleWeights: sampleWeights, settings: settings)
+    }
+
+    static func fitAllColumns(_ rows: FeatureRows, _ labels: [Bool], sampleWeights: [Double]?,
+                              settings: Settings) -> LogisticModel {
         let n = rows.count, d = rows.dimension
         let s = sampleWeights ?? [Double](repeating: 1, count: n)
         let y = labels.map { $0 ? 1.0 : 0.0 }

@@ -11,11 +11,13 @@ public enum SupervisedFeatures: String, CaseIterable, Codable, Sendable {
     case embeddingLexicon = "embedding+lexicon"
     /// The lexicon's evidence alone (per category: indicator weight and decision; the thread flag).
     case lexicon
+    /// The sentence embedding alone (what carries across languages without the lexicon's help).
+    case embedding
     /// Hashed character 1–4-grams (no tokenizer, every script), the coder of codebook 1.0's era.
     case charNGrams = "char-ngrams"
 
-    var usesEmbeddings: Bool { self == .embeddingLexicon }
-    var usesLexicon: Bool { self != .charNGrams }
+    var usesEmbeddings: Bool { self == .embeddingLexicon || self == .embedding }
+    var usesLexicon: Bool { self == .embeddingLexicon || self == .lexicon }
     /// Dense features are standardised (mean 0, variance 1 on the training posts) before fitting.
     var isDense: Bool { self != .charNGrams }
 }
@@ -94,6 +96,7 @@ public struct FeatureBuilder: Sendable {
         self.embeddingDimension = kind.usesEmbeddings ? embeddingDimension : 0
         switch kind {
         case .charNGrams: dimension = 1 << CharNGrams.bucketBits
+        case .embedding: dimension = self.embeddingDimension
         case .lexicon, .embeddingLexicon: dimension = self.embeddingDimension + 2 * codebook.categories.count + 1
         }
     }
@@ -103,7 +106,7 @@ public struct FeatureBuilder: Sendable {
         switch kind {
         case .charNGrams:
             return CharNGrams.features(text)
-        case .lexicon, .embeddingLexicon:
+        case .lexicon, .embeddingLexicon, .embedding:
             var dense = [Float]()
             dense.reserveCapacity(dimension)
             if kind.usesEmbeddings {
@@ -112,7 +115,7 @@ public struct FeatureBuilder: Sendable {
                 }
                 dense += vector
             }
-            dense += lexicon.evidenceFeatures(text: text, language: language, thread: thread)
+            if kind.usesLexicon { dense += lexicon.evidenceFeatures(text: text, language: language, thread: thread) }
             return dense.enumerated().map { ($0.offset, $0.element) }
         }
     }
@@ -510,12 +513,23 @@ public struct SupervisedPredictor: Sendable {
             }
         }
         return SupervisedPredictor.applyRules(ids: ids, present: present, probabilities: probabilities,
-                                              fallback: fits.map { $0 == nil }, implications: model.implications,
-                                              gate: model.gate, modelName: model.features.rawValue)
+                                              sources: Self.sources(probabilities, fallback: fits.map { $0 == nil },
+                                                                    modelName: model.features.rawValue),
+                                              implications: model.implications, gate: model.gate)
     }
 
-    static func applyRules(ids: [String], present: [Bool], probabilities: [Double], fallback: [Bool],
-                           implications: [[String]], gate: String?, modelName: String) -> [CategoryDecision] {
+    /// The evidence item naming where each decision came from: the model with its probability, or
+    /// the lexicon it fell back to.
+    static func sources(_ probabilities: [Double], fallback: [Bool], modelName: String) -> [String] {
+        probabilities.indices.map { i in
+            let p = (probabilities[i] * 1e6).rounded() / 1e6
+            return fallback[i] ? #"{"fallback":"lexicon","p":\#(p)}"# : #"{"model":"\#(modelName)","p":\#(p)}"#
+        }
+    }
+
+    /// The codebook's implications (to a fixpoint) and gate on one post's decisions.
+    static func applyRules(ids: [String], present: [Bool], probabilities: [Double], sources: [String],
+                           implications: [[String]], gate: String?) -> [CategoryDecision] {
         var present = present, probabilities = probabilities
         var notes = [[String]](repeating: [], count: ids.count)
         var changed = true
@@ -537,10 +551,8 @@ public struct SupervisedPredictor: Sendable {
             }
         }
         return ids.indices.map { i in
-            let p = (probabilities[i] * 1e6).rounded() / 1e6
-            let source = fallback[i] ? #"{"fallback":"lexicon","p":\#(p)}"# : #"{"model":"\#(modelName)","p":\#(p)}"#
-            return CategoryDecision(category: ids[i], value: present[i], confidence: p,
-                                    evidence: "[" + (notes[i] + [source]).joined(separator: ",") + "]")
+            CategoryDecision(category: ids[i], value: present[i], confidence: (probabilities[i] * 1e6).rounded() / 1e6,
+                             evidence: "[" + (notes[i] + [sources[i]]).joined(separator: ",") + "]")
         }
     }
 }
