@@ -50,16 +50,12 @@ public struct FeatureRows: Sendable {
 
     /// The columns some row has a value in, ascending.
     func usedColumns() -> [Int] {
-        var seen = [Bool](repeating: false, count: dimension)
-        for index in indices { seen[Int(index)] = true }
-        return seen.indices.filter { seen[$0] }
+        Set(indices).sorted().map(Int.init)
     }
 
     /// The same rows with column c renamed position[c] in a space of `dimension` columns.
-    func remapped(_ position: [Int32], dimension: Int) -> FeatureRows {
-        var out = self
-        out.indices = indices.map { position[Int($0)] }
-        return FeatureRows(indices: out.indices, values: values, offsets: offsets, dimension: dimension)
+    func remapped(_ position: [Int32: Int32], dimension: Int) -> FeatureRows {
+        FeatureRows(indices: indices.map { position[$0]! }, values: values, offsets: offsets, dimension: dimension)
     }
 
     init(indices: [Int32], values: [Float], offsets: [Int], dimension: Int) {
@@ -117,8 +113,8 @@ public enum LogisticRegression {
         // penalty pulls it there and nothing pushes), so fit on the used columns only.
         let used = rows.usedColumns()
         if used.count < rows.dimension / 2 {
-            var position = [Int32](repeating: -1, count: rows.dimension)
-            for (k, column) in used.enumerated() { position[column] = Int32(k) }
+            var position: [Int32: Int32] = [:]
+            for (k, column) in used.enumerated() { position[Int32(column)] = Int32(k) }
             let compact = rows.remapped(position, dimension: used.count)
             let model = fitAllColumns(compact, labels, sampleWeights: sampleWeights, settings: settings)
             var weights = [Double](repeating: 0, count: rows.dimension)
@@ -139,19 +135,25 @@ public enum LogisticRegression {
         func objective(_ theta: [Double], _ gradient: inout [Double]) -> Double {
             for j in 0..<gradient.count { gradient[j] = 0 }
             var f = 0.0
+            // Raw buffers: this loop is the whole cost of training (and of the tests, in debug builds).
             theta.withUnsafeBufferPointer { t in
                 gradient.withUnsafeMutableBufferPointer { g in
-                    let b = t[d]
-                    for i in 0..<n {
-                        let z = rows.dot(i, t) + b
-                        // log(1 + e^z) without overflow.
-                        let softplus = z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
-                        f += s[i] * (softplus - y[i] * z)
-                        let residual = s[i] * (sigmoid(z) - y[i])
-                        for k in rows.offsets[i]..<rows.offsets[i + 1] {
-                            g[Int(rows.indices[k])] += residual * Double(rows.values[k])
+                    rows.indices.withUnsafeBufferPointer { indices in
+                        rows.values.withUnsafeBufferPointer { values in
+                            rows.offsets.withUnsafeBufferPointer { offsets in
+                                let b = t[d]
+                                for i in 0..<n {
+                                    var z = b
+                                    for k in offsets[i]..<offsets[i + 1] { z += Double(values[k]) * t[Int(indices[k])] }
+                                    // log(1 + e^z) without overflow.
+                                    let softplus = z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
+                                    f += s[i] * (softplus - y[i] * z)
+                                    let residual = s[i] * (sigmoid(z) - y[i])
+                                    for k in offsets[i]..<offsets[i + 1] { g[Int(indices[k])] += residual * Double(values[k]) }
+                                    g[d] += residual
+                                }
+                            }
                         }
-                        g[d] += residual
                     }
                     for j in 0..<d {
                         f += 0.5 * settings.l2 * t[j] * t[j]
@@ -251,14 +253,22 @@ enum LBFGS {
 
     @inline(__always)
     static func dot(_ a: [Double], _ b: [Double]) -> Double {
-        var sum = 0.0
-        for j in 0..<a.count { sum += a[j] * b[j] }
-        return sum
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                var sum = 0.0
+                for j in 0..<a.count { sum += a[j] * b[j] }
+                return sum
+            }
+        }
     }
 
     @inline(__always)
     static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
-        for j in 0..<x.count { y[j] += alpha * x[j] }
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                for j in 0..<x.count { y[j] += alpha * x[j] }
+            }
+        }
     }
 }
 
