@@ -24,6 +24,7 @@ public enum Schema {
             ALTER TABLE runs ADD COLUMN process_start TEXT;
             ALTER TABLE posts ADD COLUMN thread_title TEXT;
             """),
+        Migration(version: 11, name: "embed: post embeddings", sql: EmbedSchema.sql),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
@@ -98,7 +99,7 @@ enum Migrator {
 
     static func appliedVersions(_ db: Database) throws -> Set<Int> {
         guard try appliedVersion(db) > 0 else { return [] }
-        return Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int(0) })
+        return Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int("version") })
     }
 
     private static func pendingMigrations(_ db: Database) throws -> [Migration] {
