@@ -141,3 +141,4 @@ extension CodebookExportFormat: ExpressibleByArgument {}
 extension SupervisedFeatures: ExpressibleByArgument {}
 extension PrefixPlacement: ExpressibleByArgument {}
 extension EmbeddingEncoding: ExpressibleByArgument {}
+extension QDPXTextMode: ExpressibleByArgument {}

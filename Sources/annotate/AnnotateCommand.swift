@@ -20,7 +20,7 @@ struct AnnotateCommand: ParsableCommand {
             Coding is blind: the screen never shows the automated coder's or other coders' decisions.
             """,
         subcommands: [Sample.self, Code.self, Export.self, Import.self, ImportLabels.self, AgreementCommand.self, Adjudicate.self,
-                      Validate.self]
+                      Validate.self, QDPX.self]
     )
 }
 

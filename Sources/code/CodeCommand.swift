@@ -25,7 +25,7 @@ struct CodeCommand: ParsableCommand {
               code --model data/models/keep4o-supervised.json   # code with the supervised coder
               code evaluate --reference adjudicated              # every coder against the labels
             """,
-        subcommands: [Run.self, CodebookCommand.self, Train.self, Evaluate.self, Bench.self],
+        subcommands: [Run.self, CodebookCommand.self, Train.self, Prototypes.self, Evaluate.self, Bench.self],
         defaultSubcommand: Run.self
     )
 }
@@ -45,7 +45,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "The coder aggregation should use (study setting primary_coder, also stored with the run). Default: keep the stored one; the first run sets its own coder.")
     var primaryCoder: String?
 
-    @Option(name: .long, help: "Use the supervised coder saved by `code train` instead of the lexicon coder.")
+    @Option(name: .long, help: "Code with a model file instead of the lexicon coder: `code train` (supervised) or `code prototypes` (zero-shot).")
     var model: String?
 
     @Flag(name: .long, help: "Do not code: print prevalence per category and the indicators that fired most.")
@@ -76,10 +76,18 @@ struct Run: ParsableCommand {
         let stage = CodeStage(database: try database.open(.readWrite))
         let summary: CodeSummary
         if let model {
-            let supervised = try SupervisedModel.load(path: model)
-            let wanted = supervised.embedding
-            let (space, vectors) = wanted == nil ? (nil, [:]) : try EmbeddingAccess.vectors(stage.db, wanted: wanted)
-            summary = try stage.runSupervised(model: supervised, codebook: book, options: options, space: space, vectors: vectors)
+            switch try ModelFile.kind(path: model) {
+            case .prototype:
+                let prototypes = try PrototypeModel.load(path: model)
+                let (space, vectors) = try EmbeddingAccess.vectors(stage.db, wanted: prototypes.embedding)
+                summary = try stage.runPrototype(model: prototypes, codebook: book, options: options, space: space, vectors: vectors)
+            case .supervised:
+                let supervised = try SupervisedModel.load(path: model)
+                let wanted = supervised.embedding
+                let (space, vectors) = wanted == nil ? (nil, [:]) : try EmbeddingAccess.vectors(stage.db, wanted: wanted)
+                summary = try stage.runSupervised(model: supervised, codebook: book, options: options, space: space,
+                                                  vectors: vectors)
+            }
         } else {
             summary = try stage.runLexicon(codebook: book, options: options)
         }

@@ -114,3 +114,48 @@ struct Evaluate: ParsableCommand {
         print(CoderEvaluation.render(try CoderEvaluation.run(db, codebook: book, options: options)), terminator: "")
     }
 }
+
+struct Prototypes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the zero-shot prototype coder from the codebook's examples and rules (no labels needed).",
+        discussion: """
+            Embeds every category's positive and negative examples and its include and exclude rules, \
+            in every language, with the embedding server, in the same space as the posts (the latest \
+            `embed` run's model and input profile). Each category's threshold is chosen on its own \
+            examples. Then `code --model FILE` codes the posts from their stored embeddings.
+
+            Example: code prototypes --model data/models/keep4o-prototypes.json   (with the server `make` starts)
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var codebook: CodebookOptions
+    @OptionGroup var embedding: EmbeddingOptions
+    @Option(name: .customLong("out"), help: "Where to save the prototype model (JSON).") var out = "data/models/prototypes.json"
+
+    func run() throws {
+        let book = try codebook.load()
+        let db = try database.open(.readOnly)
+        // The posts' space: codebook texts must land in the same one.
+        guard let stored = try PostEmbeddings.latestSpace(db) else {
+            throw StudyError("\(database.db): no post embeddings: run `embed` first (the prototypes must share their space)")
+        }
+        let client = try EmbeddingClient.connect(try embedding.makeEndpoint(), profile: stored.profile, expecting: stored)
+        let model = try PrototypeModel.build(codebook: book, embedding: EmbeddingDescription(client.space)) { texts in
+            var vectors: [[Float]] = []
+            for start in stride(from: 0, to: texts.count, by: 32) {
+                vectors += try client.embed(Array(texts[start..<min(texts.count, start + 32)]))
+            }
+            return vectors
+        }
+        try model.save(path: out)
+        let prototypes = model.categories.reduce(0) { $0 + $1.positives.count + $1.negatives.count }
+        print("\(prototypes) prototypes for \(model.categories.count) categories embedded with \(client.space)")
+        for category in model.categories {
+            print("  " + category.id.padding(toLength: 26, withPad: " ", startingAt: 0)
+                  + "\(category.positives.count) positive, \(category.negatives.count) negative, threshold "
+                  + String(format: "%.3f", category.threshold))
+        }
+        print("model saved: \(out) (coder \(model.coderName))")
+    }
+}

@@ -209,3 +209,19 @@ extension CodeStage {
         }
     }
 }
+
+/// Which coder a model file holds, from its `format` field.
+public enum ModelFile {
+    public enum Kind { case supervised, prototype }
+
+    public static func kind(path: String) throws -> Kind {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StudyError("\(path): cannot read the model file; make one with `code train` or `code prototypes`")
+        }
+        struct Header: Decodable { var format: String? }
+        let format = (try? JSONDecoder().decode(Header.self, from: data))?.format ?? ""
+        if format.hasPrefix("prototype-coder/") { return .prototype }
+        if format.hasPrefix("supervised-coder/") { return .supervised }
+        throw StudyError("\(path): not a model file of `code train` or `code prototypes` (format '\(format)')")
+    }
+}

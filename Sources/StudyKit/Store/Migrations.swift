@@ -25,6 +25,8 @@ public enum Schema {
             ALTER TABLE posts ADD COLUMN thread_title TEXT;
             """),
         Migration(version: 11, name: "embed: post embeddings", sql: EmbedSchema.sql),
+        Migration(version: 19, name: "browse: posts_overview view (language, cluster, primary coder's codes per post)",
+                  sql: BrowseSchema.sql),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
