@@ -159,3 +159,49 @@ struct Prototypes: ParsableCommand {
         print("model saved: \(out) (coder \(model.coderName))")
     }
 }
+
+struct CrossLingual: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crosslingual",
+        abstract: "Train the supervised coder on some languages' labels and score it on other languages.",
+        discussion: """
+            Trains on the reference coder's labels of posts detected as --train-languages, then \
+            scores on the labelled posts of each --test-languages beside the lexicon, and (with \
+            --examples, which needs the embedding server) on the codebook's own examples in those \
+            languages. Reads the study; writes nothing.
+
+            Example: code crosslingual --db data/eval/sample.sqlite --reference human:ground-truth --examples
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var codebook: CodebookOptions
+    @OptionGroup var embedding: EmbeddingOptions
+    @Option(name: .long, help: "The reference coder.") var reference = "adjudicated"
+    @Option(name: .long, help: "Languages to train on, comma-separated.") var trainLanguages = "en"
+    @Option(name: .long, help: "Languages to score on, comma-separated.") var testLanguages = "zh,ja"
+    @Flag(name: .long, help: "Also score the codebook's examples in the test languages (embeds them).") var examples = false
+    @Option(name: .long, help: "Random seed.") var seed: UInt64 = 4242
+    @Option(name: .long, help: "Bootstrap replicates.") var replicates = 1000
+
+    func run() throws {
+        let db = try database.open(.readOnly)
+        let book = try codebook.load()
+        var options = CrossLingualEvaluation.Options()
+        options.reference = reference.contains(":") || reference == "adjudicated" ? reference : "human:\(reference)"
+        options.trainLanguages = Set(trainLanguages.split(separator: ",").map(String.init))
+        options.testLanguages = testLanguages.split(separator: ",").map(String.init)
+        options.bootstrap = Bootstrap(replicates: replicates, seed: seed)
+        options.settings.seed = seed
+        var embedExamples: (([String]) throws -> [[Float]])?
+        if examples {
+            guard let stored = try PostEmbeddings.latestSpace(db) else {
+                throw StudyError("\(database.db): no post embeddings: run `embed` first")
+            }
+            let client = try EmbeddingClient.connect(try embedding.makeEndpoint(), profile: stored.profile, expecting: stored)
+            embedExamples = { texts in try client.embed(texts) }
+        }
+        let result = try CrossLingualEvaluation.run(db, codebook: book, options: options, embedExamples: embedExamples)
+        print(CrossLingualEvaluation.render(result, options: options), terminator: "")
+    }
+}

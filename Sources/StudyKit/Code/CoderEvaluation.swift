@@ -338,3 +338,127 @@ extension CoderEvaluation {
                       learningCurves: curves, baseline: baseline, notes: notes)
     }
 }
+
+/// Cross-lingual transfer: a supervised coder trained on the labelled posts of some languages
+/// (English), scored on the labelled posts of others (Chinese, Japanese…) and on the codebook's
+/// own examples in those languages, beside the lexicon on the same posts.
+public enum CrossLingualEvaluation {
+    public struct Options: Sendable {
+        public var reference = HumanCoder.adjudicated
+        public var trainLanguages: Set<String> = ["en"]
+        public var testLanguages: [String] = ["zh", "ja"]
+        public var features: [SupervisedFeatures] = [.embeddingLexicon, .embedding]
+        public var bootstrap = Bootstrap(replicates: 1000, seed: 4242)
+        public var settings = SupervisedSettings()
+        public init() {}
+    }
+
+    public struct ExampleScore: Sendable {
+        public var coder: String
+        public var language: String
+        /// Codebook examples coded as their label says, of all examples in that language.
+        public var correct: Int
+        public var total: Int
+    }
+
+    public struct Result: Sendable {
+        public var trainPosts: Int
+        /// Per test language: the report of every coder on that language's labelled posts.
+        public var byLanguage: [(language: String, report: CoderEvaluation.Report)]
+        public var examples: [ExampleScore]
+    }
+
+    /// The primary language tag of a detected language (`zh-Hans` → `zh`).
+    static func primary(_ language: String?) -> String {
+        String((language ?? "und").split(separator: "-").first ?? "und")
+    }
+
+    /// `embedExamples` embeds codebook example texts in the posts' space (nil: examples not scored).
+    public static func run(_ db: Database, codebook: Codebook, options: Options,
+                           embedExamples: (([String]) throws -> [[Float]])?) throws -> Result {
+        let categories = codebook.categories.map(\.id)
+        let posts = try SupervisedTrainer.labelledPosts(db, coder: options.reference, codebook: codebook)
+        let train = posts.filter { options.trainLanguages.contains(primary($0.language)) }
+        guard !train.isEmpty else {
+            throw StudyError("no posts labelled by '\(options.reference)' in \(options.trainLanguages.sorted().joined(separator: ", "))")
+        }
+        let loaded = try EmbeddingAccess.vectors(db, postIDs: posts.map(\.postID))
+        guard let space = loaded.space else { throw StudyError("\(db.path): no post embeddings: run `embed` first") }
+        let lexicon = try CoderEvaluation.storedPredictions(db, coder: codebook.lexiconCoderName, posts: posts,
+                                                            categories: categories)
+        var models: [(SupervisedFeatures, SupervisedModel, SupervisedPredictor)] = []
+        for kind in options.features {
+            let builder = FeatureBuilder(kind: kind, codebook: codebook, embeddingDimension: space.dimension)
+            let model = try SupervisedTrainer.train(train, vectors: loaded.vectors, builder: builder, codebook: codebook,
+                                                    labelSource: options.reference, embedding: space, settings: options.settings)
+            models.append((kind, model, SupervisedPredictor(model: model, codebook: codebook)))
+        }
+        var byLanguage: [(String, CoderEvaluation.Report)] = []
+        for language in options.testLanguages {
+            let indices = posts.indices.filter { primary(posts[$0].language) == language }
+            guard !indices.isEmpty else { continue }
+            let subset = indices.map { posts[$0] }
+            var coders = [CoderEvaluation.Predictions(coder: lexicon.coder, description: "stored codings",
+                                                      values: indices.map { lexicon.values[$0] })]
+            for (kind, _, predictor) in models {
+                let values = subset.map { post in
+                    predictor.code(text: post.text, language: post.language, thread: post.thread,
+                                   vector: loaded.vectors[post.postID]).enumerated().map {
+                        post.labels[categories[$0.offset]] == nil ? nil : Optional($0.element.value)
+                    }
+                }
+                coders.append(.init(coder: "supervised (\(kind.rawValue)), trained on \(options.trainLanguages.sorted().joined(separator: "+"))",
+                                    description: "\(train.count) training posts", values: values))
+            }
+            let scored = CoderEvaluation.score(posts: subset, categories: categories, reference: options.reference,
+                                               coders: coders, baseline: lexicon.coder, bootstrap: options.bootstrap)
+            byLanguage.append((language, CoderEvaluation.Report(reference: options.reference, posts: subset.count,
+                                                                categories: categories, coders: scored, learningCurves: [],
+                                                                baseline: lexicon.coder, notes: [])))
+        }
+        var exampleScores: [ExampleScore] = []
+        if let embedExamples {
+            for language in options.testLanguages {
+                var cases: [(text: String, category: Int, label: Bool)] = []
+                for (c, category) in codebook.categories.enumerated() {
+                    cases += category.positiveExamples.filter { $0.language == language }.map { ($0.text, c, true) }
+                    cases += category.negativeExamples.filter { $0.language == language }.map { ($0.text, c, false) }
+                }
+                guard !cases.isEmpty else { continue }
+                let vectors = try embedExamples(cases.map(\.text))
+                let lexiconCoder = LexiconCoder(codebook: codebook)
+                let lexiconCorrect = cases.filter { item in
+                    lexiconCoder.code(text: TextNormalizer.nfkc(item.text), language: language)[item.category].value == item.label
+                }.count
+                exampleScores.append(ExampleScore(coder: lexicon.coder, language: language, correct: lexiconCorrect,
+                                                  total: cases.count))
+                for (kind, _, predictor) in models {
+                    let correct = zip(cases, vectors).filter { item, vector in
+                        predictor.code(text: TextNormalizer.nfkc(item.text), language: language, thread: nil,
+                                       vector: vector)[item.category].value == item.label
+                    }.count
+                    exampleScores.append(ExampleScore(coder: "supervised (\(kind.rawValue))", language: language,
+                                                      correct: correct, total: cases.count))
+                }
+            }
+        }
+        return Result(trainPosts: train.count, byLanguage: byLanguage, examples: exampleScores)
+    }
+
+    public static func render(_ result: Result, options: Options) -> String {
+        var out = "Cross-lingual: trained on \(result.trainPosts) posts in \(options.trainLanguages.sorted().joined(separator: ", ")) "
+            + "labelled by '\(options.reference)'\n"
+        for (language, report) in result.byLanguage {
+            out += "\n=== \(language): \(report.posts) labelled posts ===\n"
+            out += CoderEvaluation.render(report)
+        }
+        if !result.examples.isEmpty {
+            out += "\nThe codebook's own examples (each coded for its category; positive and negative examples)\n"
+            for score in result.examples {
+                out += "  \(score.language)  " + score.coder.padding(toLength: 44, withPad: " ", startingAt: 0)
+                    + "\(score.correct) of \(score.total) as labelled\n"
+            }
+        }
+        return out
+    }
+}
