@@ -29,7 +29,7 @@ public enum Schema {
                   sql: BrowseSchema.sql),
     ]
 
-    public static var currentVersion: Int { migrations.last!.version }
+    public static var currentVersion: Int { migrations.map(\.version).max() ?? 0 }
 
     static let coreSchema = """
         CREATE TABLE study_settings (
