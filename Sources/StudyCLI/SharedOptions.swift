@@ -141,4 +141,7 @@ extension CodebookExportFormat: ExpressibleByArgument {}
 extension SupervisedFeatures: ExpressibleByArgument {}
 extension PrefixPlacement: ExpressibleByArgument {}
 extension EmbeddingEncoding: ExpressibleByArgument {}
+extension SamplePurpose: ExpressibleByArgument {}
+extension SampleStrategy: ExpressibleByArgument {}
+extension TimeBin: ExpressibleByArgument {}
 extension QDPXTextMode: ExpressibleByArgument {}

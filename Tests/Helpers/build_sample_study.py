@@ -75,7 +75,7 @@ def build(directory, tools):
     code_by_hand(tools, db, directory, "alice")
     code_by_hand(tools, db, directory, "bob")
     code_by_hand(tools, db, directory, "adjudicated")
-    run(tools, "aggregate", "run", "--db", db, "--seed", "4242", "--bootstrap", "200")
+    run(tools, "aggregate", "run", "--db", db)
     return db
 
 

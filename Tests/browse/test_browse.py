@@ -78,7 +78,7 @@ class BrowseTests(unittest.TestCase):
             # Prevalence: every row's interval is the Wilson interval of its own count and n.
             prevalence = self.query(base, "prevalence")["rows"]
             stored = self.sql.execute(
-                "SELECT count(*) FROM aggregate_prevalence WHERE posts_set = 'canonical' AND breakdown = 'all'"
+                "SELECT count(*) FROM aggregate_estimates WHERE posts_set = 'canonical' AND breakdown = 'all' AND method = 'naive'"
             ).fetchone()[0]
             self.assertEqual(len(prevalence), stored)
             self.assertEqual(prevalence[0]["category"], "relevant")

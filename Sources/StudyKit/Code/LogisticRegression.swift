@@ -72,7 +72,7 @@ public struct FeatureRows: Sendable {
 }
 
 /// A fitted binary logistic regression: P(y = 1 | x) = σ(x·weights + bias).
-public struct LogisticModel: Sendable, Equatable {
+public struct LogisticFit: Sendable, Equatable {
     public var weights: [Double]
     public var bias: Double
     /// L-BFGS iterations used, and the largest gradient component at the end (for diagnostics).
@@ -107,7 +107,7 @@ public enum LogisticRegression {
     }
 
     public static func fit(_ rows: FeatureRows, _ labels: [Bool], sampleWeights: [Double]? = nil,
-                           settings: Settings = Settings()) -> LogisticModel {
+                           settings: Settings = Settings()) -> LogisticFit {
         precondition(rows.count == labels.count, "one label per row")
         // Hashed n-grams use few of their 2^18 columns: a column no row uses keeps weight 0 (the
         // penalty pulls it there and nothing pushes), so fit on the used columns only.
@@ -119,14 +119,14 @@ public enum LogisticRegression {
             let model = fitAllColumns(compact, labels, sampleWeights: sampleWeights, settings: settings)
             var weights = [Double](repeating: 0, count: rows.dimension)
             for (k, column) in used.enumerated() { weights[column] = model.weights[k] }
-            return LogisticModel(weights: weights, bias: model.bias, iterations: model.iterations,
+            return LogisticFit(weights: weights, bias: model.bias, iterations: model.iterations,
                                  gradientNorm: model.gradientNorm)
         }
         return fitAllColumns(rows, labels, sampleWeights: sampleWeights, settings: settings)
     }
 
     static func fitAllColumns(_ rows: FeatureRows, _ labels: [Bool], sampleWeights: [Double]?,
-                              settings: Settings) -> LogisticModel {
+                              settings: Settings) -> LogisticFit {
         let n = rows.count, d = rows.dimension
         let s = sampleWeights ?? [Double](repeating: 1, count: n)
         let y = labels.map { $0 ? 1.0 : 0.0 }
@@ -164,7 +164,7 @@ public enum LogisticRegression {
             return f
         }
         let result = LBFGS.minimise(dimension: d + 1, settings: settings, scale: scale, objective)
-        return LogisticModel(weights: Array(result.x[0..<d]), bias: result.x[d], iterations: result.iterations,
+        return LogisticFit(weights: Array(result.x[0..<d]), bias: result.x[d], iterations: result.iterations,
                              gradientNorm: result.gradientNorm)
     }
 

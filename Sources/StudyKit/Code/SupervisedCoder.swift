@@ -183,7 +183,7 @@ public struct Standardizer: Codable, Sendable, Equatable {
 /// One category's fitted coder: logistic regression on (standardised) features, Platt scaling
 /// fitted on held-out logits, and the decision threshold that gave the best held-out F1.
 public struct CategoryFit: Sendable {
-    public var model: LogisticModel
+    public var model: LogisticFit
     public var standardizer: Standardizer?
     public var platt: PlattScaling
     public var threshold: Double
@@ -243,7 +243,7 @@ public enum SupervisedTrainer {
     }
 
     static func plainFit(_ rows: FeatureRows, _ labels: [Bool], dense: Bool, l2: Double)
-        -> (model: LogisticModel, standardizer: Standardizer?) {
+        -> (model: LogisticFit, standardizer: Standardizer?) {
         let standardizer = dense ? Standardizer.fit(rows) : nil
         var settings = LogisticRegression.Settings()
         settings.l2 = l2
@@ -487,7 +487,7 @@ public struct SupervisedPredictor: Sendable {
                 }
             }
             let standardizer = category.mean.flatMap { mean in category.scale.map { Standardizer(mean: mean, scale: $0) } }
-            return CategoryFit(model: LogisticModel(weights: weights, bias: category.bias ?? 0, iterations: 0, gradientNorm: 0),
+            return CategoryFit(model: LogisticFit(weights: weights, bias: category.bias ?? 0, iterations: 0, gradientNorm: 0),
                                standardizer: standardizer, platt: category.platt ?? .identity,
                                threshold: category.threshold ?? 0.5, l2: category.l2 ?? 0)
         }
