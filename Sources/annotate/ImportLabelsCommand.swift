@@ -19,18 +19,22 @@ extension AnnotateCommand {
                 Examples:
                   annotate import-labels earlier-study.csv --coder maria
                   annotate import-labels reference.csv --coder adjudicated --codebook codebooks/keep4o.yaml
+                  annotate import-labels a.csv --coder a --sample dev && annotate import-labels b.csv --coder b --sample dev
+                  annotate agreement --sample dev
                 """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var codebook: CodebookOptions
         @Option(help: "Who made the labels: stored as human:<name>, or 'adjudicated'.") var coder: String
         @Option(help: "Match ids on this platform only.") var platform: String?
+        @Option(help: "Also file the labelled posts as this sample (for `annotate agreement`; never a validation sample).")
+        var sample: String?
         @Argument(help: "CSV file: id, one 0/1 column per category, optional platform and note.") var file: String
 
         func run() throws {
             let db = try database.open(.readWrite)
             let book = try codebook.loadForReport(db)
             let s = try LabelImport.importFile(file, into: db, codebook: book,
-                                               options: .init(coder: coder, platform: platform))
+                                               options: .init(coder: coder, platform: platform, sample: sample))
             for w in s.ruleWarnings { FileHandle.standardError.write(Data("annotate: warning: \(w)\n".utf8)) }
             print("\(file): \(s.posts) posts labelled by \(s.coder) (run \(s.runID)), codebook \(book.name)@\(book.version)")
             print("  positives: " + s.categories.map { "\($0) \(s.positives[$0] ?? 0)" }.joined(separator: ", "))

@@ -13,9 +13,14 @@ public enum LabelImport {
         public var coder: String
         /// Restricts id matching to one platform (else a `platform` column, else ids must be unique).
         public var platform: String?
-        public init(coder: String, platform: String? = nil) {
+        /// Also files the labelled posts under this sample name (strategy `imported`, purpose
+        /// training, no inclusion probabilities), so that `annotate agreement` and `annotate
+        /// adjudicate` can compare coders who labelled elsewhere. Such a sample never validates.
+        public var sample: String?
+        public init(coder: String, platform: String? = nil, sample: String? = nil) {
             self.coder = coder
             self.platform = platform
+            self.sample = sample
         }
     }
 
@@ -161,6 +166,10 @@ public enum LabelImport {
                         try insert.runToCompletion()
                     }
                 }
+                if let sample = options.sample {
+                    try fileAsSample(db, name: sample, posts: planned.map(\.postID), coder: coder, codebook: codebook,
+                                     runID: run.id)
+                }
                 try run.finish(rowsIn: planned.count, rowsOut: planned.count * categoryColumns.count, rejects: 0)
             }
         } catch {
@@ -170,6 +179,60 @@ public enum LabelImport {
         summary.posts = planned.count
         summary.runID = run.id
         return summary
+    }
+}
+
+extension LabelImport {
+    /// The sample of imported labels: created on first use, extended by later imports; each
+    /// labelled post is marked coded for `coder`, as `annotate code` would have.
+    static func fileAsSample(_ db: Database, name: String, posts: [Int64], coder: String, codebook: Codebook,
+                             runID: Int64) throws {
+        var sampleID: Int64
+        if let existing = try db.query("SELECT sample_id, strategy, codebook_fingerprint FROM samples WHERE name = ?",
+                                       [.text(name)]).first {
+            guard existing.text("strategy") == "imported" else {
+                throw AnnotateError("sample '\(name)' was drawn by `annotate sample` (\(existing.text("strategy") ?? "?")): "
+                                    + "imported labels go into a sample of their own; choose another --sample")
+            }
+            guard existing.text("codebook_fingerprint") == codebook.fingerprint else {
+                throw AnnotateError("sample '\(name)' holds labels of another codebook version; choose another --sample")
+            }
+            sampleID = try existing.required(int64: "sample_id")
+        } else {
+            let parameters = canonicalJSON(["name": name, "purpose": SamplePurpose.training.rawValue, "strategy": "imported"])
+            try db.run("""
+                INSERT INTO samples(name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id,
+                                    purpose, strategy)
+                VALUES (?, ?, 0, ?, 0, 0, ?, ?, 'training', 'imported')
+                """, [.text(name), .text(codebook.fingerprint), .text(parameters), .text(Timestamp.now()), .int(runID)])
+            sampleID = db.lastInsertRowID
+        }
+        var position = try db.scalarInt("SELECT coalesce(max(position), 0) FROM sample_posts WHERE sample_id = ?",
+                                        [.int(sampleID)]) ?? 0
+        for post in posts {
+            if try db.scalarInt("SELECT count(*) FROM sample_posts WHERE sample_id = ? AND post_id = ?",
+                                [.int(sampleID), .int(post)]) == 0 {
+                position += 1
+                // No inclusion probability: these posts were chosen elsewhere, by no known design.
+                try db.run("""
+                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled,
+                                             weight, inclusion_probability)
+                    VALUES (?, ?, ?, 'imported', 0, 0, 1, NULL)
+                    """, [.int(sampleID), .int(post), .from(position)])
+            }
+            try db.run("""
+                INSERT INTO annotation_progress(sample_id, coder, post_id, status, seconds, updated_at)
+                VALUES (?, ?, ?, 'coded', NULL, ?)
+                ON CONFLICT(sample_id, coder, post_id) DO UPDATE SET status = 'coded', updated_at = excluded.updated_at
+                """, [.int(sampleID), .text(coder), .int(post), .text(Timestamp.now())])
+        }
+        try db.run("""
+            UPDATE samples SET size = (SELECT count(*) FROM sample_posts WHERE sample_id = ?1),
+                               population = (SELECT count(*) FROM sample_posts WHERE sample_id = ?1)
+            WHERE sample_id = ?1
+            """, [.int(sampleID)])
+        try db.run("UPDATE sample_posts SET stratum_population = ?2, stratum_sampled = ?2 WHERE sample_id = ?1",
+                   [.int(sampleID), .from(position)])
     }
 }
 

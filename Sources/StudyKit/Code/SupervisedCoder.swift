@@ -513,17 +513,19 @@ public struct SupervisedPredictor: Sendable {
             }
         }
         return SupervisedPredictor.applyRules(ids: ids, present: present, probabilities: probabilities,
-                                              sources: Self.sources(probabilities, fallback: fits.map { $0 == nil },
+                                              sources: Self.sources(probabilities, thresholds: fits.map { $0?.threshold },
                                                                     modelName: model.features.rawValue),
                                               implications: model.implications, gate: model.gate)
     }
 
-    /// The evidence item naming where each decision came from: the model with its probability, or
-    /// the lexicon it fell back to.
-    static func sources(_ probabilities: [Double], fallback: [Bool], modelName: String) -> [String] {
+    /// The evidence item naming where each decision came from: the model with its calibrated
+    /// probability and its decision threshold (active learning reads both), or the lexicon it fell
+    /// back to (nil threshold).
+    static func sources(_ probabilities: [Double], thresholds: [Double?], modelName: String) -> [String] {
         probabilities.indices.map { i in
             let p = (probabilities[i] * 1e6).rounded() / 1e6
-            return fallback[i] ? #"{"fallback":"lexicon","p":\#(p)}"# : #"{"model":"\#(modelName)","p":\#(p)}"#
+            guard let threshold = thresholds[i] else { return #"{"fallback":"lexicon","p":\#(p)}"# }
+            return #"{"model":"\#(modelName)","p":\#(p),"threshold":\#((threshold * 1e6).rounded() / 1e6)}"#
         }
     }
 
