@@ -18,7 +18,7 @@ all: run
 
 SOURCES := $(shell find Sources -type f) Package.swift
 
-run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/validation-sample $(STAMPS)/aggregate notebooks
+run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/validation-sample $(STAMPS)/supervised $(STAMPS)/aggregate notebooks
 	@echo
 	@echo "Study database: $(DB)   (try: sqlite3 $(DB) 'SELECT platform, count(*) FROM posts GROUP BY 1')"
 	@echo "Tables:             $(OUT)/tables/{csv,md,tex,json}   (md: $(OUT)/tables/md/tables.md; manifest: $(OUT)/tables/json/manifest.json)"
@@ -121,6 +121,32 @@ $(STAMPS)/validation-sample: $(STAMPS)/code $(BIN)/annotate $(SAMPLE)/ground_tru
 	python3 scripts/ground_truth_labels.py --db $(DB) --sample validation --truth $(SAMPLE)/ground_truth.csv \
 	  --out $(OUT)/validation-ground-truth.csv
 	$(BIN)/annotate import --db $(DB) --sample validation --coder ground-truth $(OUT)/validation-ground-truth.csv
+	@touch $@
+
+# The supervised coder, when there are labels to learn from (docs/code.md). The sample study has no
+# annotators: a stratified training sample of 400 posts gets the generator's ground truth as stand-in
+# labels, visibly as coder human:ground-truth (posts of the validation sample are never trained on).
+# `code train` prints the cross-validated table and learning curve; the model codes every canonical
+# post as supervised:keep4o@<version>+<model hash>; the primary coder stays the lexicon. Then the next
+# 100 posts to label: those the supervised coder is least sure of (active learning).
+TRAINING_SIZE ?= 400
+SUPERVISED_MODEL := data/models/keep4o-supervised.json
+$(STAMPS)/training-sample: $(STAMPS)/code $(STAMPS)/validation-sample $(BIN)/annotate $(SAMPLE)/ground_truth.csv | $(STAMPS)
+	$(BIN)/annotate sample --db $(DB) --name training --purpose training --size $(TRAINING_SIZE) --seed $(SEED) \
+	  --auto-coder $$($(BIN)/code coder-name)
+	python3 scripts/ground_truth_labels.py --db $(DB) --sample training --truth $(SAMPLE)/ground_truth.csv \
+	  --out $(OUT)/training-ground-truth.csv
+	$(BIN)/annotate import --db $(DB) --sample training --coder ground-truth $(OUT)/training-ground-truth.csv
+	@touch $@
+
+$(STAMPS)/supervised: $(STAMPS)/training-sample $(STAMPS)/embed $(BIN)/code $(BIN)/annotate | $(STAMPS)
+	rm -f $(SUPERVISED_MODEL)
+	$(BIN)/code train --db $(DB) --from human:ground-truth --if-labels --seed $(SEED) --model $(SUPERVISED_MODEL)
+	if [ -f $(SUPERVISED_MODEL) ]; then \
+	  coder=$$($(BIN)/code coder-name --model $(SUPERVISED_MODEL)) && \
+	  $(BIN)/code --db $(DB) --model $(SUPERVISED_MODEL) && \
+	  $(BIN)/annotate sample --db $(DB) --name "next-labels-$${coder##*+}" --purpose training --strategy uncertain \
+	    --size 100 --seed $(SEED) --auto-coder "$$coder"; fi
 	@touch $@
 
 # How often each method's 95% interval covers the true share: 300 validation samples of 200 posts from

@@ -25,7 +25,8 @@ struct CodeCommand: ParsableCommand {
               code --model data/models/keep4o-supervised.json   # code with the supervised coder
               code evaluate --reference adjudicated              # every coder against the labels
             """,
-        subcommands: [Run.self, CodebookCommand.self, Train.self, Prototypes.self, Evaluate.self, CrossLingual.self, Bench.self],
+        subcommands: [Run.self, CodebookCommand.self, Train.self, Prototypes.self, Evaluate.self, CrossLingual.self, CoderName.self,
+                      Bench.self],
         defaultSubcommand: Run.self
     )
 }

@@ -52,6 +52,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "The coder whose codings are the labels.") var from = "adjudicated"
     @Option(name: .long, help: "Where to save the trained model (JSON).") var model = "data/models/supervised.json"
     @Option(name: .long, help: "What the coder reads of a post.") var features = SupervisedFeatures.embeddingLexicon
+    @Flag(name: .long, help: "Without enough labels, say so and exit 0 (for `make`), instead of failing.") var ifLabels = false
     @OptionGroup var cross: CrossValidationOptions
 
     func run() throws {
@@ -63,7 +64,12 @@ struct Train: ParsableCommand {
         options.fractions = cross.fractions
         options.bootstrap = Bootstrap(replicates: cross.replicates, seed: cross.seed)
         options.settings = cross.settings
-        let result = try SupervisedTraining.run(try database.open(.readOnly), codebook: book, options: options)
+        options.onlyIfLabels = ifLabels
+        guard let result = try SupervisedTraining.run(try database.open(.readOnly), codebook: book, options: options) else {
+            print("code train: no category has \(cross.minPerClass) positive and \(cross.minPerClass) negative labels by "
+                  + "\(from) outside validation samples: no supervised coder trained")
+            return
+        }
         print(CoderEvaluation.render(result.report), terminator: "")
         if !result.short.isEmpty { print("\ntoo few labels (the lexicon decides): " + result.short.joined(separator: "; ")) }
         try result.model.save(path: model)
@@ -203,5 +209,27 @@ struct CrossLingual: ParsableCommand {
         }
         let result = try CrossLingualEvaluation.run(db, codebook: book, options: options, embedExamples: embedExamples)
         print(CrossLingualEvaluation.render(result, options: options), terminator: "")
+    }
+}
+
+struct CoderName: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coder-name",
+        abstract: "Print the name codings get from the codebook's lexicon coder, or from a model file (for scripts).",
+        discussion: "Examples:\n  code coder-name                     # lexicon:keep4o@1.1\n  code coder-name --model data/models/keep4o-supervised.json"
+    )
+
+    @OptionGroup var codebook: CodebookOptions
+    @Option(name: .long, help: "A model file of `code train` or `code prototypes`.") var model: String?
+
+    func run() throws {
+        guard let model else {
+            print(try codebook.load().lexiconCoderName)
+            return
+        }
+        switch try ModelFile.kind(path: model) {
+        case .supervised: print(try SupervisedModel.load(path: model).coderName)
+        case .prototype: print(try PrototypeModel.load(path: model).coderName)
+        }
     }
 }

@@ -303,6 +303,19 @@ public enum SupervisedTrainer {
         return model
     }
 
+    static let notInValidationSample = """
+         AND NOT EXISTS (SELECT 1 FROM sample_posts sp JOIN samples s ON s.sample_id = sp.sample_id
+                         WHERE sp.post_id = p.post_id AND s.purpose = 'validation')
+        """
+
+    /// Labelled posts of `coder` inside validation samples (left out of training).
+    public static func validationPosts(_ db: Database, coder: String) throws -> Int {
+        try db.scalarInt("""
+            SELECT count(DISTINCT c.post_id) FROM codings c JOIN sample_posts sp ON sp.post_id = c.post_id
+            JOIN samples s ON s.sample_id = sp.sample_id WHERE c.coder = ? AND s.purpose = 'validation'
+            """, [.text(coder)]) ?? 0
+    }
+
     /// sha256 over the sorted `key category=value` lines: the same labels give the same fingerprint.
     public static func labelsFingerprint(_ posts: [LabelledPost]) -> String {
         var lines: [String] = []
@@ -314,8 +327,11 @@ public enum SupervisedTrainer {
 
     /// The labels of one coder from `codings`, with what the features need: NFKC text, detected
     /// language, thread and dedupe cluster. Only canonical posts when dedupe has run (copies would
-    /// sit in several folds and inflate cross-validated scores).
-    public static func labelledPosts(_ db: Database, coder: String, codebook: Codebook) throws -> [LabelledPost] {
+    /// sit in several folds and inflate cross-validated scores). With `excludingValidation`, posts
+    /// of validation samples are left out: a coder trained on them would make its own errors
+    /// look smaller when `aggregate` corrects it with the same posts.
+    public static func labelledPosts(_ db: Database, coder: String, codebook: Codebook,
+                                     excludingValidation: Bool = false) throws -> [LabelledPost] {
         func exists(_ table: String) throws -> Bool {
             (try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) ?? 0) > 0
         }
@@ -331,7 +347,7 @@ public enum SupervisedTrainer {
                    \(clustered ? "pc.cluster_id" : "NULL") AS cluster_id
             FROM codings c JOIN posts p ON p.post_id = c.post_id
             \(clustered ? "JOIN post_clusters pc ON pc.post_id = p.post_id AND pc.post_id = pc.canonical_post_id" : "")
-            WHERE c.coder = ? ORDER BY c.post_id, c.category
+            WHERE c.coder = ?\(excludingValidation ? Self.notInValidationSample : "") ORDER BY c.post_id, c.category
             """, [.text(coder)]) { row in
             let id = try row.required(int64: "post_id")
             let category = try row.required(text: "category")

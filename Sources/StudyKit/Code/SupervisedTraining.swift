@@ -11,6 +11,8 @@ public enum SupervisedTraining {
         public var fractions: [Double] = [0.25, 0.5, 1]
         public var bootstrap = Bootstrap(replicates: 1000, seed: 4242)
         public var settings = SupervisedSettings()
+        /// With no labels to train from, return nil instead of failing (`make` on a study without labels).
+        public var onlyIfLabels = false
         public init() {}
     }
 
@@ -21,11 +23,21 @@ public enum SupervisedTraining {
         public var short: [String]
     }
 
-    public static func run(_ db: Database, codebook: Codebook, options: Options) throws -> Result {
-        let posts = try SupervisedTrainer.labelledPosts(db, coder: options.labelSource, codebook: codebook)
+    public static func run(_ db: Database, codebook: Codebook, options: Options) throws -> Result? {
+        let posts = try SupervisedTrainer.labelledPosts(db, coder: options.labelSource, codebook: codebook,
+                                                        excludingValidation: true)
+        var notes: [String] = []
+        let held = try SupervisedTrainer.validationPosts(db, coder: options.labelSource)
+        if held > 0 {
+            notes.append("\(held) posts labelled by \(options.labelSource) in validation samples are left out of training "
+                         + "(aggregate corrects the coder with them)")
+        }
+        if options.onlyIfLabels {
+            let (trained, _) = SupervisedTrainer.trainable(posts, codebook: codebook, minPerClass: options.settings.minPerClass)
+            if trained.isEmpty { return nil }
+        }
         var vectors: [Int64: [Float]] = [:]
         var embedding: EmbeddingDescription?
-        var notes: [String] = []
         if options.features.usesEmbeddings {
             let loaded = try EmbeddingAccess.vectors(db, postIDs: posts.map(\.postID))
             guard let space = loaded.space else {
