@@ -11,14 +11,14 @@ SAMPLE_FILES := $(SAMPLE)/x_keep4o.jsonl $(SAMPLE)/x_keep4o_twarc.csv $(SAMPLE)/
 CODEBOOKS    := $(wildcard codebooks/*.yaml)
 
 .PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz coverage \
-        browse browse-venv browse-screenshots embed-server
+        browse browse-venv browse-screenshots embed-server eval-coder
 .DELETE_ON_ERROR:
 
 all: run
 
 SOURCES := $(shell find Sources -type f) Package.swift
 
-run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/validation-sample $(STAMPS)/aggregate notebooks
+run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/validation-sample $(STAMPS)/supervised $(STAMPS)/aggregate notebooks
 	@echo
 	@echo "Study database: $(DB)   (try: sqlite3 $(DB) 'SELECT platform, count(*) FROM posts GROUP BY 1')"
 	@echo "Tables:             $(OUT)/tables/{csv,md,tex,json}   (md: $(OUT)/tables/md/tables.md; manifest: $(OUT)/tables/json/manifest.json)"
@@ -123,6 +123,32 @@ $(STAMPS)/validation-sample: $(STAMPS)/code $(BIN)/annotate $(SAMPLE)/ground_tru
 	$(BIN)/annotate import --db $(DB) --sample validation --coder ground-truth $(OUT)/validation-ground-truth.csv
 	@touch $@
 
+# The supervised coder, when there are labels to learn from (docs/code.md). The sample study has no
+# annotators: a stratified training sample of 400 posts gets the generator's ground truth as stand-in
+# labels, visibly as coder human:ground-truth (posts of the validation sample are never trained on).
+# `code train` prints the cross-validated table and learning curve; the model codes every canonical
+# post as supervised:keep4o@<version>+<model hash>; the primary coder stays the lexicon. Then the next
+# 100 posts to label: those the supervised coder is least sure of (active learning).
+TRAINING_SIZE ?= 400
+SUPERVISED_MODEL := data/models/keep4o-supervised.json
+$(STAMPS)/training-sample: $(STAMPS)/code $(STAMPS)/validation-sample $(BIN)/annotate $(SAMPLE)/ground_truth.csv | $(STAMPS)
+	$(BIN)/annotate sample --db $(DB) --name training --purpose training --size $(TRAINING_SIZE) --seed $(SEED) \
+	  --auto-coder $$($(BIN)/code coder-name)
+	python3 scripts/ground_truth_labels.py --db $(DB) --sample training --truth $(SAMPLE)/ground_truth.csv \
+	  --out $(OUT)/training-ground-truth.csv
+	$(BIN)/annotate import --db $(DB) --sample training --coder ground-truth $(OUT)/training-ground-truth.csv
+	@touch $@
+
+$(STAMPS)/supervised: $(STAMPS)/training-sample $(STAMPS)/embed $(BIN)/code $(BIN)/annotate | $(STAMPS)
+	rm -f $(SUPERVISED_MODEL)
+	$(BIN)/code train --db $(DB) --from human:ground-truth --if-labels --seed $(SEED) --model $(SUPERVISED_MODEL)
+	if [ -f $(SUPERVISED_MODEL) ]; then \
+	  coder=$$($(BIN)/code coder-name --model $(SUPERVISED_MODEL)) && \
+	  $(BIN)/code --db $(DB) --model $(SUPERVISED_MODEL) && \
+	  $(BIN)/annotate sample --db $(DB) --name "next-labels-$${coder##*+}" --purpose training --strategy uncertain \
+	    --size 100 --seed $(SEED) --auto-coder "$$coder"; fi
+	@touch $@
+
 # How often each method's 95% interval covers the true share: 300 validation samples of 200 posts from
 # the sample study, its ground truth as the labels (docs/aggregate.md has the table), simple random
 # and stratified by language.
@@ -171,6 +197,52 @@ $(STAMPS)/embed: $(STAMPS)/dedupe $(STAMPS)/language-detect $(BIN)/embed $(EMBED
 $(STAMPS)/code: $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(CODEBOOKS) $(BIN)/code | $(STAMPS)
 	$(BIN)/code --db $(DB) --codebook codebooks/keep4o.yaml
 	$(BIN)/code --db $(DB) --codebook codebooks/keep4o.yaml --report
+	@touch $@
+
+# How well every coder does, with 95% intervals (docs/code.md): on the real development posts of
+# ../shared/data/real-posts (converted by a script, in their own database data/eval/real-posts.sqlite,
+# undated posts with a placeholder date) against their adjudicated labels, with both coders' labels
+# for `annotate agreement`; then on a copy of the sample study against the generator's ground truth,
+# and across languages. The old lexicon (codebook 1.0, codebooks/archive/) is the baseline.
+EVAL         := data/eval
+REAL_POSTS   := ../shared/data/real-posts
+EVAL_DB      := $(EVAL)/real-posts.sqlite
+EVAL_SAMPLE  := $(EVAL)/sample.sqlite
+OLD_CODEBOOK := codebooks/archive/keep4o-1.0.yaml
+EVAL_BINS    := $(BIN)/ingest $(BIN)/dedupe $(BIN)/language-detect $(BIN)/embed $(BIN)/code $(BIN)/annotate
+WITH_SERVER  := python3 scripts/embed_server.py run --
+
+eval-coder: deps model embed-server $(EVAL)/real-posts.embedded $(STAMPS)/code $(EVAL_BINS)
+	$(BIN)/code --db $(EVAL_DB) --all --codebook $(OLD_CODEBOOK) > /dev/null
+	$(BIN)/code --db $(EVAL_DB) --all --codebook codebooks/keep4o.yaml > /dev/null
+	$(WITH_SERVER) $(BIN)/code prototypes --db $(EVAL_DB) --out $(EVAL)/prototypes.json
+	$(BIN)/code --db $(EVAL_DB) --all --model $(EVAL)/prototypes.json > /dev/null
+	$(BIN)/annotate import-labels --db $(EVAL_DB) --coder adjudicated $(EVAL)/input/labels_adjudicated.csv
+	$(BIN)/annotate import-labels --db $(EVAL_DB) --coder coder-a --sample dev $(EVAL)/input/labels_coder_a.csv
+	$(BIN)/annotate import-labels --db $(EVAL_DB) --coder coder-b --sample dev $(EVAL)/input/labels_coder_b.csv
+	$(BIN)/annotate agreement --db $(EVAL_DB) --sample dev --seed $(SEED) | tee $(EVAL)/agreement.txt
+	$(BIN)/code evaluate --db $(EVAL_DB) --seed $(SEED) --cross-validate embedding+lexicon,embedding,lexicon \
+	  | tee $(EVAL)/real-posts.txt
+	rm -f $(EVAL_SAMPLE) $(EVAL_SAMPLE)-wal $(EVAL_SAMPLE)-shm
+	sqlite3 $(DB) ".backup $(EVAL_SAMPLE)"
+	$(BIN)/code --db $(EVAL_SAMPLE) --codebook $(OLD_CODEBOOK) > /dev/null
+	$(BIN)/code --db $(EVAL_SAMPLE) --model $(EVAL)/prototypes.json > /dev/null
+	python3 scripts/ground_truth_to_labels.py $(SAMPLE)/ground_truth.csv codebooks/keep4o.yaml $(EVAL)/sample_labels.csv
+	$(BIN)/annotate import-labels --db $(EVAL_SAMPLE) --coder ground-truth $(EVAL)/sample_labels.csv
+	$(BIN)/code evaluate --db $(EVAL_SAMPLE) --reference human:ground-truth --seed $(SEED) \
+	  --cross-validate embedding+lexicon --learning-curve 0.1,1 | tee $(EVAL)/sample.txt
+	$(WITH_SERVER) $(BIN)/code crosslingual --db $(EVAL_SAMPLE) --reference human:ground-truth --seed $(SEED) --examples \
+	  | tee $(EVAL)/crosslingual.txt
+	@echo "eval-coder: tables in $(EVAL)/{real-posts,agreement,sample,crosslingual}.txt"
+
+# The real posts up to their embeddings (the slow part), redone only when the corpus or the script changes.
+$(EVAL)/real-posts.embedded: $(REAL_POSTS)/dev.jsonl scripts/real_posts_to_inputs.py | $(EVAL_BINS) $(MODEL) embed-server
+	rm -f $(EVAL_DB) $(EVAL_DB)-wal $(EVAL_DB)-shm
+	python3 scripts/real_posts_to_inputs.py $(REAL_POSTS) $(EVAL)/input
+	$(BIN)/ingest --db $(EVAL_DB) $(EVAL)/input/posts.csv $(EVAL)/input/reddit_comments.ndjson
+	$(BIN)/dedupe --db $(EVAL_DB) --seed $(SEED) > /dev/null
+	$(BIN)/language-detect --db $(EVAL_DB)
+	$(WITH_SERVER) $(BIN)/embed --db $(EVAL_DB) --all
 	@touch $@
 
 # The sample study is generated by a seeded script; the output is committed, so this only

@@ -219,6 +219,7 @@ int js_scan_reddit(js_scanner *s, const char *bytes, size_t length, js_reddit *o
     out->created_utc = time_field(s, o, "created_utc", out->problem);
     out->link_id = string_field(s, o, "link_id", out->problem);
     out->parent_id = string_field(s, o, "parent_id", out->problem);
+    out->link_title = string_field(s, o, "link_title", out->problem);
     out->score = count_field(o, "score");
     out->num_comments = count_field(o, "num_comments");
     return JS_TWEET;

@@ -138,9 +138,10 @@ extension InputFormat: ExpressibleByArgument {}
 extension DetectorMode: ExpressibleByArgument {}
 extension TableFormat: ExpressibleByArgument {}
 extension CodebookExportFormat: ExpressibleByArgument {}
+extension SupervisedFeatures: ExpressibleByArgument {}
+extension PrefixPlacement: ExpressibleByArgument {}
+extension EmbeddingEncoding: ExpressibleByArgument {}
 extension SamplePurpose: ExpressibleByArgument {}
 extension SampleStrategy: ExpressibleByArgument {}
 extension TimeBin: ExpressibleByArgument {}
 extension QDPXTextMode: ExpressibleByArgument {}
-extension PrefixPlacement: ExpressibleByArgument {}
-extension EmbeddingEncoding: ExpressibleByArgument {}

@@ -23,8 +23,10 @@ struct CodeCommand: ParsableCommand {
               code codebook export --format markdown codebooks/keep4o.yaml -o appendix.md
               code train --from adjudicated --model data/models/keep4o-supervised.json
               code --model data/models/keep4o-supervised.json   # code with the supervised coder
+              code evaluate --reference adjudicated              # every coder against the labels
             """,
-        subcommands: [Run.self, CodebookCommand.self, Train.self, Bench.self],
+        subcommands: [Run.self, CodebookCommand.self, Train.self, Prototypes.self, Evaluate.self, CrossLingual.self, CoderName.self,
+                      Bench.self],
         defaultSubcommand: Run.self
     )
 }
@@ -44,7 +46,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "The coder aggregation should use (study setting primary_coder, also stored with the run). Default: keep the stored one; the first run sets its own coder.")
     var primaryCoder: String?
 
-    @Option(name: .long, help: "Use the supervised coder saved by `code train` instead of the lexicon coder.")
+    @Option(name: .long, help: "Code with a model file instead of the lexicon coder: `code train` (supervised) or `code prototypes` (zero-shot).")
     var model: String?
 
     @Flag(name: .long, help: "Do not code: print prevalence per category and the indicators that fired most.")
@@ -75,8 +77,18 @@ struct Run: ParsableCommand {
         let stage = CodeStage(database: try database.open(.readWrite))
         let summary: CodeSummary
         if let model {
-            let supervised = try SupervisedModel.load(path: model)
-            summary = try stage.runSupervised(model: supervised, codebook: book, options: options)
+            switch try ModelFile.kind(path: model) {
+            case .prototype:
+                let prototypes = try PrototypeModel.load(path: model)
+                let (space, vectors) = try EmbeddingAccess.vectors(stage.db, wanted: prototypes.embedding)
+                summary = try stage.runPrototype(model: prototypes, codebook: book, options: options, space: space, vectors: vectors)
+            case .supervised:
+                let supervised = try SupervisedModel.load(path: model)
+                let wanted = supervised.embedding
+                let (space, vectors) = wanted == nil ? (nil, [:]) : try EmbeddingAccess.vectors(stage.db, wanted: wanted)
+                summary = try stage.runSupervised(model: supervised, codebook: book, options: options, space: space,
+                                                  vectors: vectors)
+            }
         } else {
             summary = try stage.runLexicon(codebook: book, options: options)
         }
@@ -169,40 +181,6 @@ struct CodebookCommand: ParsableCommand {
             let yaml = QDCExchange.yamlSkeleton(codes, name: name, version: version, language: language)
             if let output { try writeFile(yaml, to: output) } else { print(yaml, terminator: "") }
         }
-    }
-}
-
-struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Train the supervised coder from coded posts and print cross-validated precision, recall and F1.",
-        discussion: """
-            One logistic-regression model per category on character n-grams (1-4, hashed), trained \
-            from the `codings` rows of one coder (default: adjudicated). Refuses to train a category \
-            with fewer than --min-per-class positive or negative labels, and says how many are needed.
-
-            Example: code train --from adjudicated --model data/models/keep4o-supervised.json
-            """
-    )
-
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var codebook: CodebookOptions
-    @Option(name: .long, help: "The coder whose codings are the labels.") var from = "adjudicated"
-    @Option(name: .long, help: "Where to save the trained model (JSON).") var model = "data/models/supervised.json"
-    @Option(name: .long, help: "Cross-validation folds.") var folds = 5
-    @Option(name: .long, help: "Random seed (fold assignment and training order).") var seed: UInt64 = 4242
-    @Option(name: .long, help: "Minimum positive and negative labels per category.") var minPerClass = SupervisedTrainer.defaultMinPerClass
-
-    func run() throws {
-        let book = try codebook.load()
-        let examples = try SupervisedTrainer.labelledExamples(database.open(.readOnly), coder: from, codebook: book)
-        var trainer = SupervisedTrainer(seed: seed)
-        trainer.minPerClass = minPerClass
-        let result = try trainer.train(examples: examples, codebook: book, folds: folds, labelSource: from)
-        print(SupervisedTrainer.renderCrossValidation(result.crossValidation, labels: examples.count, folds: folds))
-        let directory = (model as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        try result.model.save(path: model)
-        print("model saved: \(model) (coder \(result.model.coderName))")
     }
 }
 

@@ -81,7 +81,7 @@ final class CodeTests: XCTestCase {
                                                        "instrumental_dependency", "grief", "choice_deprivation", "rights_protest",
                                                        "gpt5_negative", "critique_of_attachment"])
         XCTAssertEqual(codebook.gate, "relevant")
-        XCTAssertEqual(codebook.lexiconCoderName, "lexicon:keep4o@1.0")
+        XCTAssertEqual(codebook.lexiconCoderName, "lexicon:keep4o@1.1")
         for category in codebook.categories {
             XCTAssertEqual(category.definitions.map(\.language), ["en", "zh", "ja"], category.id)
             XCTAssertEqual(category.includes.map(\.language), ["en", "zh", "ja"], category.id)
@@ -250,7 +250,7 @@ final class CodeTests: XCTestCase {
             "codebooks/broken.yaml:4: gate: 'relevnt' is not a category",
             "codebooks/broken.yaml:5: implication: 'companion' is not a category",
             "codebooks/broken.yaml:5: implication: 'attachment' is not a category",
-            "codebooks/broken.yaml:8: category: unknown key 'definitoin' (allowed: definition, examples, exclude, id, include, indicators, label, parent, theme, threshold)",
+            "codebooks/broken.yaml:8: category: unknown key 'definitoin' (allowed: definition, examples, exclude, id, ignore_within, include, indicators, label, parent, theme, threshold)",
             "codebooks/broken.yaml:11: category 'grief': indicators in unsupported language 'fr' (codebook languages: en, or 'any')",
             "codebooks/broken.yaml:12: category 'grief': indicator weight must be above 0",
         ])
@@ -520,97 +520,41 @@ final class CodeTests: XCTestCase {
 
     // MARK: Supervised coder
 
-    /// Posts of random filler words; category `grief` is present exactly when the planted token
-    /// `zorvex` occurs, `companion` when `quillam` does. Everything else is noise.
-    func plantedExamples(count: Int, seed: UInt64) -> [LabelledExample] {
-        var generator = SeededGenerator(seed: seed)
-        let filler = ["model", "today", "night", "update", "answer", "really", "again", "write", "phone", "app",
-                      "今天", "模型", "モデル", "更新", "오늘", "the", "and", "with", "about", "still"]
-        return (0..<count).map { _ in
-            var words = (0..<Int.random(in: 5...12, using: &generator)).map { _ in filler.randomElement(using: &generator)! }
-            let grief = Bool.random(using: &generator), companion = Double.random(in: 0..<1, using: &generator) < 0.3
-            if grief { words.insert("zorvex", at: Int.random(in: 0...words.count, using: &generator)) }
-            if companion { words.insert("quillam", at: Int.random(in: 0...words.count, using: &generator)) }
-            return LabelledExample(text: "4o " + words.joined(separator: " "),
-                                   labels: ["relevant": true, "companion": companion, "attachment": companion, "grief": grief])
-        }
-    }
-
-    func plantedCodebook() throws -> Codebook {
-        try miniCodebook("""
-              - id: grief
-                definition: Mourning.
-            """)
-    }
-
-    func testSupervisedCoderLearnsAPlantedSignal() throws {
-        let codebook = try plantedCodebook()
-        var examples = plantedExamples(count: 400, seed: 11)
-        // Every post is relevant: give the gate model both classes with off-topic posts.
-        examples += (0..<40).map { LabelledExample(text: "weather report \($0) rain", labels: ["relevant": false, "companion": false, "attachment": false, "grief": false]) }
-        let trainer = SupervisedTrainer(seed: 7)
-        let result = try trainer.train(examples: examples, codebook: codebook, folds: 5, labelSource: "adjudicated")
-        let f1 = Dictionary(uniqueKeysWithValues: result.crossValidation.map { ($0.category, $0.f1) })
-        XCTAssertGreaterThan(f1["grief"]!, 0.9, "\(result.crossValidation)")
-        XCTAssertGreaterThan(f1["companion"]!, 0.85, "\(result.crossValidation)")
-        XCTAssertEqual(result.model.coderName, "supervised:mini@0.1+adjudicated")
-        // Held-out posts from another seed.
-        let predictor = result.model.predictor()
-        let heldOut = plantedExamples(count: 200, seed: 99)
-        let correct = heldOut.filter { example in
-            predictor.code(text: example.text).first { $0.category == "grief" }!.value == example.labels["grief"]!
-        }.count
-        XCTAssertGreaterThan(Double(correct) / 200, 0.9)
-        // Same seed, same model; saved and loaded, same predictions.
-        let again = try trainer.train(examples: examples, codebook: codebook, folds: 5, labelSource: "adjudicated")
-        XCTAssertEqual(again.model.categories.map(\.weights), result.model.categories.map(\.weights))
-        let path = tempDirectory.appendingPathComponent("model.json").path
-        try result.model.save(path: path)
-        let loaded = try SupervisedModel.load(path: path).predictor()
-        XCTAssertEqual(loaded.code(text: heldOut[0].text), predictor.code(text: heldOut[0].text))
-    }
-
-    func testSupervisedCoderRefusesWithTooFewLabelsAndSaysHowMany() throws {
-        let codebook = try plantedCodebook()
-        let examples = Array(plantedExamples(count: 12, seed: 3))
-        XCTAssertThrowsError(try SupervisedTrainer(seed: 1).train(examples: examples, codebook: codebook, folds: 5, labelSource: "adjudicated")) { error in
-            let message = String(describing: error)
-            XCTAssertTrue(message.contains("too few labels from coder 'adjudicated' to train (12 posts labelled)"), message)
-            XCTAssertTrue(message.contains("at least 10 positive and 10 negative labels"), message)
-            XCTAssertTrue(message.contains("relevant: 12 positive, 0 negative"), message)
-        }
-    }
-
     func testSupervisedTrainsFromCodingsRowsAndCodesTheDatabase() throws {
-        let examples = plantedExamples(count: 120, seed: 5) + (0..<20).map {
-            LabelledExample(text: "weather report \($0)", labels: ["relevant": false, "companion": false, "attachment": false, "grief": false])
-        }
-        let db = try makeDatabase(posts: examples.map { ($0.text, nil) })
-        let codebook = try plantedCodebook()
-        for (i, example) in examples.enumerated() {
-            for (category, value) in example.labels {
+        let planted = SupervisedTests.plantedPosts(150, seed: 5)
+        let db = try makeDatabase(posts: planted.map { ($0.text, nil) })
+        let codebook = try CodebookLoader.parse(yaml: SupervisedTests.plantedYAML, path: "planted.yaml")
+        for (i, post) in planted.enumerated() {
+            for (category, value) in post.labels {
                 try db.run("INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id) VALUES (?, ?, ?, 'adjudicated', NULL, NULL, NULL)",
                            [.int(Int64(i + 1)), .text(category), .int(value ? 1 : 0)])
             }
         }
-        let loaded = try SupervisedTrainer.labelledExamples(db, coder: "adjudicated", codebook: codebook)
-        XCTAssertEqual(loaded.count, examples.count)
-        let result = try SupervisedTrainer(seed: 3).train(examples: loaded, codebook: codebook, folds: 3, labelSource: "adjudicated")
-        let summary = try CodeStage(database: db).runSupervised(model: result.model, codebook: codebook, options: CodeOptions())
-        XCTAssertEqual(summary.coder, "supervised:mini@0.1+adjudicated")
+        let loaded = try SupervisedTrainer.labelledPosts(db, coder: "adjudicated", codebook: codebook)
+        XCTAssertEqual(loaded.count, planted.count)
+        XCTAssertEqual(loaded[3].labels, planted[3].labels)
+        XCTAssertEqual(SupervisedTrainer.labelsFingerprint(loaded), SupervisedTrainer.labelsFingerprint(
+            planted.enumerated().map { i, p in var q = p; q.key = "x:id\(i + 1)"; return q }))
+        let builder = FeatureBuilder(kind: .charNGrams, codebook: codebook)
+        let model = try SupervisedTrainer.train(loaded, vectors: [:], builder: builder, codebook: codebook,
+                                                labelSource: "adjudicated", embedding: nil, settings: SupervisedSettings())
+        let summary = try CodeStage(database: db).runSupervised(model: model, codebook: codebook, options: CodeOptions(),
+                                                                space: nil, vectors: [:])
+        XCTAssertEqual(summary.coder, model.coderName)
         // The first coding run sets the primary coder; later runs keep it unless told otherwise.
-        XCTAssertEqual(try StudySettings.value(db, "primary_coder"), "supervised:mini@0.1+adjudicated")
+        XCTAssertEqual(try StudySettings.value(db, "primary_coder"), model.coderName)
         _ = try CodeStage(database: db).runLexicon(codebook: codebook, options: CodeOptions())
-        XCTAssertEqual(try StudySettings.value(db, "primary_coder"), "supervised:mini@0.1+adjudicated")
-        XCTAssertTrue(try db.scalarText("SELECT parameters FROM runs WHERE stage = 'code' ORDER BY run_id DESC LIMIT 1")!
-            .contains(#""primary_coder":"supervised:mini@0.1+adjudicated""#))
+        XCTAssertEqual(try StudySettings.value(db, "primary_coder"), model.coderName)
+        let parameters = try db.scalarText("SELECT parameters FROM runs WHERE stage = 'code' ORDER BY run_id LIMIT 1")!
+        XCTAssertTrue(parameters.contains(#""model_hash":"\#(model.hash)""#), parameters)
+        XCTAssertTrue(parameters.contains(#""labels_fingerprint":"\#(model.labelsFingerprint)""#), parameters)
         // Human/adjudicated rows are untouched by the automatic coder's run.
-        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM codings WHERE coder = 'adjudicated'"), examples.count * 4)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM codings WHERE coder = 'adjudicated'"), planted.count * 4)
         let agreement = try db.scalarInt("""
             SELECT count(*) FROM codings a JOIN codings s ON s.post_id = a.post_id AND s.category = a.category
-            WHERE a.coder = 'adjudicated' AND s.coder = 'supervised:mini@0.1+adjudicated' AND a.category = 'grief' AND a.value = s.value
-            """)!
-        XCTAssertGreaterThan(Double(agreement) / Double(examples.count), 0.9)
+            WHERE a.coder = 'adjudicated' AND s.coder = ? AND a.category = 'grief' AND a.value = s.value
+            """, [.text(model.coderName)])!
+        XCTAssertGreaterThan(Double(agreement) / Double(planted.count), 0.9, "in-sample agreement on a planted signal")
     }
 
     // MARK: Exports
@@ -681,7 +625,7 @@ final class CodeTests: XCTestCase {
         let back = try CodebookLoader.parse(yaml: QDCExchange.yamlSkeleton(codes, name: "keep4o", version: "1.0", language: "en"), path: "k.yaml")
         XCTAssertEqual(back.categories.map(\.id), codebook.categories.map(\.id))
         let markdown = CodebookMarkdown.render(codebook)
-        XCTAssertTrue(markdown.hasPrefix("# Codebook `keep4o` version 1.0"))
+        XCTAssertTrue(markdown.hasPrefix("# Codebook `keep4o` version 1.1"))
         for category in codebook.categories { XCTAssertTrue(markdown.contains("(`\(category.id)`)"), category.id) }
         XCTAssertTrue(markdown.contains("`companion` implies `relational_attachment`."))
     }

@@ -27,6 +27,7 @@ typedef struct { js_text id, username; } js_user;
 
 typedef struct {
     js_text id, name, title, selftext, body, author, subreddit, created_utc, link_id, parent_id;
+    js_text link_title;  ///< a comment's thread title, as Reddit API listings carry it
     int64_t score, num_comments;
     js_text problem;
 } js_reddit;

@@ -84,6 +84,9 @@ public enum Coverage {
     }
 
     public static func simulate(_ db: Database, truthPath: String, options: CoverageOptions) throws -> Report {
+        guard options.strategy != .uncertain else {
+            throw StudyError("--strategy uncertain has no inclusion probabilities: its samples cannot be simulated as validation samples")
+        }
         let truthByKey = try groundTruth(truthPath)
         try Aggregator.checkInputs(db)
         let coder = try Aggregator.primaryCoder(db, option: nil)
@@ -173,7 +176,7 @@ public enum Coverage {
             switch options.strategy {
             case .random:
                 for i in partialShuffle(frame, options.size, &generator) { drawn.append((i, 1, 0)) }
-            case .stratified:
+            case .stratified, .uncertain:  // uncertain is refused above
                 for (h, key) in strata.keys.sorted().enumerated() {
                     let members = strata[key]!, take = allocation[String(key)] ?? 0
                     guard take > 0 else { continue }

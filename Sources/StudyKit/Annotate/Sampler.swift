@@ -10,9 +10,11 @@ public enum SamplePurpose: String, CaseIterable, Sendable {
 /// How posts are drawn. `random`: a simple random sample of the population (every post the same
 /// chance); `stratified`: a simple random sample within each stratum (language and/or the
 /// automated coder's rarest category), with each stratum's inclusion probability stored.
-/// Strategies whose probabilities are not known store NULL in `sample_posts.inclusion_probability`.
+/// Strategies whose probabilities are not known store NULL in `sample_posts.inclusion_probability`:
+/// `uncertain` (active learning, training only): the posts a supervised coder is least sure of
+/// (see UncertaintySampling).
 public enum SampleStrategy: String, CaseIterable, Sendable {
-    case random, stratified
+    case random, stratified, uncertain
 }
 
 /// What `annotate sample` draws.
@@ -101,7 +103,11 @@ public enum Sampler {
         guard options.size > 0 else { throw AnnotateError("--size must be positive") }
         guard (0...1).contains(options.overlap) else { throw AnnotateError("--overlap must be between 0 and 1") }
         var options = options
-        if options.effectiveStrategy == .random {
+        if options.effectiveStrategy == .uncertain && options.purpose != .training {
+            throw AnnotateError("--strategy uncertain draws the posts a coder is least sure of: nobody knows their chance "
+                                + "of being drawn, so such a sample can train a coder but never validate one (use --purpose training)")
+        }
+        if options.effectiveStrategy == .random || options.effectiveStrategy == .uncertain {
             options.stratifyByLanguage = false
             options.stratifyByDecision = false
         }
@@ -120,6 +126,9 @@ public enum Sampler {
                 throw AnnotateError("a sample named '\(options.name)' already exists with other options (\(existing.text(1)!)); choose another --name")
             }
             return try summary(db, sampleID: Int64(existing.int(0)!), alreadyExisted: true)
+        }
+        if options.effectiveStrategy == .uncertain {
+            return try UncertaintySampling.draw(db, options, codebook: codebook, parameters: parameters)
         }
 
         let needsAuto = options.relevantOnly || options.stratifyByDecision

@@ -23,19 +23,35 @@ public struct CodeSummary: Sendable {
 /// Reads posts, and when they exist post_clusters (dedupe) and post_languages (language-detect);
 /// writes codebooks, codings and the `primary_coder` study setting.
 public final class CodeStage {
-    let db: Database
+    public let db: Database
     public init(database: Database) { db = database }
 
     public struct Post: Sendable {
         public let id: Int64
         public let text: String
         public let language: String?
-        public init(id: Int64, text: String, language: String?) {
+        /// The thread the post replies in, for context (see `threadSQL`); nil for thread starters.
+        public let thread: String?
+        public init(id: Int64, text: String, language: String?, thread: String? = nil) {
             self.id = id
             self.text = text
             self.language = language
+            self.thread = thread
         }
     }
+
+    /// A post's thread: the title ingest stored (`posts.thread_title`, e.g. Reddit's `link_title`),
+    /// else the thread starter when it is in the study: for a Reddit comment the submission named
+    /// by its `link_id` (its title: the text's first line), for an X reply the conversation's root
+    /// post. Thread starters themselves get NULL.
+    static let threadSQL = """
+        coalesce(p.thread_title, (
+            SELECT CASE WHEN r.platform = 'reddit'
+                        THEN substr(r.text_nfkc, 1, instr(r.text_nfkc || char(10), char(10)) - 1)
+                        ELSE r.text_nfkc END
+            FROM posts r
+            WHERE r.platform = p.platform AND r.external_id = p.conversation_id AND r.post_id <> p.post_id))
+        """
 
     func tableExists(_ name: String) throws -> Bool {
         (try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(name)]) ?? 0) > 0
@@ -64,11 +80,18 @@ public final class CodeStage {
         } else {
             notes.append("language-detect has not run (no post_languages): language unknown, all indicator sets used")
         }
-        let rows = try db.query("SELECT p.post_id, p.text_nfkc, \(languageColumn) FROM posts p\(join) ORDER BY p.post_id")
-        let posts = rows.map { Post(id: Int64($0.int(0)!), text: $0.text(1) ?? "", language: $0.text(2)) }
+        var posts: [Post] = []
+        try db.forEachRow("""
+            SELECT p.post_id, p.text_nfkc, \(languageColumn) AS language, \(Self.threadSQL) AS thread
+            FROM posts p\(join) ORDER BY p.post_id
+            """) { row in
+            posts.append(Post(id: try row.required(int64: "post_id"), text: row.text("text_nfkc") ?? "",
+                              language: row.text("language"), thread: row.text("thread")))
+        }
         // The content coded (which posts, in which language), not the ids of the runs that wrote it:
         // an interrupted and re-run upstream stage gives the same fingerprint as an uninterrupted one.
-        inputs += ";coded:" + Fingerprint.ofString(posts.map { "\($0.id):\($0.language ?? "")" }.joined(separator: "\n"))
+        inputs += ";coded:" + Fingerprint.ofString(posts.map { "\($0.id):\($0.language ?? ""):\($0.thread ?? "")" }
+            .joined(separator: "\n"))
         return (posts, notes, inputs)
     }
 
@@ -94,7 +117,9 @@ public final class CodeStage {
     public func runLexicon(codebook: Codebook, options: CodeOptions) throws -> CodeSummary {
         let coder = LexiconCoder(codebook: codebook)
         return try run(coderName: coder.coderName, codebook: codebook, kind: "lexicon", options: options,
-                       extraParameters: [:]) { post in coder.code(text: post.text, language: post.language) }
+                       extraParameters: [:]) { post in
+            coder.code(text: post.text, language: post.language, thread: post.thread)
+        }
     }
 
     /// Shared by every automatic coder: load, code, replace the coder's rows in one transaction.

@@ -18,6 +18,12 @@ public struct Codebook: Sendable {
     /// Parts of a post whose matches do not count (the scheme codes the post's own words, not its
     /// hashtags, mentions or links): any of `hashtags`, `mentions`, `urls`.
     public var ignore: Set<IgnoredSpan> = []
+    /// Matches in quotation marks or after a reporting cue ("their companion", "so-called") count
+    /// for less: the words are someone else's. Nil: every match counts fully.
+    public var reportedSpeech: ReportedSpeech?
+    /// A reply whose own words are on the theme is relevant (the gate) when its thread is: the
+    /// codebook's `thread_context: true`. Off by default.
+    public var threadContext = false
     /// The YAML source and its SHA-256, stored with every run.
     public var source: String
     public var fingerprint: String
@@ -62,6 +68,9 @@ public struct CodebookCategory: Sendable {
     public var positiveExamples: [CodebookExample]
     public var negativeExamples: [CodebookExample]
     public var indicators: [Indicator]
+    /// Phrases inside which this category's indicators do not count ("cold" in "cold turkey",
+    /// "companion" in "AI companion apps"), per language (`any` = every language).
+    public var ignoreWithin: [(language: String, phrases: [String])] = []
     public var line: Int
 
     public func label(_ language: String) -> String? { labels.first { $0.language == language }?.label }
@@ -109,6 +118,31 @@ public struct NegationRule: Sendable {
     public var after: [String]
     public var window: Int
     public var unit: Unit
+    /// Verbs that take the negation when they stand between the cue and the match: in "don't
+    /// kill my friend" or "can't lose my best friend" the verb is negated, not the friend.
+    public var verbsTakingNegation: [String] = []
+    /// Verbs after which a cue reaches to the end of the clause: "never used it as a friend".
+    public var longScopeAfter: [String] = []
+
+    public init(before: [String], after: [String], window: Int, unit: Unit,
+                verbsTakingNegation: [String] = [], longScopeAfter: [String] = []) {
+        self.before = before
+        self.after = after
+        self.window = window
+        self.unit = unit
+        self.verbsTakingNegation = verbsTakingNegation
+        self.longScopeAfter = longScopeAfter
+    }
+}
+
+/// Someone else's words: a match inside quotation marks (“…”, "…", «…», 「…」, 『…』, „…“) or a
+/// Markdown quote line (`> …`), or with a reporting cue in its window ("their companion",
+/// "so-called friend"; cues per language, in the same window shape as negation), counts `weight`
+/// times its own weight. The gate category is exempt: quoting someone about 4o is still about 4o.
+public struct ReportedSpeech: Sendable {
+    public var weight: Double
+    public var quotationMarks: Bool
+    public var cues: [String: NegationRule]
 }
 
 /// One problem in a codebook file, with the line it is on.

@@ -170,7 +170,7 @@ private struct Reader {
 
     mutating func codebook(_ top: Node.Mapping, rootLine: Int, source: String) -> Codebook {
         checkKeys(top, allowed: ["name", "version", "description", "languages", "gate", "implications",
-                                 "negation", "ignore", "categories"], context: "codebook")
+                                 "negation", "ignore", "reported_speech", "thread_context", "categories"], context: "codebook")
         let name = string(top["name"], "name") ?? ""
         if name.isEmpty || name.contains(where: { $0 == "@" || $0 == ":" || $0.isWhitespace }) {
             problem(top["name"], "codebook: 'name' is required and may not contain spaces, ':' or '@'", line: top["name"] == nil ? rootLine : nil)
@@ -203,6 +203,8 @@ private struct Reader {
                 problem(top["ignore"], "ignore: '\(value)' is not one of \(IgnoredSpan.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
+
+        let reported = top["reported_speech"].flatMap { reportedSpeech($0, languages: languageSet) }
 
         var categories: [CodebookCategory] = []
         if let node = top["categories"] {
@@ -284,6 +286,11 @@ private struct Reader {
                                 languages: languages, categories: categories, gate: gate, implications: implications,
                                 negation: negation, source: source, fingerprint: Fingerprint.ofString(source), path: path)
         codebook.ignore = ignore
+        codebook.reportedSpeech = reported
+        codebook.threadContext = bool(top["thread_context"], "thread_context") ?? false
+        if codebook.threadContext && gate == nil {
+            problem(top["thread_context"], "thread_context: needs a gate category (it makes replies relevant through their thread)")
+        }
         return codebook
     }
 
@@ -303,9 +310,37 @@ private struct Reader {
         return Implication(from: from, to: to)
     }
 
-    mutating func negationRule(_ node: Node, language: String) -> NegationRule? {
-        guard let mapping = node.mapping else { problem(node, "negation '\(language)': must have before/after cue lists"); return nil }
-        checkKeys(mapping, allowed: ["before", "after", "window", "unit"], context: "negation '\(language)'")
+    mutating func reportedSpeech(_ node: Node, languages: Set<String>) -> ReportedSpeech? {
+        guard let mapping = node.mapping else {
+            problem(node, "reported_speech must be a mapping with weight, quotation_marks and cues"); return nil
+        }
+        checkKeys(mapping, allowed: ["weight", "quotation_marks", "cues"], context: "reported_speech")
+        let weight = number(mapping["weight"], "weight") ?? 0.5
+        if weight < 0 || weight > 1 { problem(mapping["weight"], "reported_speech: weight must be between 0 and 1") }
+        var cues: [String: NegationRule] = [:]
+        if let node = mapping["cues"] {
+            if let byLanguage = node.mapping {
+                for (key, value) in byLanguage {
+                    let language = key.scalar?.string ?? ""
+                    if !languages.contains(language) {
+                        problem(key, "reported_speech: language '\(language)' is not one of the codebook's languages (\(languages.sorted().joined(separator: ", ")))")
+                    }
+                    if let rule = negationRule(value, language: language, context: "reported_speech cues") { cues[language] = rule }
+                }
+            } else {
+                problem(node, "reported_speech: cues must map languages to cue lists")
+            }
+        }
+        return ReportedSpeech(weight: weight, quotationMarks: bool(mapping["quotation_marks"], "quotation_marks") ?? true,
+                              cues: cues)
+    }
+
+    mutating func negationRule(_ node: Node, language: String, context: String = "negation") -> NegationRule? {
+        guard let mapping = node.mapping else { problem(node, "\(context) '\(language)': must have before/after cue lists"); return nil }
+        let isNegation = context == "negation"
+        checkKeys(mapping, allowed: isNegation ? ["before", "after", "window", "unit", "verbs_taking_negation", "long_scope_after"]
+                                               : ["before", "after", "window", "unit"],
+                  context: "\(context) '\(language)'")
         let isCJK = ["zh", "ja", "ko"].contains(String(language.prefix(2)))
         var unit: NegationRule.Unit = isCJK ? .characters : .tokens
         if let text = string(mapping["unit"], "unit") {
@@ -318,7 +353,13 @@ private struct Reader {
         let fold = { (cue: String) in LexiconText.fold(cue) }
         let before = stringList(mapping["before"], "before").map(fold)
         let after = stringList(mapping["after"], "after").map(fold)
-        return NegationRule(before: before, after: after, window: max(1, window), unit: unit)
+        let verbs = stringList(mapping["verbs_taking_negation"], "verbs_taking_negation").map(fold)
+        let longScope = stringList(mapping["long_scope_after"], "long_scope_after").map(fold)
+        if !longScope.isEmpty && unit != .tokens {
+            problem(mapping["long_scope_after"], "\(context) '\(language)': long_scope_after needs unit: tokens")
+        }
+        return NegationRule(before: before, after: after, window: max(1, window), unit: unit,
+                            verbsTakingNegation: verbs, longScopeAfter: longScope)
     }
 
     /// A text given once (in the codebook's first language) or per language: `{en: …, zh: …}`.
@@ -342,7 +383,7 @@ private struct Reader {
         let line = node.mark?.line ?? 0
         guard let mapping = node.mapping else { problem(node, "a category must be a mapping with at least id and definition"); return nil }
         checkKeys(mapping, allowed: ["id", "label", "theme", "parent", "definition", "include", "exclude",
-                                     "threshold", "examples", "indicators"], context: "category")
+                                     "threshold", "examples", "indicators", "ignore_within"], context: "category")
         guard let id = string(mapping["id"], "id"), !id.isEmpty else {
             problem(node, "category without an 'id'"); return nil
         }
@@ -411,12 +452,34 @@ private struct Reader {
             }
         }
 
-        return CodebookCategory(id: id, labels: labels, theme: string(mapping["theme"], "theme"), parent: parent,
-                                definitions: definitions.map { ($0.language, $0.value) },
-                                includes: includes.map { ($0.language, $0.value) },
-                                excludes: excludes.map { ($0.language, $0.value) }, threshold: threshold,
-                                positiveExamples: positives, negativeExamples: negatives,
-                                indicators: indicators, line: line)
+        var ignoreWithin: [(language: String, phrases: [String])] = []
+        if let node = mapping["ignore_within"] {
+            if let byLanguage = node.mapping {
+                for (key, value) in byLanguage {
+                    let language = key.scalar?.string ?? ""
+                    if language != anyLanguage && !languages.contains(language) {
+                        problem(key, "\(context): ignore_within in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")), or '\(anyLanguage)')")
+                        continue
+                    }
+                    let phrases = stringList(value, "ignore_within").map(LexiconText.fold)
+                    if phrases.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                        problem(value, "\(context): empty ignore_within phrase")
+                    }
+                    ignoreWithin.append((language, phrases.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }))
+                }
+            } else {
+                problem(node, "\(context): ignore_within must map languages to phrase lists")
+            }
+        }
+
+        var category = CodebookCategory(id: id, labels: labels, theme: string(mapping["theme"], "theme"), parent: parent,
+                                        definitions: definitions.map { ($0.language, $0.value) },
+                                        includes: includes.map { ($0.language, $0.value) },
+                                        excludes: excludes.map { ($0.language, $0.value) }, threshold: threshold,
+                                        positiveExamples: positives, negativeExamples: negatives,
+                                        indicators: indicators, line: line)
+        category.ignoreWithin = ignoreWithin
+        return category
     }
 
     mutating func exampleList(_ node: Node?, context: String, languages: Set<String>) -> [CodebookExample] {

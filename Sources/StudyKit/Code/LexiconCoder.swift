@@ -20,6 +20,11 @@ public struct IndicatorHit: Sendable, Equatable {
     /// Inside a hashtag: counts only towards the gate, and only when the post's own words carry
     /// another category ("not hashtags alone").
     public var inHashtag = false
+    /// Someone else's words (quotation marks, a reporting cue): counts the codebook's
+    /// `reported_speech.weight` times the indicator's weight.
+    public var reported = false
+    /// The category's `ignore_within` phrase this match lies inside ("cold turkey"): not counted.
+    public var ignoredWithin: String?
 }
 
 /// Coder 1: multilingual indicator matching.
@@ -51,7 +56,14 @@ public final class LexiconCoder: @unchecked Sendable {
     let regexes: [Int: NSRegularExpression]
     let negationRules: [NegationRule?]
     /// The cues of each rule as folded scalar arrays, compared without building strings.
-    let negationCues: [(before: [[UInt32]], after: [[UInt32]])]
+    let negationCues: [CueScalars]
+    /// Reported-speech cue rules per language slot (as negationRules), their cues, and the weight.
+    let reportedRules: [NegationRule?]
+    let reportedCues: [CueScalars]
+    let reportedWeight: Double
+    let reportedQuotes: Bool
+    /// Automaton patterns after the indicators' are `ignore_within` phrases: (category, language slot, phrase).
+    let ignorePhrases: [(category: Int, language: Int, phrase: String)]
     let categoryIDs: [String]
     let thresholds: [Double]
     let noHits: [CategoryDecision]
@@ -74,10 +86,11 @@ public final class LexiconCoder: @unchecked Sendable {
             indicator.language == anyLanguage ? 0 : (codebook.languages.firstIndex(of: indicator.language)! + 1)
         }
         negationRules = [nil] + codebook.languages.map { codebook.negation[$0] }
-        negationCues = negationRules.map { rule in
-            let scalars = { (cues: [String]) in cues.map { cue in cue.unicodeScalars.map { $0 == "\u{2019}" ? 0x27 : ScriptClass.lower($0.value) } } }
-            return (scalars(rule?.before ?? []), scalars(rule?.after ?? []))
-        }
+        negationCues = negationRules.map(CueScalars.init)
+        reportedRules = [nil] + codebook.languages.map { codebook.reportedSpeech?.cues[$0] }
+        reportedCues = reportedRules.map(CueScalars.init)
+        reportedWeight = codebook.reportedSpeech?.weight ?? 1
+        reportedQuotes = codebook.reportedSpeech?.quotationMarks ?? false
         categoryIDs = codebook.categories.map(\.id)
         thresholds = codebook.categories.map(\.threshold)
         noHits = codebook.categories.map { CategoryDecision(category: $0.id, value: false, confidence: 0, evidence: "[]") }
@@ -100,6 +113,22 @@ public final class LexiconCoder: @unchecked Sendable {
             boundaryStart.append(ScriptClass.isWord(scalars.first!.value))
             boundaryEnd.append(ScriptClass.isWord(scalars.last!.value))
         }
+        var ignorePhrases: [(category: Int, language: Int, phrase: String)] = []
+        for (c, category) in codebook.categories.enumerated() {
+            for (language, phrases) in category.ignoreWithin {
+                let slot = language == anyLanguage ? 0 : (codebook.languages.firstIndex(of: language).map { $0 + 1 } ?? 0)
+                for phrase in phrases {
+                    let scalars = phrase.unicodeScalars
+                    patterns.append(phrase)
+                    patternIndicator.append(-1)
+                    isAnchor.append(false)
+                    boundaryStart.append(ScriptClass.isWord(scalars.first!.value))
+                    boundaryEnd.append(ScriptClass.isWord(scalars.last!.value))
+                    ignorePhrases.append((c, slot, phrase))
+                }
+            }
+        }
+        self.ignorePhrases = ignorePhrases
         automaton = LiteralAutomaton(patterns: patterns)
         self.patternIndicator = patternIndicator
         patternIsAnchor = isAnchor
@@ -134,19 +163,24 @@ public final class LexiconCoder: @unchecked Sendable {
     func hits(scalars: UnsafeBufferPointer<UInt32>, text: String, languageIndex: Int?) -> [IndicatorHit] {
         var found: [IndicatorHit] = []
         var regexCandidates: [Int] = []
+        var ignoreSpans: [(phrase: Int, start: Int, end: Int)] = []
         automaton.scan(scalars) { pattern, end in
             let p = Int(pattern)
             let indicator = patternIndicator[p]
-            let language = indicatorLanguage[indicator]
+            let language = indicator >= 0 ? indicatorLanguage[indicator] : ignorePhrases[p - indicators.count].language
             if let languageIndex, language != 0, language != languageIndex { return }
-            if patternIsAnchor[p] {
+            if indicator >= 0 && patternIsAnchor[p] {
                 if !regexCandidates.contains(indicator) { regexCandidates.append(indicator) }
                 return
             }
             let start = end - Int(automaton.patternLengths[p])
             if patternBoundaryStart[p], start > 0, ScriptClass.isWord(scalars[start - 1]) { return }
             if patternBoundaryEnd[p], end < scalars.count, ScriptClass.isWord(scalars[end]) { return }
-            found.append(IndicatorHit(indicator: indicator, start: start, end: end, negated: false))
+            if indicator < 0 {
+                ignoreSpans.append((p - indicators.count, start, end))
+            } else {
+                found.append(IndicatorHit(indicator: indicator, start: start, end: end, negated: false))
+            }
         }
         if !regexCandidates.isEmpty {
             found += regexHits(regexCandidates, text: text, scalarCount: scalars.count)
@@ -160,12 +194,37 @@ public final class LexiconCoder: @unchecked Sendable {
                 }
             }
         }
+        if !ignoreSpans.isEmpty {
+            for i in found.indices {
+                let category = indicatorCategory[found[i].indicator]
+                if let span = ignoreSpans.first(where: { span in
+                    ignorePhrases[span.phrase].category == category && span.start <= found[i].start && found[i].end <= span.end
+                }) {
+                    found[i].ignoredWithin = ignorePhrases[span.phrase].phrase
+                }
+            }
+        }
         for i in found.indices where indicators[found[i].indicator].negatable {
             let language = indicatorLanguage[found[i].indicator]
             let ruleLanguage = language != 0 ? language : (languageIndex ?? 0)
             if let rule = negationRules[ruleLanguage] {
                 found[i].negated = isNegated(scalars, start: found[i].start, end: found[i].end, rule: rule,
                                              cues: negationCues[ruleLanguage])
+            }
+        }
+        if codebook.reportedSpeech != nil && !found.isEmpty {
+            let quoted = reportedQuotes ? QuotedSpans.ranges(scalars) : []
+            for i in found.indices where indicatorCategory[found[i].indicator] != gate {
+                if quoted.contains(where: { $0.contains(found[i].start) }) {
+                    found[i].reported = true
+                    continue
+                }
+                let language = indicatorLanguage[found[i].indicator]
+                let ruleLanguage = language != 0 ? language : (languageIndex ?? 0)
+                if let rule = reportedRules[ruleLanguage] {
+                    found[i].reported = isNegated(scalars, start: found[i].start, end: found[i].end, rule: rule,
+                                                  cues: reportedCues[ruleLanguage])
+                }
             }
         }
         if found.count > 1 { found.sort { ($0.start, $0.end, $0.indicator) < ($1.start, $1.end, $1.indicator) } }
@@ -224,13 +283,21 @@ public final class LexiconCoder: @unchecked Sendable {
         return out
     }
 
+    /// Whether a cue of `rule` reaches the match at start..<end. Token rules look back over
+    /// `window` tokens (and, when the cue is followed by a long-scope verb such as "used" in
+    /// "never used it as a friend", back to the start of the clause); a verb that takes the
+    /// negation between the cue and the match ("don't kill my friend") stops it. Character rules
+    /// look for a cue inside the window of characters before or after the match.
     private func isNegated(_ s: UnsafeBufferPointer<UInt32>, start: Int, end: Int, rule: NegationRule,
-                           cues: (before: [[UInt32]], after: [[UInt32]])) -> Bool {
+                           cues: CueScalars) -> Bool {
         switch rule.unit {
         case .tokens:
             if !rule.before.isEmpty {
                 var pos = start - 1
-                for _ in 0..<rule.window {
+                var verbBetween = false
+                var closer: (from: Int, to: Int)? = nil   // the token visited just before (nearer the match)
+                let reach = cues.longScope.isEmpty ? rule.window : max(rule.window, Self.longScopeTokens)
+                for step in 0..<reach {
                     while pos >= 0 && !isTokenScalar(s[pos]) {
                         if ScriptClass.isClauseBreak(s[pos]) { pos = -1; break }
                         pos -= 1
@@ -238,7 +305,14 @@ public final class LexiconCoder: @unchecked Sendable {
                     if pos < 0 { break }
                     let tokenEnd = pos + 1
                     while pos >= 0 && isTokenScalar(s[pos]) { pos -= 1 }
-                    if cues.before.contains(where: { equals(s, pos + 1, tokenEnd, $0) }) { return true }
+                    let tokenStart = pos + 1
+                    if cues.before.contains(where: { equals(s, tokenStart, tokenEnd, $0) }) {
+                        let inWindow = step < rule.window
+                        let longScope = closer.map { c in cues.longScope.contains { equals(s, c.from, c.to, $0) } } ?? false
+                        if !verbBetween && (inWindow || longScope) { return true }
+                    }
+                    if cues.verbs.contains(where: { equals(s, tokenStart, tokenEnd, $0) }) { verbBetween = true }
+                    closer = (tokenStart, tokenEnd)
                 }
             }
             if !rule.after.isEmpty {
@@ -252,6 +326,7 @@ public final class LexiconCoder: @unchecked Sendable {
                     let tokenStart = pos
                     while pos < s.count && isTokenScalar(s[pos]) { pos += 1 }
                     if cues.after.contains(where: { equals(s, tokenStart, pos, $0) }) { return true }
+                    if cues.verbs.contains(where: { equals(s, tokenStart, pos, $0) }) { return false }
                 }
             }
             return false
@@ -259,16 +334,25 @@ public final class LexiconCoder: @unchecked Sendable {
             if !rule.before.isEmpty {
                 var from = start
                 while from > 0 && start - from < rule.window && !ScriptClass.isClauseBreak(s[from - 1]) { from -= 1 }
-                if cues.before.contains(where: { contains(s, from, start, $0) }) { return true }
+                for cue in cues.before {
+                    if let at = lastOccurrence(s, from, start, cue),
+                       !cues.verbs.contains(where: { contains(s, at + cue.count, start, $0) }) { return true }
+                }
             }
             if !rule.after.isEmpty {
                 var to = end
                 while to < s.count && to - end < rule.window && !ScriptClass.isClauseBreak(s[to]) { to += 1 }
-                if cues.after.contains(where: { contains(s, end, to, $0) }) { return true }
+                for cue in cues.after {
+                    if let at = firstOccurrence(s, end, to, cue),
+                       !cues.verbs.contains(where: { contains(s, end, at, $0) }) { return true }
+                }
             }
             return false
         }
     }
+
+    /// How far back (in tokens) a cue followed by a long-scope verb can reach within its clause.
+    static let longScopeTokens = 12
 
     @inline(__always)
     private func isTokenScalar(_ v: UInt32) -> Bool { ScriptClass.isWord(v) || v == 0x27 || v == 0x2019 }
@@ -286,19 +370,36 @@ public final class LexiconCoder: @unchecked Sendable {
 
     /// Whether `cue` occurs inside s[from..<to].
     private func contains(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int, _ cue: [UInt32]) -> Bool {
-        guard !cue.isEmpty, to - from >= cue.count else { return false }
-        for start in from...(to - cue.count) where equals(s, start, start + cue.count, cue) { return true }
-        return false
+        firstOccurrence(s, from, to, cue) != nil
+    }
+
+    private func firstOccurrence(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int, _ cue: [UInt32]) -> Int? {
+        guard !cue.isEmpty, to - from >= cue.count else { return nil }
+        for start in from...(to - cue.count) where equals(s, start, start + cue.count, cue) { return start }
+        return nil
+    }
+
+    private func lastOccurrence(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int, _ cue: [UInt32]) -> Int? {
+        guard !cue.isEmpty, to - from >= cue.count else { return nil }
+        for start in stride(from: to - cue.count, through: from, by: -1) where equals(s, start, start + cue.count, cue) {
+            return start
+        }
+        return nil
     }
 
     // MARK: Decisions
 
-    /// Codes one post: one decision per category, in codebook order.
-    public func code(text: String, language: String?) -> [CategoryDecision] {
+    /// Codes one post: one decision per category, in codebook order. `thread` is the text of the
+    /// thread the post replies in (a Reddit thread title, an X conversation's first post): when
+    /// it is about the gate's theme and the post's own words are on the theme too (a gate
+    /// indicator, or another category), the post is relevant through its thread.
+    public func code(text: String, language: String?, thread: String? = nil) -> [CategoryDecision] {
         let scalars = LexiconText.scalars(text)
+        let index = languageIndex(for: language)
         return scalars.withUnsafeBufferPointer { buffer in
-            let found = hits(scalars: buffer, text: text, languageIndex: languageIndex(for: language))
-            return decide(found, scalars: buffer)
+            let found = hits(scalars: buffer, text: text, languageIndex: index)
+            let threadRelevant = codebook.threadContext && thread.map { isAboutGate($0, languageIndex: index) } == true
+            return decide(found, scalars: buffer, threadRelevant: threadRelevant)
         }
     }
 
@@ -307,24 +408,46 @@ public final class LexiconCoder: @unchecked Sendable {
         code(text: text, language: language).map(\.value)
     }
 
-    func decide(_ found: [IndicatorHit], scalars: UnsafeBufferPointer<UInt32>) -> [CategoryDecision] {
-        let count = categoryIDs.count
-        var weight = [Double](repeating: 0, count: count)
-        var counted: [Int] = []  // distinct indicators: a post has few hits, a linear search is cheapest
-        var hashtagGateWeight = 0.0
+    /// Whether a thread's text reaches the gate's threshold by itself.
+    func isAboutGate(_ thread: String, languageIndex: Int?) -> Bool {
+        guard let gate, !thread.isEmpty else { return false }
+        let scalars = LexiconText.scalars(TextNormalizer.nfkc(thread))
+        return scalars.withUnsafeBufferPointer { buffer in
+            let weights = categoryWeights(hits(scalars: buffer, text: TextNormalizer.nfkc(thread), languageIndex: languageIndex))
+            return weights.own[gate] >= thresholds[gate]
+        }
+    }
+
+    /// Per category: the weight of its distinct counted indicators (each at its best: a reported
+    /// occurrence counts `reportedWeight`, an own one fully), and the gate's weight from hashtags.
+    func categoryWeights(_ found: [IndicatorHit]) -> (own: [Double], hashtagGate: Double) {
+        // A post has few hits: linear searches over small arrays beat a dictionary here.
+        var counted: [(indicator: Int, factor: Double)] = []
         var hashtagCounted: [Int] = []
-        for hit in found where !hit.negated {
+        for hit in found where !hit.negated && hit.ignoredWithin == nil {
             if hit.inHashtag {
                 if indicatorCategory[hit.indicator] == gate && !hashtagCounted.contains(hit.indicator) {
                     hashtagCounted.append(hit.indicator)
-                    hashtagGateWeight += indicators[hit.indicator].weight
                 }
                 continue
             }
-            if counted.contains(hit.indicator) { continue }
-            counted.append(hit.indicator)
-            weight[indicatorCategory[hit.indicator]] += indicators[hit.indicator].weight
+            let factor = hit.reported ? reportedWeight : 1
+            if let k = counted.firstIndex(where: { $0.indicator == hit.indicator }) {
+                counted[k].factor = max(counted[k].factor, factor)
+            } else {
+                counted.append((hit.indicator, factor))
+            }
         }
+        var weight = [Double](repeating: 0, count: categoryIDs.count)
+        for (indicator, factor) in counted { weight[indicatorCategory[indicator]] += indicators[indicator].weight * factor }
+        let hashtagGate = hashtagCounted.reduce(0.0) { $0 + indicators[$1].weight }
+        return (weight, hashtagGate)
+    }
+
+    func decide(_ found: [IndicatorHit], scalars: UnsafeBufferPointer<UInt32>,
+                threadRelevant: Bool = false) -> [CategoryDecision] {
+        let count = categoryIDs.count
+        var (weight, hashtagGateWeight) = categoryWeights(found)
         var present = (0..<count).map { weight[$0] >= thresholds[$0] }
         // Hashtags alone do not make a post relevant; a hashtag and the post's own words do.
         if let gate, !present[gate], weight[gate] + hashtagGateWeight >= thresholds[gate],
@@ -332,7 +455,15 @@ public final class LexiconCoder: @unchecked Sendable {
             weight[gate] += hashtagGateWeight
             present[gate] = true
         }
+        // A reply is relevant through its thread when its own words are on the theme.
+        var throughThread = false
+        if let gate, !present[gate], threadRelevant,
+           weight[gate] > 0 || (0..<count).contains(where: { $0 != gate && present[$0] }) {
+            present[gate] = true
+            throughThread = true
+        }
         var confidence = (0..<count).map { present[$0] ? 1 - exp(-weight[$0]) : 0 }
+        if let gate, throughThread { confidence[gate] = 1 - exp(-thresholds[gate]) }
         var impliedBy = [Int?](repeating: nil, count: count)
         var changed = true
         while changed {
@@ -361,11 +492,14 @@ public final class LexiconCoder: @unchecked Sendable {
             var items: [String] = []
             if gated[i], let gate { items.append(#"{"rule":"gate","category":"\#(categoryIDs[gate])"}"#) }
             if let from = impliedBy[i] { items.append(#"{"rule":"implied_by","category":"\#(categoryIDs[from])"}"#) }
+            if i == gate && throughThread { items.append(#"{"rule":"thread"}"#) }
             for hit in perCategory[i] {
                 let text = spanText(scalars, hit.start, hit.end)
                 var item = evidencePrefix[hit.indicator] + #"\#(hit.start),"end":\#(hit.end),"text":\#(jsonString(text))"#
                 if hit.negated { item += #","negated":true"# }
                 if hit.inHashtag { item += #","hashtag":true"# }
+                if hit.reported { item += #","reported":true"# }
+                if let phrase = hit.ignoredWithin { item += #","ignored_within":\#(jsonString(phrase))"# }
                 items.append(item + "}")
             }
             return CategoryDecision(category: categoryIDs[i], value: present[i],
@@ -381,3 +515,62 @@ public final class LexiconCoder: @unchecked Sendable {
     }
 }
 
+
+/// A cue rule's word lists as folded scalar arrays (typographic apostrophes made plain), so the
+/// matcher compares them in place without building strings.
+struct CueScalars {
+    var before: [[UInt32]]
+    var after: [[UInt32]]
+    var verbs: [[UInt32]]
+    var longScope: [[UInt32]]
+
+    init(_ rule: NegationRule?) {
+        func scalars(_ words: [String]) -> [[UInt32]] {
+            words.map { word in word.unicodeScalars.map { $0 == "\u{2019}" ? 0x27 : ScriptClass.lower($0.value) } }
+        }
+        before = scalars(rule?.before ?? [])
+        after = scalars(rule?.after ?? [])
+        verbs = scalars(rule?.verbsTakingNegation ?? [])
+        longScope = scalars(rule?.longScopeAfter ?? [])
+    }
+}
+
+/// Where a post quotes someone: between paired quotation marks on one line (“…”, "…", «…», „…“,
+/// 「…」, 『…』) and on Markdown quote lines (`> …`, or `&gt; …` as some exports escape it).
+enum QuotedSpans {
+    static let pairs: [(open: UInt32, close: UInt32)] = [
+        (0x201C, 0x201D), (0x22, 0x22), (0xAB, 0xBB), (0x201E, 0x201C), (0x300C, 0x300D), (0x300E, 0x300F),
+    ]
+
+    static func ranges(_ s: UnsafeBufferPointer<UInt32>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var lineStart = 0
+        while lineStart < s.count {
+            var lineEnd = lineStart
+            while lineEnd < s.count && s[lineEnd] != 0x0A { lineEnd += 1 }
+            var first = lineStart
+            while first < lineEnd && (s[first] == 0x20 || s[first] == 0x09) { first += 1 }
+            let isQuoteLine = first < lineEnd && (s[first] == 0x3E
+                || (first + 3 < lineEnd && s[first] == 0x26 && s[first + 1] == 0x67 && s[first + 2] == 0x74 && s[first + 3] == 0x3B))
+            if isQuoteLine {
+                out.append(lineStart..<lineEnd)
+            } else {
+                var i = lineStart
+                while i < lineEnd {
+                    if let pair = pairs.first(where: { $0.open == s[i] }) {
+                        var j = i + 1
+                        while j < lineEnd && s[j] != pair.close { j += 1 }
+                        if j < lineEnd {
+                            out.append(i..<(j + 1))
+                            i = j + 1
+                            continue
+                        }
+                    }
+                    i += 1
+                }
+            }
+            lineStart = lineEnd + 1
+        }
+        return out
+    }
+}

@@ -5,12 +5,43 @@ public struct SupervisedError: UserFacingError {
     public init(_ description: String) { self.description = description }
 }
 
-/// A post with the labels one coder gave it (category → present), the training input.
-public struct LabelledExample: Sendable {
+/// What a supervised coder reads of a post.
+public enum SupervisedFeatures: String, CaseIterable, Codable, Sendable {
+    /// The post's sentence embedding (from `embed`) and the lexicon's indicator evidence: the default.
+    case embeddingLexicon = "embedding+lexicon"
+    /// The lexicon's evidence alone (per category: indicator weight and decision; the thread flag).
+    case lexicon
+    /// The sentence embedding alone (what carries across languages without the lexicon's help).
+    case embedding
+    /// Hashed character 1–4-grams (no tokenizer, every script), the coder of codebook 1.0's era.
+    case charNGrams = "char-ngrams"
+
+    var usesEmbeddings: Bool { self == .embeddingLexicon || self == .embedding }
+    var usesLexicon: Bool { self == .embeddingLexicon || self == .lexicon }
+    /// Dense features are standardised (mean 0, variance 1 on the training posts) before fitting.
+    var isDense: Bool { self != .charNGrams }
+}
+
+/// A labelled post: the training and evaluation unit.
+public struct LabelledPost: Sendable {
+    public var postID: Int64
+    /// `platform:external_id`: stable across databases (the labels fingerprint uses it).
+    public var key: String
     public var text: String
+    public var language: String?
+    public var thread: String?
+    /// The dedupe cluster (copies of one post stay in one fold); the post itself when none.
+    public var group: Int64
     public var labels: [String: Bool]
-    public init(text: String, labels: [String: Bool]) {
+
+    public init(postID: Int64, key: String, text: String, language: String? = nil, thread: String? = nil,
+                group: Int64? = nil, labels: [String: Bool]) {
+        self.postID = postID
+        self.key = key
         self.text = text
+        self.language = language
+        self.thread = thread
+        self.group = group ?? postID
         self.labels = labels
     }
 }
@@ -52,119 +83,477 @@ public struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// Binary logistic regression trained by SGD with L2 and balanced class weights.
-struct LogisticRegression {
-    var weights: [Float]
-    var bias: Float = 0
+/// Builds feature rows for posts (or for any text with a vector, such as codebook examples).
+public struct FeatureBuilder: Sendable {
+    public let kind: SupervisedFeatures
+    public let lexicon: LexiconCoder
+    public let dimension: Int
+    let embeddingDimension: Int
 
-    init(dimension: Int) { weights = [Float](repeating: 0, count: dimension) }
-
-    func probability(_ x: [(Int, Float)]) -> Double {
-        var z = Double(bias)
-        for (i, v) in x { z += Double(weights[i] * v) }
-        return 1 / (1 + exp(-z))
+    public init(kind: SupervisedFeatures, codebook: Codebook, embeddingDimension: Int = 0) {
+        self.kind = kind
+        lexicon = LexiconCoder(codebook: codebook)
+        self.embeddingDimension = kind.usesEmbeddings ? embeddingDimension : 0
+        switch kind {
+        case .charNGrams: dimension = 1 << CharNGrams.bucketBits
+        case .embedding: dimension = self.embeddingDimension
+        case .lexicon, .embeddingLexicon: dimension = self.embeddingDimension + 2 * codebook.categories.count + 1
+        }
     }
 
-    static func train(_ xs: [[(Int, Float)]], _ ys: [Bool], dimension: Int, epochs: Int = 15,
-                      seed: UInt64) -> LogisticRegression {
-        var model = LogisticRegression(dimension: dimension)
-        let positives = ys.filter { $0 }.count, negatives = ys.count - positives
-        let positiveWeight = Double(ys.count) / Double(2 * max(1, positives))
-        let negativeWeight = Double(ys.count) / Double(2 * max(1, negatives))
-        var generator = SeededGenerator(seed: seed)
-        var order = Array(0..<xs.count)
-        let lambda = 1e-5
-        var step = 0
-        for _ in 0..<epochs {
-            order.shuffle(using: &generator)
-            for index in order {
-                step += 1
-                let rate = 0.5 / (1 + 0.001 * Double(step))
-                let p = model.probability(xs[index])
-                let y: Double = ys[index] ? 1 : 0
-                let gradient = (p - y) * (ys[index] ? positiveWeight : negativeWeight)
-                for (i, v) in xs[index] {
-                    let w = Double(model.weights[i])
-                    model.weights[i] = Float(w - rate * (gradient * Double(v) + lambda * w))
+    /// One post's features; `vector` is its embedding when the kind uses one.
+    public func features(text: String, language: String?, thread: String?, vector: [Float]?) -> [(Int, Float)] {
+        switch kind {
+        case .charNGrams:
+            return CharNGrams.features(text)
+        case .lexicon, .embeddingLexicon, .embedding:
+            var dense = [Float]()
+            dense.reserveCapacity(dimension)
+            if kind.usesEmbeddings {
+                guard let vector, vector.count == embeddingDimension else {
+                    preconditionFailure("a post without its \(embeddingDimension)-dimension embedding")
                 }
-                model.bias = Float(Double(model.bias) - rate * gradient)
+                dense += vector
             }
+            if kind.usesLexicon { dense += lexicon.evidenceFeatures(text: text, language: language, thread: thread) }
+            return dense.enumerated().map { ($0.offset, $0.element) }
         }
-        return model
+    }
+
+    public func rows(_ posts: [LabelledPost], vectors: [Int64: [Float]]) -> FeatureRows {
+        var rows = FeatureRows(dimension: dimension)
+        for post in posts {
+            rows.append(sparse: features(text: post.text, language: post.language, thread: post.thread,
+                                         vector: vectors[post.postID]))
+        }
+        return rows
     }
 }
 
-/// Coder 2: one logistic-regression model per category, saved as JSON (weights as base64 float32).
+extension LexiconCoder {
+    /// The lexicon's evidence as numbers: per category log(1 + weight of its own-word indicators)
+    /// and its final decision (0/1), then 1 when the post's thread is about the gate's theme.
+    public func evidenceFeatures(text: String, language: String?, thread: String?) -> [Float] {
+        let scalars = LexiconText.scalars(text)
+        let index = languageIndex(for: language)
+        return scalars.withUnsafeBufferPointer { buffer in
+            let found = hits(scalars: buffer, text: text, languageIndex: index)
+            let weights = categoryWeights(found).own
+            let threadRelevant = codebook.threadContext && thread.map { isAboutGate($0, languageIndex: index) } == true
+            let decisions = decide(found, scalars: buffer, threadRelevant: threadRelevant)
+            return weights.map { Float(log1p($0)) } + decisions.map { $0.value ? 1 : 0 } + [threadRelevant ? 1 : 0]
+        }
+    }
+}
+
+/// Mean and scale per column, from the rows a model is fitted on (dense features only).
+public struct Standardizer: Codable, Sendable, Equatable {
+    public var mean: [Double]
+    public var scale: [Double]
+
+    public static func fit(_ rows: FeatureRows) -> Standardizer {
+        let d = rows.dimension, n = max(1, rows.count)
+        var sum = [Double](repeating: 0, count: d), squares = sum
+        for i in 0..<rows.count {
+            for (j, v) in rows.row(i) {
+                sum[j] += Double(v)
+                squares[j] += Double(v) * Double(v)
+            }
+        }
+        let mean = sum.map { $0 / Double(n) }
+        let scale = (0..<d).map { j -> Double in
+            let variance = max(0, squares[j] / Double(n) - mean[j] * mean[j])
+            // A constant column (a category no training post has evidence for) stays as it is.
+            return variance > 1e-12 ? variance.squareRoot() : 1
+        }
+        return Standardizer(mean: mean, scale: scale)
+    }
+
+    public func apply(_ rows: FeatureRows) -> FeatureRows {
+        var out = FeatureRows(dimension: rows.dimension)
+        for i in 0..<rows.count { out.append(sparse: apply(rows.row(i))) }
+        return out
+    }
+
+    public func apply(_ x: [(Int, Float)]) -> [(Int, Float)] {
+        x.map { ($0.0, Float((Double($0.1) - mean[$0.0]) / scale[$0.0])) }
+    }
+}
+
+/// One category's fitted coder: logistic regression on (standardised) features, Platt scaling
+/// fitted on held-out logits, and the decision threshold that gave the best held-out F1.
+public struct CategoryFit: Sendable {
+    public var model: LogisticFit
+    public var standardizer: Standardizer?
+    public var platt: PlattScaling
+    public var threshold: Double
+    public var l2: Double
+
+    public func probability(_ x: [(Int, Float)]) -> Double {
+        platt.probability(model.logit(standardizer?.apply(x) ?? x))
+    }
+}
+
+/// Settings of supervised training; the defaults are what `code train` and `make eval-coder` use.
+public struct SupervisedSettings: Sendable {
+    public var seed: UInt64 = 4242
+    /// Folds of the inner cross-validation that chooses the L2 strength, the calibration and the threshold.
+    public var innerFolds = 5
+    /// L2 strengths tried (the one with the lowest held-out log loss is kept).
+    public var l2Grid: [Double] = [1, 10, 100]
+    public var minPerClass = 10
+    public init() {}
+}
+
+public enum SupervisedTrainer {
+    public static let defaultMinPerClass = 10
+
+    /// Fits one category: inner grouped, stratified cross-validation gives held-out logits for
+    /// each L2 strength; the strength with the lowest held-out log loss is kept; its held-out
+    /// logits fit the Platt scaling and choose the F1-best threshold; the final model is fitted
+    /// on every post. Needs at least 2 positive and 2 negative labels.
+    public static func fitCategory(_ rows: FeatureRows, labels: [Bool], groups: [Int64], dense: Bool,
+                                   settings: SupervisedSettings, seed: UInt64) -> CategoryFit {
+        let positives = labels.filter { $0 }.count, negatives = labels.count - positives
+        let k = max(2, min(settings.innerFolds, positives, negatives))
+        let folds = Folds.groupedStratified(groups: groups, labels: labels, folds: k, seed: seed)
+        var best: (loss: Double, l2: Double, logits: [Double])? = nil
+        for l2 in settings.l2Grid {
+            var logits = [Double](repeating: 0, count: labels.count)
+            for fold in 0..<k {
+                let train = labels.indices.filter { folds[$0] != fold }, test = labels.indices.filter { folds[$0] == fold }
+                guard !test.isEmpty else { continue }
+                let fit = plainFit(rows.subset(train), train.map { labels[$0] }, dense: dense, l2: l2)
+                for (t, z) in zip(test, fit.model.logits(fit.standardizer?.apply(rows.subset(test)) ?? rows.subset(test))) {
+                    logits[t] = z
+                }
+            }
+            let loss = zip(logits, labels).reduce(0.0) { sum, pair in
+                let p = min(max(LogisticRegression.sigmoid(pair.0), 1e-12), 1 - 1e-12)
+                return sum - (pair.1 ? log(p) : log(1 - p))
+            }
+            if best == nil || loss < best!.loss - 1e-9 { best = (loss, l2, logits) }
+        }
+        let chosen = best!
+        let platt = PlattScaling.fit(logits: chosen.logits, labels: labels)
+        let threshold = F1Threshold.choose(probabilities: chosen.logits.map(platt.probability), labels: labels)
+        let final = plainFit(rows, labels, dense: dense, l2: chosen.l2)
+        return CategoryFit(model: final.model, standardizer: final.standardizer, platt: platt, threshold: threshold,
+                           l2: chosen.l2)
+    }
+
+    static func plainFit(_ rows: FeatureRows, _ labels: [Bool], dense: Bool, l2: Double)
+        -> (model: LogisticFit, standardizer: Standardizer?) {
+        let standardizer = dense ? Standardizer.fit(rows) : nil
+        var settings = LogisticRegression.Settings()
+        settings.l2 = l2
+        settings.gradientTolerance = 1e-7
+        return (LogisticRegression.fit(standardizer?.apply(rows) ?? rows, labels, settings: settings), standardizer)
+    }
+
+    /// The categories with enough labels to train, and a line per category that has too few.
+    public static func trainable(_ posts: [LabelledPost], codebook: Codebook, minPerClass: Int)
+        -> (trained: [String], short: [String]) {
+        var trained: [String] = [], short: [String] = []
+        for category in codebook.categories.map(\.id) {
+            let labelled = posts.compactMap { $0.labels[category] }
+            let positives = labelled.filter { $0 }.count, negatives = labelled.count - positives
+            if positives >= minPerClass && negatives >= minPerClass {
+                trained.append(category)
+            } else {
+                short.append("\(category): \(positives) positive, \(negatives) negative")
+            }
+        }
+        return (trained, short)
+    }
+
+    /// Trains the model: one fit per category with enough labels; the others fall back to the
+    /// lexicon's decisions (marked in the model and in every coding's evidence).
+    public static func train(_ posts: [LabelledPost], vectors: [Int64: [Float]], builder: FeatureBuilder,
+                             codebook: Codebook, labelSource: String, embedding: EmbeddingDescription?,
+                             settings: SupervisedSettings) throws -> SupervisedModel {
+        let (trained, short) = trainable(posts, codebook: codebook, minPerClass: settings.minPerClass)
+        guard !trained.isEmpty else {
+            throw SupervisedError("too few labels from coder '\(labelSource)' to train (\(posts.count) posts labelled). "
+                + "A category needs at least \(settings.minPerClass) positive and \(settings.minPerClass) negative labels; "
+                + "short: " + short.joined(separator: "; "))
+        }
+        let rows = builder.rows(posts, vectors: vectors)
+        var categories: [SupervisedModel.CategoryModel] = []
+        for (c, category) in codebook.categories.map(\.id).enumerated() {
+            let labelled = posts.indices.filter { posts[$0].labels[category] != nil }
+            let labels = labelled.map { posts[$0].labels[category]! }
+            let positives = labels.filter { $0 }.count
+            guard trained.contains(category) else {
+                categories.append(.init(id: category, trained: false, positives: positives,
+                                        negatives: labels.count - positives))
+                continue
+            }
+            let fit = fitCategory(rows.subset(labelled), labels: labels, groups: labelled.map { posts[$0].group },
+                                  dense: builder.kind.isDense, settings: settings, seed: settings.seed &+ UInt64(c))
+            categories.append(.init(id: category, fit: fit, positives: positives, negatives: labels.count - positives))
+        }
+        var model = SupervisedModel(codebookName: codebook.name, codebookVersion: codebook.version,
+                                    codebookFingerprint: codebook.fingerprint, features: builder.kind,
+                                    embedding: embedding, labelSource: labelSource, labelledPosts: posts.count,
+                                    labelsFingerprint: labelsFingerprint(posts), seed: settings.seed,
+                                    gate: codebook.gate, implications: codebook.implications.map { [$0.from, $0.to] },
+                                    categories: categories)
+        model.hash = model.contentHash()
+        return model
+    }
+
+    static let notInValidationSample = """
+         AND NOT EXISTS (SELECT 1 FROM sample_posts sp JOIN samples s ON s.sample_id = sp.sample_id
+                         WHERE sp.post_id = p.post_id AND s.purpose = 'validation')
+        """
+
+    /// Labelled posts of `coder` inside validation samples (left out of training).
+    public static func validationPosts(_ db: Database, coder: String) throws -> Int {
+        try db.scalarInt("""
+            SELECT count(DISTINCT c.post_id) FROM codings c JOIN sample_posts sp ON sp.post_id = c.post_id
+            JOIN samples s ON s.sample_id = sp.sample_id WHERE c.coder = ? AND s.purpose = 'validation'
+            """, [.text(coder)]) ?? 0
+    }
+
+    /// sha256 over the sorted `key category=value` lines: the same labels give the same fingerprint.
+    public static func labelsFingerprint(_ posts: [LabelledPost]) -> String {
+        var lines: [String] = []
+        for post in posts {
+            for (category, value) in post.labels { lines.append("\(post.key) \(category)=\(value ? 1 : 0)") }
+        }
+        return Fingerprint.ofString(lines.sorted().joined(separator: "\n"))
+    }
+
+    /// The labels of one coder from `codings`, with what the features need: NFKC text, detected
+    /// language, thread and dedupe cluster. Only canonical posts when dedupe has run (copies would
+    /// sit in several folds and inflate cross-validated scores). With `excludingValidation`, posts
+    /// of validation samples are left out: a coder trained on them would make its own errors
+    /// look smaller when `aggregate` corrects it with the same posts.
+    public static func labelledPosts(_ db: Database, coder: String, codebook: Codebook,
+                                     excludingValidation: Bool = false) throws -> [LabelledPost] {
+        func exists(_ table: String) throws -> Bool {
+            (try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) ?? 0) > 0
+        }
+        let clustered = try exists("post_clusters") && (try db.scalarInt("SELECT count(*) FROM post_clusters") ?? 0) > 0
+        let languages = try exists("post_languages")
+        let categories = Set(codebook.categories.map(\.id))
+        var byPost: [Int64: LabelledPost] = [:]
+        var order: [Int64] = []
+        try db.forEachRow("""
+            SELECT c.post_id, c.category, c.value, p.platform, p.external_id, p.text_nfkc,
+                   \(languages ? "(SELECT language FROM post_languages l WHERE l.post_id = p.post_id)" : "NULL") AS language,
+                   \(CodeStage.threadSQL) AS thread,
+                   \(clustered ? "pc.cluster_id" : "NULL") AS cluster_id
+            FROM codings c JOIN posts p ON p.post_id = c.post_id
+            \(clustered ? "JOIN post_clusters pc ON pc.post_id = p.post_id AND pc.post_id = pc.canonical_post_id" : "")
+            WHERE c.coder = ?\(excludingValidation ? Self.notInValidationSample : "") ORDER BY c.post_id, c.category
+            """, [.text(coder)]) { row in
+            let id = try row.required(int64: "post_id")
+            let category = try row.required(text: "category")
+            guard categories.contains(category) else { return }
+            if byPost[id] == nil {
+                order.append(id)
+                byPost[id] = LabelledPost(postID: id, key: "\(try row.required(text: "platform")):\(try row.required(text: "external_id"))",
+                                          text: row.text("text_nfkc") ?? "", language: row.text("language"),
+                                          thread: row.text("thread"), group: row.int64("cluster_id"), labels: [:])
+            }
+            byPost[id]!.labels[category] = try row.required(int: "value") == 1
+        }
+        return order.map { byPost[$0]! }
+    }
+}
+
+/// The embedding space a model was trained on (model name, input profile, dimension).
+public struct EmbeddingDescription: Codable, Sendable, Equatable, CustomStringConvertible {
+    public var model: String
+    public var inputProfile: String
+    public var dimension: Int
+    public init(model: String, inputProfile: String, dimension: Int) {
+        self.model = model
+        self.inputProfile = inputProfile
+        self.dimension = dimension
+    }
+    public var description: String { "\(model) \(inputProfile), \(dimension) dimensions" }
+}
+
+/// The supervised coder as a file: everything needed to code and to refuse what does not fit.
 public struct SupervisedModel: Codable, Sendable {
     public struct CategoryModel: Codable, Sendable {
         public var id: String
-        public var bias: Float
-        public var weights: String
+        /// False: too few labels; the lexicon's decision is used for this category.
+        public var trained: Bool
+        public var positives: Int
+        public var negatives: Int
+        /// Little-endian float32 weights, base64 (in the standardised space for dense features).
+        public var weights: String?
+        public var bias: Double?
+        public var mean: [Double]?
+        public var scale: [Double]?
+        public var platt: PlattScaling?
+        public var threshold: Double?
+        public var l2: Double?
+
+        init(id: String, trained: Bool, positives: Int, negatives: Int) {
+            self.id = id
+            self.trained = trained
+            self.positives = positives
+            self.negatives = negatives
+        }
+
+        init(id: String, fit: CategoryFit, positives: Int, negatives: Int) {
+            self.init(id: id, trained: true, positives: positives, negatives: negatives)
+            var data = Data(capacity: fit.model.weights.count * 4)
+            for w in fit.model.weights { withUnsafeBytes(of: Float(w).bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            weights = data.base64EncodedString()
+            bias = fit.model.bias
+            mean = fit.standardizer?.mean
+            scale = fit.standardizer?.scale
+            platt = fit.platt
+            threshold = fit.threshold
+            l2 = fit.l2
+        }
     }
 
+    public var format = "supervised-coder/2"
     public var codebookName: String
     public var codebookVersion: String
+    public var codebookFingerprint: String
+    public var features: SupervisedFeatures
+    public var embedding: EmbeddingDescription?
     public var labelSource: String
+    public var labelledPosts: Int
+    public var labelsFingerprint: String
     public var seed: UInt64
-    public var bucketBits: Int
-    public var labels: Int
     public var gate: String?
     public var implications: [[String]]
     public var categories: [CategoryModel]
+    /// First 12 hex digits of the sha256 of everything above: part of the coder's name.
+    public var hash = ""
 
-    /// e.g. `supervised:keep4o@1.0+adjudicated`.
-    public var coderName: String { "supervised:\(codebookName)@\(codebookVersion)+\(labelSource)" }
+    /// e.g. `supervised:keep4o@1.1+3f2a9c01b7de`.
+    public var coderName: String { "supervised:\(codebookName)@\(codebookVersion)+\(hash)" }
+
+    func contentHash() -> String {
+        var copy = self
+        copy.hash = ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(copy)) ?? Data()
+        return String(Fingerprint.ofString(String(decoding: data, as: UTF8.self)).prefix(12))
+    }
 
     public static func load(path: String) throws -> SupervisedModel {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SupervisedError("\(path): cannot read the model file; train one with `code train`")
         }
-        do { return try JSONDecoder().decode(SupervisedModel.self, from: data) } catch {
-            throw SupervisedError("\(path): not a model saved by `code train` (\(error))")
+        let model: SupervisedModel
+        do { model = try JSONDecoder().decode(SupervisedModel.self, from: data) } catch {
+            throw SupervisedError("\(path): not a model saved by this version of `code train` (\(error)); retrain it")
         }
+        guard model.hash == model.contentHash() else {
+            throw SupervisedError("\(path): the model file was changed after training (its hash does not match); retrain it")
+        }
+        return model
     }
 
     public func save(path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         try encoder.encode(self).write(to: URL(fileURLWithPath: path))
     }
 
-    /// Decoded weights, once per coder.
-    public func predictor() -> SupervisedPredictor { SupervisedPredictor(model: self) }
+    /// Refuses a codebook or an embedding space other than the ones the model was trained with.
+    public func check(codebook: Codebook, space: EmbeddingDescription?) throws {
+        guard codebookFingerprint == codebook.fingerprint else {
+            throw SupervisedError("the model \(coderName) was trained with codebook \(codebookName)@\(codebookVersion) "
+                + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
+                + "(\(codebook.fingerprint.prefix(12))): its lexicon features and categories come from the codebook; "
+                + "retrain with `code train --codebook \(codebook.path)`")
+        }
+        if let embedding {
+            guard let space else {
+                throw SupervisedError("the model \(coderName) needs post embeddings (\(embedding)); run `embed` first")
+            }
+            guard space == embedding else {
+                throw SupervisedError("the model \(coderName) was trained on embeddings of \(embedding), but the posts "
+                    + "are embedded with \(space): embed them with that model and input profile, or retrain")
+            }
+        }
+    }
 }
 
+/// Codes posts with a loaded model.
 public struct SupervisedPredictor: Sendable {
-    let model: SupervisedModel
-    let regressions: [LogisticRegression]
+    public let model: SupervisedModel
+    let builder: FeatureBuilder
+    let fits: [CategoryFit?]
 
-    init(model: SupervisedModel) {
+    public init(model: SupervisedModel, codebook: Codebook) {
         self.model = model
-        regressions = model.categories.map { category in
-            var regression = LogisticRegression(dimension: 1 << model.bucketBits)
-            let data = Data(base64Encoded: category.weights) ?? Data()
+        builder = FeatureBuilder(kind: model.features, codebook: codebook, embeddingDimension: model.embedding?.dimension ?? 0)
+        fits = model.categories.map { category in
+            guard category.trained, let base64 = category.weights, let data = Data(base64Encoded: base64) else { return nil }
+            var weights = [Double](repeating: 0, count: data.count / 4)
             data.withUnsafeBytes { raw in
-                for i in 0..<min(regression.weights.count, data.count / 4) {
-                    regression.weights[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                for i in weights.indices {
+                    weights[i] = Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
                 }
             }
-            regression.bias = category.bias
-            return regression
+            let standardizer = category.mean.flatMap { mean in category.scale.map { Standardizer(mean: mean, scale: $0) } }
+            return CategoryFit(model: LogisticFit(weights: weights, bias: category.bias ?? 0, iterations: 0, gradientNorm: 0),
+                               standardizer: standardizer, platt: category.platt ?? .identity,
+                               threshold: category.threshold ?? 0.5, l2: category.l2 ?? 0)
         }
     }
 
-    /// One decision per category: present when P ≥ 0.5; confidence = P(present). Implications
-    /// and the gate of the codebook are applied as for the lexicon coder.
-    public func code(text: String) -> [CategoryDecision] {
-        let x = CharNGrams.features(text)
-        var probabilities = regressions.map { $0.probability(x) }
-        var present = probabilities.map { $0 >= 0.5 }
+    /// One decision per category: present when the calibrated probability reaches the category's
+    /// threshold; confidence = that probability. Untrained categories take the lexicon's decision.
+    /// The codebook's implications and gate apply as for the lexicon coder.
+    public func code(text: String, language: String?, thread: String?, vector: [Float]?) -> [CategoryDecision] {
+        let x = builder.features(text: text, language: language, thread: thread, vector: vector)
+        let needsLexicon = fits.contains { $0 == nil }
+        let lexicon = needsLexicon ? builder.lexicon.code(text: text, language: language, thread: thread) : []
         let ids = model.categories.map(\.id)
+        var probabilities = [Double](repeating: 0, count: ids.count)
+        var present = [Bool](repeating: false, count: ids.count)
+        for i in ids.indices {
+            if let fit = fits[i] {
+                probabilities[i] = fit.probability(x)
+                present[i] = probabilities[i] >= fit.threshold
+            } else {
+                probabilities[i] = lexicon[i].confidence
+                present[i] = lexicon[i].value
+            }
+        }
+        return SupervisedPredictor.applyRules(ids: ids, present: present, probabilities: probabilities,
+                                              sources: Self.sources(probabilities, thresholds: fits.map { $0?.threshold },
+                                                                    modelName: model.features.rawValue),
+                                              implications: model.implications, gate: model.gate)
+    }
+
+    /// The evidence item naming where each decision came from: the model with its calibrated
+    /// probability and its decision threshold (active learning reads both), or the lexicon it fell
+    /// back to (nil threshold).
+    static func sources(_ probabilities: [Double], thresholds: [Double?], modelName: String) -> [String] {
+        probabilities.indices.map { i in
+            let p = (probabilities[i] * 1e6).rounded() / 1e6
+            guard let threshold = thresholds[i] else { return #"{"fallback":"lexicon","p":\#(p)}"# }
+            return #"{"model":"\#(modelName)","p":\#(p),"threshold":\#((threshold * 1e6).rounded() / 1e6)}"#
+        }
+    }
+
+    /// The codebook's implications (to a fixpoint) and gate on one post's decisions.
+    static func applyRules(ids: [String], present: [Bool], probabilities: [Double], sources: [String],
+                           implications: [[String]], gate: String?) -> [CategoryDecision] {
+        var present = present, probabilities = probabilities
         var notes = [[String]](repeating: [], count: ids.count)
         var changed = true
         while changed {
             changed = false
-            for pair in model.implications where pair.count == 2 {
+            for pair in implications where pair.count == 2 {
                 if let from = ids.firstIndex(of: pair[0]), let to = ids.firstIndex(of: pair[1]), present[from], !present[to] {
                     present[to] = true
                     probabilities[to] = max(probabilities[to], probabilities[from])
@@ -173,141 +562,39 @@ public struct SupervisedPredictor: Sendable {
                 }
             }
         }
-        if let gate = model.gate, let g = ids.firstIndex(of: gate), !present[g] {
+        if let gate, let g = ids.firstIndex(of: gate), !present[g] {
             for i in ids.indices where i != g && present[i] {
                 present[i] = false
                 notes[i].append(#"{"rule":"gate","category":"\#(gate)"}"#)
             }
         }
         return ids.indices.map { i in
-            let p = (probabilities[i] * 1e6).rounded() / 1e6
-            let evidence = "[" + (notes[i] + [#"{"model":"char-ngram-logreg","p":\#(p)}"#]).joined(separator: ",") + "]"
-            return CategoryDecision(category: ids[i], value: present[i], confidence: p, evidence: evidence)
+            CategoryDecision(category: ids[i], value: present[i], confidence: (probabilities[i] * 1e6).rounded() / 1e6,
+                             evidence: "[" + (notes[i] + [sources[i]]).joined(separator: ",") + "]")
         }
-    }
-}
-
-/// Trains the supervised coder and cross-validates it.
-public struct SupervisedTrainer {
-    public static let defaultMinPerClass = 10
-    public var seed: UInt64
-    public var minPerClass = SupervisedTrainer.defaultMinPerClass
-
-    public init(seed: UInt64) { self.seed = seed }
-
-    public struct Scores: Sendable {
-        public let category: String
-        public let positives: Int
-        public let negatives: Int
-        public let precision: Double
-        public let recall: Double
-        public let f1: Double
-    }
-
-    public struct Result: Sendable {
-        public let model: SupervisedModel
-        public let crossValidation: [Scores]
-    }
-
-    /// The labels of one coder from `codings`, with the posts' NFKC text.
-    public static func labelledExamples(_ db: Database, coder: String, codebook: Codebook) throws -> [LabelledExample] {
-        // Near and exact copies of one post in different folds would inflate the cross-validated
-        // scores: when dedupe has run, only canonical posts are used.
-        var hasClusters = (try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'post_clusters'") ?? 0) > 0
-        if hasClusters { hasClusters = (try db.scalarInt("SELECT count(*) FROM post_clusters") ?? 0) > 0 }
-        let canonicalOnly = hasClusters ? " AND c.post_id IN (SELECT post_id FROM post_clusters WHERE post_id = canonical_post_id)" : ""
-        let rows = try db.query("""
-            SELECT c.post_id, p.text_nfkc, c.category, c.value FROM codings c JOIN posts p ON p.post_id = c.post_id
-            WHERE c.coder = ?\(canonicalOnly) ORDER BY c.post_id, c.category
-            """, [.text(coder)])
-        var examples: [LabelledExample] = []
-        var current: Int? = nil
-        for row in rows {
-            let id = row.int(0)!
-            if id != current {
-                examples.append(LabelledExample(text: row.text(1) ?? "", labels: [:]))
-                current = id
-            }
-            examples[examples.count - 1].labels[row.text(2)!] = row.int(3) == 1
-        }
-        return examples
-    }
-
-    public func train(examples: [LabelledExample], codebook: Codebook, folds: Int, labelSource: String) throws -> Result {
-        guard folds >= 2 else { throw SupervisedError("--folds must be at least 2") }
-        let categories = codebook.categories.map(\.id)
-        var short: [String] = []
-        for category in categories {
-            let labelled = examples.compactMap { $0.labels[category] }
-            let positives = labelled.filter { $0 }.count, negatives = labelled.count - positives
-            if positives < minPerClass || negatives < minPerClass {
-                short.append("\(category): \(positives) positive, \(negatives) negative")
-            }
-        }
-        if !short.isEmpty {
-            throw SupervisedError("too few labels from coder '\(labelSource)' to train (\(examples.count) posts labelled). "
-                + "Each category needs at least \(minPerClass) positive and \(minPerClass) negative labels; short: "
-                + short.joined(separator: "; "))
-        }
-        let dimension = 1 << CharNGrams.bucketBits
-        let features = examples.map { CharNGrams.features($0.text) }
-        var generator = SeededGenerator(seed: seed)
-        var foldOf = Array(0..<examples.count).map { $0 % folds }
-        foldOf.shuffle(using: &generator)
-
-        var scores: [Scores] = []
-        var models: [SupervisedModel.CategoryModel] = []
-        for (c, category) in categories.enumerated() {
-            let indices = examples.indices.filter { examples[$0].labels[category] != nil }
-            let ys = indices.map { examples[$0].labels[category]! }
-            var tp = 0, fp = 0, fn = 0
-            for fold in 0..<folds {
-                let train = indices.indices.filter { foldOf[indices[$0]] != fold }
-                let test = indices.indices.filter { foldOf[indices[$0]] == fold }
-                let model = LogisticRegression.train(train.map { features[indices[$0]] }, train.map { ys[$0] },
-                                                     dimension: dimension, seed: seed &+ UInt64(c * 100 + fold))
-                for t in test {
-                    let predicted = model.probability(features[indices[t]]) >= 0.5
-                    if predicted && ys[t] { tp += 1 } else if predicted { fp += 1 } else if ys[t] { fn += 1 }
-                }
-            }
-            let precision = tp + fp > 0 ? Double(tp) / Double(tp + fp) : 0
-            let recall = tp + fn > 0 ? Double(tp) / Double(tp + fn) : 0
-            let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
-            scores.append(Scores(category: category, positives: ys.filter { $0 }.count, negatives: ys.filter { !$0 }.count,
-                                 precision: precision, recall: recall, f1: f1))
-            let final = LogisticRegression.train(indices.map { features[$0] }, ys, dimension: dimension, seed: seed &+ UInt64(c))
-            var data = Data(capacity: dimension * 4)
-            for w in final.weights { withUnsafeBytes(of: w.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-            models.append(.init(id: category, bias: final.bias, weights: data.base64EncodedString()))
-        }
-        let model = SupervisedModel(codebookName: codebook.name, codebookVersion: codebook.version, labelSource: labelSource,
-                                    seed: seed, bucketBits: CharNGrams.bucketBits, labels: examples.count, gate: codebook.gate,
-                                    implications: codebook.implications.map { [$0.from, $0.to] }, categories: models)
-        return Result(model: model, crossValidation: scores)
-    }
-
-    public static func renderCrossValidation(_ scores: [Scores], labels: Int, folds: Int) -> String {
-        var text = "\(folds)-fold cross-validation on \(labels) labelled posts\n"
-        text += "category                    pos   neg  precision  recall     F1\n"
-        for s in scores {
-            text += s.category.padding(toLength: 26, withPad: " ", startingAt: 0)
-                + String(format: "%5d %5d  %9.3f  %6.3f  %5.3f\n", s.positives, s.negatives, s.precision, s.recall, s.f1)
-        }
-        return text
     }
 }
 
 extension CodeStage {
-    /// Codes the posts with a trained supervised model.
-    public func runSupervised(model: SupervisedModel, codebook: Codebook, options: CodeOptions) throws -> CodeSummary {
-        guard model.codebookName == codebook.name, model.categories.map(\.id) == codebook.categories.map(\.id) else {
-            throw SupervisedError("the model was trained for codebook \(model.codebookName)@\(model.codebookVersion), whose categories differ from \(codebook.name)@\(codebook.version); retrain with `code train`")
+    /// Codes the posts with a trained supervised model, reading post embeddings when it needs them.
+    public func runSupervised(model: SupervisedModel, codebook: Codebook, options: CodeOptions,
+                              space: EmbeddingDescription?, vectors: [Int64: [Float]]) throws -> CodeSummary {
+        try model.check(codebook: codebook, space: space)
+        let predictor = SupervisedPredictor(model: model, codebook: codebook)
+        if model.features.usesEmbeddings {
+            let (posts, _, _) = try loadPosts(allPosts: options.allPosts)
+            let missing = posts.filter { vectors[$0.id] == nil }
+            if !missing.isEmpty {
+                throw SupervisedError("\(missing.count) of \(posts.count) posts to code have no embedding in \(space!) "
+                    + "(post_id \(missing.prefix(5).map { String($0.id) }.joined(separator: ", "))…): run `embed`"
+                    + (options.allPosts ? " --all" : ""))
+            }
         }
-        let predictor = model.predictor()
         return try run(coderName: model.coderName, codebook: codebook, kind: "supervised", options: options,
-                       extraParameters: ["model_labels": String(model.labels), "model_seed": String(model.seed)]) { post in
-            predictor.code(text: post.text)
+                       extraParameters: ["model_hash": model.hash, "model_features": model.features.rawValue,
+                                         "model_labels": model.labelSource, "labels_fingerprint": model.labelsFingerprint,
+                                         "embedding": model.embedding?.description ?? ""]) { post in
+            predictor.code(text: post.text, language: post.language, thread: post.thread, vector: vectors[post.id])
         }
     }
 }

@@ -143,8 +143,8 @@ final class PostWriter {
         insertPost = try db.prepare("""
             INSERT INTO posts(platform, external_id, author_key, author_handle, created_at, created_unix, text, nfkc_if_different,
                               lang_hint, reposted_id, replied_to_id, quoted_id, conversation_id, community,
-                              like_count, repost_count, reply_count, quote_count, source_file_id, source_line)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+                              like_count, repost_count, reply_count, quote_count, source_file_id, source_line, thread_title)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
             ON CONFLICT(platform, external_id) DO NOTHING
             """)
         findPost = try db.prepare("SELECT post_id, text FROM posts WHERE platform = ? AND external_id = ?")
@@ -195,6 +195,7 @@ final class PostWriter {
         try s.bindInt(post.quoteCount, at: 18)
         try s.bindInt(sourceFileID, at: 19)
         try s.bindInt(Int64(post.line), at: 20)
+        try s.bindText(post.threadTitle, at: 21)
         try s.runToCompletion()
         if db.changes > 0 { return true }
 

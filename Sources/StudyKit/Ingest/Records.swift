@@ -16,6 +16,8 @@ public struct PostRecord: Sendable {
     public var quotedID: String?
     public var conversationID: String?
     public var community: String?
+    /// The title of the thread a comment belongs to (posts.thread_title).
+    public var threadTitle: String?
     public var likeCount: Int64?
     public var repostCount: Int64?
     public var replyCount: Int64?

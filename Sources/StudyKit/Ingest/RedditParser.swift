@@ -68,6 +68,7 @@ public final class RedditParser: LineParser {
         if isComment {
             post.repliedToID = string(r.parent_id)
             post.conversationID = linkID
+            post.threadTitle = string(r.link_title)
         } else {
             post.conversationID = "t3_" + bare
         }
