@@ -10,7 +10,8 @@ OUT     ?= out
 SAMPLE_FILES := $(SAMPLE)/x_keep4o.jsonl $(SAMPLE)/x_keep4o_twarc.csv $(SAMPLE)/reddit_keep4o.ndjson
 CODEBOOKS    := $(wildcard codebooks/*.yaml)
 
-.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz
+.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz \
+        browse browse-venv browse-screenshots
 .DELETE_ON_ERROR:
 
 all: run
@@ -22,7 +23,9 @@ run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/
 	@echo "Study database: $(DB)   (try: sqlite3 $(DB) 'SELECT platform, count(*) FROM posts GROUP BY 1')"
 	@echo "Tables:             $(OUT)/tables/{csv,md,tex,json}   (md: $(OUT)/tables/md/tables.md; manifest: $(OUT)/tables/json/manifest.json)"
 	@echo "Charts:             $(OUT)/tables/charts/prevalence_by_language.svg, $(OUT)/tables/charts/timeline.svg"
+	@echo "Per-post dataset:   $(OUT)/posts/posts.{csv,jsonl} (manifest: $(OUT)/posts/posts.manifest.json)"
 	@echo "Rendered notebooks: notebooks-md/out/"
+	@echo "Browse the study:   make browse   (Datasette, read-only, http://127.0.0.1:8001/)"
 
 deps:
 	@scripts/install-deps.sh
@@ -30,14 +33,17 @@ deps:
 build: deps
 	swift build -c release
 
-test: deps python-peers model
+test: deps python-peers model browse-venv
 	swift build --build-tests
 	swift test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	.build/debug/code codebook check $(CODEBOOKS)
-	@# One closing line with the XCTest totals (Swift Testing, which we do not use, prints "0 tests" last).
-	@grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1 \
-	  | sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' \
-	  | awk '{ print "tests: " $$1 - $$2 " passed, " $$2 " failed" }'
+	@# Datasette over a sample study built by the debug tools: server, canned queries, screenshots.
+	$(BROWSE_VENV)/bin/python Tests/browse/test_browse.py 2>&1 | tee .build/test-browse.log; exit $${PIPESTATUS[0]}
+	@# One closing line with the XCTest totals plus the browse tests (Swift Testing, which we do not use, prints "0 tests" last).
+	@{ grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1 \
+	  | sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/'; \
+	  grep -E "^Ran [0-9]+ tests?" .build/test-browse.log | tail -1 | sed -E 's/^Ran ([0-9]+).*/\1 0/'; } \
+	  | awk '{ run += $$1; failed += $$2 } END { print "tests: " run - failed " passed, " failed " failed" }'
 
 # Independent implementations the agreement tests compare against (PyPI: krippendorff, irrCAC),
 # in a venv so the system Python stays untouched; Tests/StudyKitTests/Helpers/agreement_peer.py uses it.
@@ -48,6 +54,25 @@ $(PEER_VENV)/.installed: scripts/python-requirements.txt
 	python3 -m venv $(PEER_VENV)
 	$(PEER_VENV)/bin/pip install --quiet -r scripts/python-requirements.txt
 	@touch $@
+
+# Datasette (PyPI, pinned in scripts/datasette-requirements.txt) in its own venv.
+BROWSE_VENV := .build/datasette
+browse-venv: $(BROWSE_VENV)/.installed
+
+$(BROWSE_VENV)/.installed: scripts/datasette-requirements.txt
+	python3 -m venv $(BROWSE_VENV)
+	$(BROWSE_VENV)/bin/pip install --quiet -r scripts/datasette-requirements.txt
+	@touch $@
+
+# The study in a web page: Datasette on 127.0.0.1:$(BROWSE_PORT), immutable (read-only), with
+# table and column descriptions from docs/schema.md and canned queries from notebooks-md/.
+BROWSE_PORT ?= 8001
+browse: run browse-venv
+	$(BROWSE_VENV)/bin/python scripts/browse.py serve --db $(DB) --port $(BROWSE_PORT)
+
+# The pictures of docs/browse.md, taken by headless Chromium from the sample study.
+browse-screenshots: run browse-venv
+	$(BROWSE_VENV)/bin/python scripts/browse.py screenshot --db $(DB) --out docs
 
 $(STAMPS):
 	@mkdir -p $@
@@ -71,6 +96,7 @@ $(STAMPS)/aggregate: $(STAMPS)/code $(BIN)/aggregate | $(STAMPS)
 	$(BIN)/aggregate run --db $(DB) --seed $(SEED)
 	rm -rf $(OUT)/tables
 	$(BIN)/aggregate export --db $(DB) --out $(OUT)/tables
+	$(BIN)/aggregate export --db $(DB) --posts --out $(OUT)/posts
 	@touch $@
 
 # Markdown SQL notebooks: every ```sql block of notebooks-md/*.md runs against the study database;

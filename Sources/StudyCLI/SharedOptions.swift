@@ -71,3 +71,4 @@ extension InputFormat: ExpressibleByArgument {}
 extension DetectorMode: ExpressibleByArgument {}
 extension TableFormat: ExpressibleByArgument {}
 extension CodebookExportFormat: ExpressibleByArgument {}
+extension QDPXTextMode: ExpressibleByArgument {}

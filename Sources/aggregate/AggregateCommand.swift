@@ -119,11 +119,14 @@ extension AggregateCommand {
         @Option(name: .long, help: "An event line on the timeline, DAY=LABEL (repeatable; default: 2025-08-07 and 2026-02-13).")
         var event: [String] = []
 
+        @OptionGroup var postsOptions: PostsExportCommandOptions
+
         func validate() throws {
             for e in event where !e.contains("=") { throw ValidationError("--event wants DAY=LABEL, got '\(e)'") }
         }
 
         func run() throws {
+            if postsOptions.posts { return try postsOptions.export(database: database, out: out) }
             let formats = format.isEmpty ? TableFormat.allCases : format
             let events = event.isEmpty ? Exporter.Event.keep4o : event.map {
                 let parts = $0.split(separator: "=", maxSplits: 1)
