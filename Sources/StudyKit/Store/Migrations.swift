@@ -24,11 +24,12 @@ public enum Schema {
             ALTER TABLE runs ADD COLUMN process_start TEXT;
             ALTER TABLE posts ADD COLUMN thread_title TEXT;
             """),
+        Migration(version: 11, name: "embed: post embeddings", sql: EmbedSchema.sql),
         Migration(version: 19, name: "browse: posts_overview view (language, cluster, primary coder's codes per post)",
                   sql: BrowseSchema.sql),
     ]
 
-    public static var currentVersion: Int { migrations.last!.version }
+    public static var currentVersion: Int { migrations.map(\.version).max() ?? 0 }
 
     static let coreSchema = """
         CREATE TABLE study_settings (
