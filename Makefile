@@ -252,7 +252,10 @@ sample:
 
 bench-data: data/bench/x_v2_bench.jsonl
 
-data/bench/x_v2_bench.jsonl: scripts/generate_sample.py
+# The generator: its command, its code (scripts/sample/) and its banks and word lists (scripts/sample_data/).
+GENERATOR := scripts/generate_sample.py \
+  $(wildcard scripts/sample/*.py scripts/sample_data/*.json scripts/sample_data/banks/*.txt)
+data/bench/x_v2_bench.jsonl: $(GENERATOR)
 	python3 scripts/generate_sample.py --seed $(SEED) --bench 1000000 --out data/bench
 
 bench: deps bench-data python-peers model embed-server

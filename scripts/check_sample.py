@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import generate_sample as G  # noqa: E402
+import sample as G  # noqa: E402  (the generator package: scripts/sample/)
 
 FAIL = []
 
