@@ -26,7 +26,7 @@ public struct CSVMapping: Codable, Equatable, Sendable {
     /// A one-character field delimiter; default ",".
     public var delimiter: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case platform, id, text, author, lang, community, delimiter
         case platformColumn = "platform_column", createdAt = "created_at", authorHandle = "author_handle"
         case repostedID = "reposted_id", repliedToID = "replied_to_id", quotedID = "quoted_id"
@@ -95,6 +95,16 @@ public struct CSVMapping: Codable, Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, line: nil, reason: "cannot read the mapping file")
         }
+        // A misspelt key would otherwise be ignored, and its column silently not read.
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let known = CodingKeys.allCases.map(\.rawValue)
+            for key in object.keys.sorted() where !known.contains(key) {
+                let near = known.min { editDistance($0, key) < editDistance($1, key) }
+                let hint = near.flatMap { editDistance($0, key) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
+                throw InputError(file: path, line: nil, reason: "unknown key '\(key)' in the column mapping\(hint). "
+                                 + "Known keys: \(known.joined(separator: ", "))")
+            }
+        }
         do {
             return try JSONDecoder().decode(CSVMapping.self, from: data)
         } catch {
@@ -135,4 +145,20 @@ func describe(_ error: Error) -> String {
     case .valueNotFound(let type, let context): return "null where \(type) was expected\(path(context))"
     @unknown default: return String(describing: error)
     }
+}
+
+/// Levenshtein distance over characters (for "did you mean" hints on short names).
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.lowercased()), b = Array(b.lowercased())
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
 }

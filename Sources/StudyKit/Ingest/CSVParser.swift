@@ -2,12 +2,14 @@ import CLibCSV
 import Foundation
 
 /// Reads a CSV export with libcsv (strict quoting), one physical line at a time so that every
-/// record knows the line it starts on. Rows become posts through a `CSVMapping`.
+/// record knows the line it starts on. Rows become posts through a `CSVMapping`, or, for a
+/// MediaCrawler export, through `MediaCrawlerMapper` (its columns are its JSON fields).
 public final class CSVParser {
     public let path: String
     public private(set) var header: [String] = []
     private var mapping: CSVMapping?
     private let explicitMapping: CSVMapping?
+    private let mediaCrawler: MediaCrawlerMapper?
     private let limits: RecordLimits
     private var parser = csv_parser()
     private var columnIndex: [String: Int] = [:]
@@ -22,8 +24,18 @@ public final class CSVParser {
     public init(path: String, mapping: CSVMapping?, limits: RecordLimits) throws {
         self.path = path
         explicitMapping = mapping
+        mediaCrawler = nil
         self.limits = limits
         try initParser(delimiter: mapping?.delimiter)
+    }
+
+    /// A MediaCrawler CSV export of the platform (xiaohongshu or weibo).
+    init(path: String, mediaCrawlerPlatform platform: InputFormat, limits: RecordLimits) throws {
+        self.path = path
+        explicitMapping = nil
+        mediaCrawler = MediaCrawlerMapper(platform: platform, limits: limits)
+        self.limits = limits
+        try initParser(delimiter: nil)
     }
 
     deinit { csv_free(&parser) }
@@ -127,11 +139,18 @@ public final class CSVParser {
     private func readHeader(_ fields: [[UInt8]], line: Int, problem: RejectRecord?) throws {
         if let problem { throw InputError(file: path, line: line, reason: "the header row is unreadable: \(problem.reason)") }
         header = fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        for (index, name) in header.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
+        if let mediaCrawler {
+            guard columnIndex["note_id"] != nil || columnIndex["comment_id"] != nil else {
+                throw InputError(file: path, line: line, reason: "a MediaCrawler \(mediaCrawler.platform.rawValue) CSV has a note_id "
+                                 + "or comment_id column; this header has neither (\(header.prefix(12).joined(separator: ", ")))")
+            }
+            return
+        }
         guard let chosen = explicitMapping ?? CSVMapping.builtIn(for: header) else {
             throw InputError(file: path, line: line, reason: "no column mapping for this CSV header (\(header.prefix(12).joined(separator: ", "))\(header.count > 12 ? ", ..." : "")). "
                              + "Pass --mapping FILE.json naming the columns for id, text, created_at, author, lang and platform (see README).")
         }
-        for (index, name) in header.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
         for (field, column) in chosen.referencedColumns where columnIndex[column] == nil {
             throw InputError(file: path, line: line, reason: "the mapping's \(field) column '\(column)' is not in the header (\(header.prefix(12).joined(separator: ", "))...)")
         }
@@ -148,6 +167,11 @@ public final class CSVParser {
         if let problem { return .reject(RejectRecord(line: line, code: problem.code, reason: problem.reason, raw: raw, rawSize: problem.rawSize)) }
         guard fields.count == header.count else {
             return reject(.wrongColumnCount, "row has \(fields.count) fields; the header has \(header.count)")
+        }
+        if let mediaCrawler {
+            var values: [String: FieldValue] = [:]
+            for (name, index) in columnIndex { values[name] = .text(String(decoding: fields[index], as: UTF8.self)) }
+            return mediaCrawler.record(values, line: line, raw: raw)
         }
         let mapping = mapping!
         func value(_ column: String?) -> String? {
@@ -166,7 +190,8 @@ public final class CSVParser {
             return .reject(problem)
         }
         let created: Int64
-        switch RecordChecks.parseDate(value(mapping.createdAt), field: "created_at column '\(mapping.createdAt)'", line: line, index: nil, raw: raw) {
+        switch RecordChecks.parseDate(value(mapping.createdAt), field: "created_at column '\(mapping.createdAt)'", line: line,
+                                      index: nil, raw: raw, assumeUTC: limits.assumeUTC) {
         case .success(let seconds): created = seconds
         case .failure(let problem): return .reject(problem)
         }

@@ -1,12 +1,13 @@
 import Foundation
 
-/// Parses lines on all cores while the caller writes the previous batch to the database.
+/// Parses lines (or JSON array elements) on all cores while the caller writes the previous batch
+/// to the database.
 ///
 /// A reader thread collects lines into batches; a parser thread parses each batch in parallel
 /// (contiguous slices, so order is kept) and hands the results to the caller. Queues of at most
 /// two batches bound memory whatever the file size.
 final class ParallelLineParser: @unchecked Sendable {
-    private let reader: LineReader
+    private let reader: RecordSource
     private let workers: Int
     /// One parser and finisher per worker: they keep buffers and caches, one thread at a time.
     private let parsers: [LineParser]
@@ -14,7 +15,7 @@ final class ParallelLineParser: @unchecked Sendable {
     private let batchLines = 4096
     private let batchBytes = 8 << 20
 
-    init(reader: LineReader, workers: Int, makeParser: () -> LineParser, makeFinisher: () -> PostFinisher) {
+    init(reader: RecordSource, workers: Int, makeParser: () -> LineParser, makeFinisher: () -> PostFinisher) {
         self.reader = reader
         self.workers = max(1, workers)
         parsers = (0..<self.workers).map { _ in makeParser() }

@@ -20,6 +20,13 @@ public struct PostRecord: Sendable {
     public var repostCount: Int64?
     public var replyCount: Int64?
     public var quoteCount: Int64?
+    /// MediaCrawler: true when a count came as the platform's rounded display ("1.2万", "10万+"),
+    /// false when every count is exact; nil for formats whose counts are always exact.
+    public var countsRounded: Bool?
+    /// The title of the thread: a Xiaohongshu note's own title; its comments get it from the note.
+    public var threadTitle: String?
+    /// The search keyword the collector used to find the post (MediaCrawler's `source_keyword`).
+    public var searchKeyword: String?
     public var line: Int
 
     public init(platform: String, externalID: String, createdUnix: Int64, text: String, line: Int) {
@@ -48,6 +55,8 @@ public enum RejectCode: String, Sendable, CaseIterable {
     case wrongColumnCount = "wrong_column_count"
     case malformedCSV = "malformed_csv"
     case removed = "removed"
+    case dateWithoutOffset = "date_without_offset"
+    case badCount = "bad_count"
 }
 
 public struct RejectRecord: Error, Sendable {
@@ -106,11 +115,15 @@ public enum ParsedRecord: Sendable {
     case reject(RejectRecord)
 }
 
-/// Limits on what one record may be. Real X posts are at most 25,000 characters (X Premium) and
-/// Reddit posts 40,000; anything far beyond is damage or abuse, not a post.
+/// Limits on what one record may be, and how far a date may be read. Real X posts are at most
+/// 25,000 characters (X Premium) and Reddit posts 40,000; anything far beyond is damage or abuse,
+/// not a post.
 public struct RecordLimits: Sendable {
     public var maxLineBytes = 8 << 20
     public var maxTextCharacters = 100_000
+    /// Read a date without a UTC offset (`2025-08-08 14:03:11`) as UTC (`--assume-utc`). Off by
+    /// default: such a date is rejected, because its time zone would be a guess.
+    public var assumeUTC = false
     public init() {}
 }
 
@@ -135,15 +148,23 @@ enum RecordChecks {
         return nil
     }
 
-    static func parseDate(_ value: String?, field: String, line: Int, index: Int?, raw: [UInt8]) -> Result<Int64, RejectRecord> {
+    static func parseDate(_ value: String?, field: String, line: Int, index: Int?, raw: [UInt8],
+                          assumeUTC: Bool = false) -> Result<Int64, RejectRecord> {
         guard let value, !value.isEmpty else {
             return .failure(RejectRecord(line: line, recordIndex: index, code: .missingField, reason: "no \(field) field", raw: raw))
         }
-        guard let seconds = PostDate.parse(value) else {
+        guard let parsed = PostDate.parseStatingZone(value) else {
             return .failure(RejectRecord(line: line, recordIndex: index, code: .badDate,
                                          reason: "\(field) '\(value.prefix(60))' is not a date", raw: raw))
         }
-        return .success(seconds)
+        if !parsed.statesZone && !assumeUTC {
+            return .failure(RejectRecord(
+                line: line, recordIndex: index, code: .dateWithoutOffset,
+                reason: "\(field) '\(value.prefix(60))' has no UTC offset, so its time zone is unknown: "
+                    + "give dates with Z or an offset such as +08:00, or pass --assume-utc to read them as UTC",
+                raw: raw))
+        }
+        return .success(parsed.seconds)
     }
 
     /// Rejects a line for problems visible in its bytes before any parsing. JSON parsers pass

@@ -57,7 +57,8 @@ public final class XJSONParser: LineParser {
             return .reject(reject)
         }
         let created: Int64
-        switch RecordChecks.parseDate(string(tweet.created_at), field: "created_at", line: line.number, index: index, raw: raw) {
+        switch RecordChecks.parseDate(string(tweet.created_at), field: "created_at", line: line.number, index: index, raw: raw,
+                                      assumeUTC: limits.assumeUTC) {
         case .success(let seconds): created = seconds
         case .failure(let reject): return .reject(reject)
         }

@@ -24,6 +24,10 @@ public enum Schema {
             ALTER TABLE runs ADD COLUMN process_start TEXT;
             ALTER TABLE posts ADD COLUMN thread_title TEXT;
             """),
+        Migration(version: 17, name: "ingest: search keyword and rounded counts (Xiaohongshu and Weibo)", sql: """
+            ALTER TABLE posts ADD COLUMN search_keyword TEXT;
+            ALTER TABLE posts ADD COLUMN counts_rounded INTEGER;
+            """),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }

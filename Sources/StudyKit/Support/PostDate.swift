@@ -7,14 +7,20 @@ public enum PostDate {
     public static let earliestYear: Int64 = 1990
     public static let latestYear: Int64 = 2100
 
-    public static func parse(_ text: String) -> Int64? {
+    public static func parse(_ text: String) -> Int64? { parseStatingZone(text)?.seconds }
+
+    /// The time and whether the text says where it is: unix times and dates with `Z` or an offset
+    /// do; an ISO date or time without an offset (`2025-08-08 14:03:11`) does not, and its seconds
+    /// are then those of the same clock reading in UTC. `ingest` stores such a date only with
+    /// `--assume-utc`.
+    public static func parseStatingZone(_ text: String) -> (seconds: Int64, statesZone: Bool)? {
         var utf8 = Array(text.utf8)
         while let last = utf8.last, last == 0x20 || last == 0x09 { utf8.removeLast() }
         while let first = utf8.first, first == 0x20 || first == 0x09 { utf8.removeFirst() }
         guard !utf8.isEmpty else { return nil }
-        if let value = parseEpoch(utf8) { return value }
+        if let value = parseEpoch(utf8) { return (value, true) }
         if let value = parseISO(utf8) { return value }
-        return parseClassicTwitter(utf8)
+        return parseClassicTwitter(utf8).map { ($0, true) }
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
@@ -43,12 +49,13 @@ public enum PostDate {
         return inRange(seconds) ? seconds : nil
     }
 
-    private static func parseISO(_ b: [UInt8]) -> Int64? {
+    private static func parseISO(_ b: [UInt8]) -> (seconds: Int64, statesZone: Bool)? {
         // YYYY-MM-DD
         guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D,
               let year = number(b[0..<4]), let month = number(b[5..<7]), let day = number(b[8..<10])
         else { return nil }
         var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, offset: Int64 = 0
+        var statesZone = false
         var i = 10
         if i < b.count {
             guard b[i] == 0x54 || b[i] == 0x20, b.count >= i + 6, b[i + 3] == 0x3A,
@@ -70,12 +77,13 @@ public enum PostDate {
                 let zone = Array(b[i...])
                 guard let parsed = parseZone(zone) else { return nil }
                 offset = parsed
+                statesZone = true
             }
         }
         guard valid(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else { return nil }
         let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return inRange(seconds) ? seconds : nil
+        return inRange(seconds) ? (seconds, statesZone) : nil
     }
 
     /// `Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM`, `+HH`; returns the offset east of UTC in seconds.
