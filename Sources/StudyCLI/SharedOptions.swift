@@ -5,7 +5,7 @@ import StudyKit
 /// `--db`, shared by every executable through `@OptionGroup`. The default is $STUDY_DB, else
 /// data/study.sqlite (relative to the current folder).
 public struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The study database.", discussion: "Default: $STUDY_DB, else data/study.sqlite.",
+    @Option(name: .long, help: ArgumentHelp("The study database (STUDY_DB in the environment sets the default).",
                                             valueName: "file"))
     public var db: String = ProcessInfo.processInfo.environment["STUDY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "data/study.sqlite"
 
@@ -20,21 +20,24 @@ public struct DatabaseOptions: ParsableArguments {
 
 /// `--workers`, for the stages that spread work over threads.
 public struct WorkerOptions: ParsableArguments {
-    @Option(name: .long, help: "Threads to use (default: one per core).")
-    public var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("workers"), help: ArgumentHelp("Threads to use (default: one per core).", valueName: "n"))
+    var requestedWorkers: Int?
 
     public init() {}
 
+    /// The option, else one thread per core.
+    public var workers: Int { requestedWorkers ?? ProcessInfo.processInfo.activeProcessorCount }
+
     public func validate() throws {
-        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let requestedWorkers, requestedWorkers < 1 { throw ValidationError("--workers must be at least 1") }
     }
 }
 
 /// `--codebook`: a YAML file, $STUDY_CODEBOOK, or (for reports) the codebook stored in the study.
 public struct CodebookOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The codebook YAML file.",
-                                            discussion: "Default: $STUDY_CODEBOOK, else codebooks/keep4o.yaml.",
-                                            valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The codebook YAML file (default: $STUDY_CODEBOOK, else codebooks/keep4o.yaml; reports use the codebook stored in the study).",
+        valueName: "file"))
     public var codebook: String?
 
     public init() {}

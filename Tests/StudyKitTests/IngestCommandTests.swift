@@ -9,17 +9,7 @@ func runTool(_ name: String, _ arguments: [String], file: StaticString = #filePa
         XCTFail("\(binary.path) is not built; run `swift build --build-tests` first (make test does)", file: file, line: line)
         return (-1, "", "")
     }
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return try runTool(path: binary.path, arguments)
 }
 
 final class IngestCommandTests: XCTestCase {

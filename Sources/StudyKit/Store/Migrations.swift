@@ -102,7 +102,7 @@ enum Migrator {
 
     static func appliedVersions(_ db: Database) throws -> Set<Int> {
         guard try appliedVersion(db) > 0 else { return [] }
-        return Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int(0) })
+        return Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int("version") })
     }
 
     private static func pendingMigrations(_ db: Database) throws -> [Migration] {
