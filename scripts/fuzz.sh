@@ -31,10 +31,11 @@ for target in "$@"; do
                 for n in 2 5 9 20 40; do { echo "$header"; sed -n "${n},$((n + 3))p" data/sample/x_keep4o_twarc.csv; } > "$corpus/sample-$n"; done
                 printf 'id,text,created_at,platform,author,lang\n1,"hello, ""world""",2025-08-08T10:00:00Z,x,a1,en\n' > "$corpus/own-columns" ;;
         codebook) for f in codebooks/*.yaml; do cp "$f" "$corpus/"; done ;;
-        mediacrawler-jsonl) for f in docs/examples/mediacrawler/*.jsonl; do cp "$f" "$corpus/"; seed_lines "$f" "$corpus" 3; done ;;
+        mediacrawler-jsonl) cp docs/examples/mediacrawler/*.jsonl "$corpus/" ;;
         mediacrawler-json) cp docs/examples/mediacrawler/*.json "$corpus/" ;;
         mediacrawler-csv) cp docs/examples/mediacrawler/*.csv "$corpus/"
-                printf 'note_id,type,title,desc,time,liked_count,source_keyword\r\nn1,normal,"标题","多行\n正文, ""引号""",1754749800000,1.2万,keep4o\r\n' > "$corpus/xhs-notes" ;;
+                printf '%s\r\n%s\r\n' 'note_id,type,title,desc,time,liked_count,source_keyword' \
+                    'n1,normal,"标题","多行\n正文, ""引号""",1754749800000,1.2万,keep4o' > "$corpus/xhs-notes" ;;
         annotation-csv) printf 'post_id,platform,language,created_at,status,relevant,companion,note,text\r\n12,x,en,2025-08-08,coded,1,0,"a ""note""","multi\nline"\r\n13,x,ja,2025-08-09,skipped,,,,\r\n' > "$corpus/export" ;;
     esac
     [ -d "$regressions/$target" ] && cp "$regressions/$target"/* "$corpus/" 2>/dev/null || true

@@ -246,7 +246,11 @@ int js_scan_object(js_scanner *s, const char *bytes, size_t length) {
             break;
         case element_type::INT64:
             f.kind = JS_FIELD_INTEGER;
-            if (value.get(i) == simdjson::SUCCESS) { f.integer = i; f.number = (double)i; f.text = keep(s, std::to_string(i)); }
+            if (value.get(i) == simdjson::SUCCESS) {
+                f.integer = i;
+                f.number = (double)i;
+                f.text = keep(s, std::to_string(i));
+            }
             break;
         case element_type::UINT64:
             f.kind = JS_FIELD_INTEGER;

@@ -35,13 +35,16 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: "Force the input format instead of detecting it from the content.")
     var format: InputFormat?
 
-    @Option(name: .long, help: "A JSON file naming the CSV columns for id, text, created_at, author, lang and platform.")
+    @Option(
+        name: .long, help: "A JSON file naming the CSV columns for id, text, created_at, author, lang and platform.")
     var mapping: String?
 
     @Flag(name: .long, help: "Store authors' handles as given. By default only pseudonymous keys are stored.")
     var keepHandles = false
 
-    @Flag(name: .customLong("assume-utc"), help: "Read dates without a UTC offset (2025-08-08 14:03:11) as UTC. By default they are rejected.")
+    @Flag(
+        name: .customLong("assume-utc"),
+        help: "Read dates without a UTC offset (2025-08-08 14:03:11) as UTC. By default they are rejected.")
     var assumeUTC = false
 
     @Option(name: .long, help: "Reject lines longer than this many bytes (they are never loaded whole).")

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// Issue 14's ingest promises: a damaged file is an error naming it and leaves nothing behind,
@@ -11,7 +12,9 @@ final class IngestBookkeepingTests: XCTestCase {
     func gzipped(_ dir: TemporaryDirectory, name: String, lines: Int) throws -> String {
         var text = ""
         for i in 1...lines {
-            text += #"{"id":"\#(i)","text":"post \#(i) 还我4o \#(i * 7919 % 104_729)","created_at":"2025-08-08T14:03:11Z"}"# + "\n"
+            text +=
+                #"{"id":"\#(i)","text":"post \#(i) 还我4o \#(i * 7919 % 104_729)","created_at":"2025-08-08T14:03:11Z"}"#
+                + "\n"
         }
         let plain = try dir.write(name, text)
         let gzip = Process()
@@ -37,7 +40,8 @@ final class IngestBookkeepingTests: XCTestCase {
         let (db, summaries) = try ingest([good, half, corrupt, whole, lastCSV], in: dir)
         try assertReconciles(db, summaries)
         XCTAssertEqual(summaries.map { $0.failure == nil }, [true, false, false, true, true])
-        XCTAssertTrue(summaries[1].failure!.contains("the gzip data ends early: the file is truncated"), summaries[1].failure!)
+        XCTAssertTrue(
+            summaries[1].failure!.contains("the gzip data ends early: the file is truncated"), summaries[1].failure!)
         XCTAssertTrue(summaries[1].failure!.contains("Nothing from this file was stored"), summaries[1].failure!)
         XCTAssertTrue(summaries[2].failure!.contains("gzip data"), summaries[2].failure!)
         XCTAssertEqual(summaries[3].stored, 19_999)
@@ -53,8 +57,9 @@ final class IngestBookkeepingTests: XCTestCase {
         let report = IngestReport.render(summaries, database: "db")
         XCTAssertTrue(report.contains("\(half): not ingested: the gzip data ends early"), report)
         XCTAssertTrue(report.contains("total: read 20,002 = stored 20,001 + duplicate ids 1 + rejected 0"), report)
-        XCTAssertEqual(IngestReport.failure(summaries)?.description,
-                       "2 of 5 files not ingested (3 ingested or skipped; reasons above): \(half), \(corrupt)")
+        XCTAssertEqual(
+            IngestReport.failure(summaries)?.description,
+            "2 of 5 files not ingested (3 ingested or skipped; reasons above): \(half), \(corrupt)")
 
         // Re-running with the file repaired finishes the job; the files already done are skipped.
         try FileManager.default.removeItem(atPath: half)
@@ -77,13 +82,16 @@ final class IngestBookkeepingTests: XCTestCase {
         XCTAssertTrue(result.out.contains("\(good) [x-v2-json]: read 1 = stored 1"), result.out)
         let errorLines = result.err.split(separator: "\n")
         XCTAssertEqual(errorLines.count, 1, result.err)
-        XCTAssertEqual(errorLines.first.map(String.init), "Error: 1 of 2 files not ingested (1 ingested or skipped; reasons above): \(cut)")
+        XCTAssertEqual(
+            errorLines.first.map(String.init),
+            "Error: 1 of 2 files not ingested (1 ingested or skipped; reasons above): \(cut)")
         XCTAssertEqual(try Database(path: db, mode: .readOnly).count("posts"), 1)
 
         // One file alone: the error is the file's own message.
         let alone = try runTool("ingest", ["--db", db, cut])
         XCTAssertEqual(alone.status, 1)
-        XCTAssertTrue(alone.err.hasPrefix("Error: \(cut): the gzip data ends early: the file is truncated after "), alone.err)
+        XCTAssertTrue(
+            alone.err.hasPrefix("Error: \(cut): the gzip data ends early: the file is truncated after "), alone.err)
     }
 
     func testDirectoriesAndMissingFilesAreRefusedBeforeAnythingIsRead() throws {
@@ -94,7 +102,9 @@ final class IngestBookkeepingTests: XCTestCase {
         let db = dir.path("study.sqlite")
         let result = try runTool("ingest", ["--db", db, good, folder])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.err, "Error: \(folder): is a directory: name the export files in it (for example \(folder)/*.jsonl)\n")
+        XCTAssertEqual(
+            result.err,
+            "Error: \(folder): is a directory: name the export files in it (for example \(folder)/*.jsonl)\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: db), "no study is created for a command that cannot run")
         let missing = try runTool("ingest", ["--db", db, dir.path("nope.jsonl")])
         XCTAssertEqual(missing.err, "Error: \(dir.path("nope.jsonl")): no such file\n")
@@ -102,16 +112,22 @@ final class IngestBookkeepingTests: XCTestCase {
 
     func testUnknownMappingKeysAreNamed() throws {
         let dir = try TemporaryDirectory()
-        let misspelt = try dir.write("mapping.json", #"{"platform":"mastodon","id":"toot_id","text":"body","createdAt":"posted"}"#)
+        let misspelt = try dir.write(
+            "mapping.json", #"{"platform":"mastodon","id":"toot_id","text":"body","createdAt":"posted"}"#)
         XCTAssertThrowsError(try CSVMapping.load(path: misspelt)) { error in
-            XCTAssertEqual(String(describing: error), "\(misspelt): unknown key 'createdAt' in the column mapping "
-                           + "(did you mean 'created_at'?). Known keys: " + CSVMapping.CodingKeys.allCases.map(\.rawValue)
-                            .joined(separator: ", "))
+            XCTAssertEqual(
+                String(describing: error),
+                "\(misspelt): unknown key 'createdAt' in the column mapping "
+                    + "(did you mean 'created_at'?). Known keys: "
+                    + CSVMapping.CodingKeys.allCases.map(\.rawValue)
+                    .joined(separator: ", "))
         }
-        let unrelated = try dir.write("other.json", #"{"platform":"x","id":"a","text":"b","created_at":"c","colour":"red"}"#)
+        let unrelated = try dir.write(
+            "other.json", #"{"platform":"x","id":"a","text":"b","created_at":"c","colour":"red"}"#)
         XCTAssertThrowsError(try CSVMapping.load(path: unrelated)) { error in
-            XCTAssertTrue(String(describing: error).contains("unknown key 'colour' in the column mapping. Known keys"),
-                          String(describing: error))
+            XCTAssertTrue(
+                String(describing: error).contains("unknown key 'colour' in the column mapping. Known keys"),
+                String(describing: error))
         }
         let command = try runTool("ingest", ["--db", dir.path("s.sqlite"), "--mapping", misspelt, misspelt])
         XCTAssertEqual(command.status, 1)
@@ -120,44 +136,55 @@ final class IngestBookkeepingTests: XCTestCase {
 
     func testAForcedFormatThatFitsNoRecordIsRefusedWithWhatTheFileLooksLike() throws {
         let dir = try TemporaryDirectory()
-        let reddit = try dir.write("reddit.ndjson", [
-            #"{"id":"a1","title":"They took 4o","selftext":"","created_utc":1754661791,"subreddit":"ChatGPT"}"#,
-            #"{"id":"a2","title":"Bring it back","selftext":"please","created_utc":1754661792,"subreddit":"ChatGPT"}"#,
-        ].joined(separator: "\n") + "\n")
+        let reddit = try dir.write(
+            "reddit.ndjson",
+            [
+                #"{"id":"a1","title":"They took 4o","selftext":"","created_utc":1754661791,"subreddit":"ChatGPT"}"#,
+                #"{"id":"a2","title":"Bring it back","selftext":"please","created_utc":1754661792,"#
+                    + #""subreddit":"ChatGPT"}"#,
+            ].joined(separator: "\n") + "\n")
         let csv = try dir.write("posts.csv", "id,text,created_at\n1,hello,2025-08-08T10:00:00Z\n")
         let good = try dir.write("x.jsonl", Self.tweet + "\n")
         var options = IngestOptions()
         options.format = .xJSON
         let (db, summaries) = try ingest([reddit, csv, good], in: dir, options: options)
-        XCTAssertEqual(summaries[0].failure, "every one of its 2 records was rejected as x-v2-json (line 1: no text field); "
-                       + "its content looks like reddit-ndjson: leave out --format, or pass --format reddit-ndjson. "
-                       + "Nothing from this file was stored")
+        XCTAssertEqual(
+            summaries[0].failure,
+            "every one of its 2 records was rejected as x-v2-json (line 1: no text field); "
+                + "its content looks like reddit-ndjson: leave out --format, or pass --format reddit-ndjson. "
+                + "Nothing from this file was stored")
         XCTAssertTrue(summaries[1].failure!.contains("looks like csv"), summaries[1].failure!)
         XCTAssertNil(summaries[2].failure)
         XCTAssertEqual(try db.count("rejects"), 0, "the refused files' rejects were rolled back with them")
         XCTAssertEqual(try db.count("posts"), 1)
 
         // A file that is the forced format keeps its rejects: every record was rejected for its own reason.
-        let errors = try dir.write("errors.jsonl", #"{"errors":[{"detail":"Could not find tweet with id: [9]."}]}"# + "\n")
+        let errors = try dir.write(
+            "errors.jsonl", #"{"errors":[{"detail":"Could not find tweet with id: [9]."}]}"# + "\n")
         let only = try Ingester(database: db, options: options).ingest(paths: [errors])
         XCTAssertNil(only[0].failure)
         XCTAssertEqual(only[0].rejected, 1)
     }
 
     func testDatesWithoutAnOffsetAreRejectedUnlessAssumedUTC() throws {
-        let csvText = "id,text,created_at\n1,zoned,2025-08-08T10:00:00+02:00\n2,naive,2025-08-08 10:00:00\n3,day only,2025-08-08\n"
+        let csvText =
+            "id,text,created_at\n1,zoned,2025-08-08T10:00:00+02:00\n2,naive,2025-08-08 10:00:00\n"
+            + "3,day only,2025-08-08\n"
             + "4,epoch,1754647200\n"
         let dir = try TemporaryDirectory()
         let path = try dir.write("dates.csv", csvText)
         let (db, summaries) = try ingest([path], in: dir)
         try assertReconciles(db, summaries)
-        XCTAssertEqual(try db.query("SELECT external_id, created_at FROM posts ORDER BY external_id")
-                        .map { "\($0.text("external_id")!) \($0.text("created_at")!)" },
-                       ["1 2025-08-08T08:00:00Z", "4 2025-08-08T10:00:00Z"])
+        XCTAssertEqual(
+            try db.query("SELECT external_id, created_at FROM posts ORDER BY external_id")
+                .map { "\($0.text("external_id")!) \($0.text("created_at")!)" },
+            ["1 2025-08-08T08:00:00Z", "4 2025-08-08T10:00:00Z"])
         let rejects = try db.query("SELECT source_line, reason_code, reason FROM rejects ORDER BY source_line")
-        XCTAssertEqual(rejects.map { "\($0.int("source_line")!):\($0.text("reason_code")!)" },
-                       ["3:date_without_offset", "4:date_without_offset"])
-        XCTAssertTrue(rejects[0].text("reason")!.contains("'2025-08-08 10:00:00' has no UTC offset"), rejects[0].text("reason")!)
+        XCTAssertEqual(
+            rejects.map { "\($0.int("source_line")!):\($0.text("reason_code")!)" },
+            ["3:date_without_offset", "4:date_without_offset"])
+        XCTAssertTrue(
+            rejects[0].text("reason")!.contains("'2025-08-08 10:00:00' has no UTC offset"), rejects[0].text("reason")!)
         XCTAssertTrue(rejects[0].text("reason")!.contains("--assume-utc"))
 
         let dir2 = try TemporaryDirectory()
@@ -165,11 +192,13 @@ final class IngestBookkeepingTests: XCTestCase {
         var options = IngestOptions()
         options.limits.assumeUTC = true
         let (db2, _) = try ingest([path2], in: dir2, options: options)
-        XCTAssertEqual(try db2.query("SELECT external_id, created_at FROM posts ORDER BY external_id")
-                        .map { "\($0.text("external_id")!) \($0.text("created_at")!)" },
-                       ["1 2025-08-08T08:00:00Z", "2 2025-08-08T10:00:00Z", "3 2025-08-08T00:00:00Z", "4 2025-08-08T10:00:00Z"])
-        XCTAssertEqual(try db2.scalarText("SELECT parameters FROM runs"),
-                       #"{"assume_utc":"true","files":"\#(path2)","keep_handles":"false","max_line_bytes":"8388608"}"#)
+        XCTAssertEqual(
+            try db2.query("SELECT external_id, created_at FROM posts ORDER BY external_id")
+                .map { "\($0.text("external_id")!) \($0.text("created_at")!)" },
+            ["1 2025-08-08T08:00:00Z", "2 2025-08-08T10:00:00Z", "3 2025-08-08T00:00:00Z", "4 2025-08-08T10:00:00Z"])
+        XCTAssertEqual(
+            try db2.scalarText("SELECT parameters FROM runs"),
+            #"{"assume_utc":"true","files":"\#(path2)","keep_handles":"false","max_line_bytes":"8388608"}"#)
         // X JSON lines follow the same rule.
         let x = try dir2.write("naive.jsonl", #"{"id":"9","text":"t","created_at":"2025-08-08T10:00:00"}"# + "\n")
         let summary = try Ingester(database: db2, options: IngestOptions()).ingest(paths: [x])

@@ -277,7 +277,8 @@ final class IngestCSVTests: XCTestCase {
 
     func testUnterminatedQuoteAtEndOfFileIsRejected() throws {
         let dir = try TemporaryDirectory()
-        let csv = try dir.write("cut.csv", "id,text,created_at\n1,ok,2025-08-08T00:00:00Z\n2,\"never closed,2025-08-08T00:00:00Z\n")
+        let csv = try dir.write(
+            "cut.csv", "id,text,created_at\n1,ok,2025-08-08T00:00:00Z\n2,\"never closed,2025-08-08T00:00:00Z\n")
         let (db, summaries) = try ingest([csv], in: dir)
         try assertReconciles(db, summaries)
         XCTAssertEqual(try db.scalarText("SELECT reason_code || ':' || source_line FROM rejects"), "truncated:3")

@@ -52,11 +52,15 @@ final class RobustnessTests: XCTestCase {
         XCTAssertGreaterThan(c, 5)   // quoted multi-line texts: fewer records than lines
         // MediaCrawler's layouts, from the examples in docs/ (each input is read as both platforms).
         let examples = Repository.root.appendingPathComponent("docs/examples/mediacrawler")
-        func example(_ name: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: examples.appendingPathComponent(name))) }
+        func example(_ name: String) throws -> [UInt8] {
+            [UInt8](try Data(contentsOf: examples.appendingPathComponent(name)))
+        }
         XCTAssertEqual(FuzzTarget.mediaCrawlerJSONLines.run(try example("xhs_search_comments_2025-08-12.jsonl")),
                        .records(posts: 3, rejects: 3), "Xiaohongshu comments: stored as Xiaohongshu, rejected as Weibo")
-        guard case .records(let arrayPosts, _) = FuzzTarget.mediaCrawlerJSON.run(try example("weibo_search_contents_2025-08-12.json")),
-              case .records(let csvPosts, _) = FuzzTarget.mediaCrawlerCSV.run(try example("weibo_search_comments_2025-08-12.csv"))
+        let weiboNotes = try example("weibo_search_contents_2025-08-12.json")
+        let weiboComments = try example("weibo_search_comments_2025-08-12.csv")
+        guard case .records(let arrayPosts, _) = FuzzTarget.mediaCrawlerJSON.run(weiboNotes),
+              case .records(let csvPosts, _) = FuzzTarget.mediaCrawlerCSV.run(weiboComments)
         else { return XCTFail("mediacrawler") }
         XCTAssertGreaterThanOrEqual(arrayPosts, 2)
         XCTAssertGreaterThanOrEqual(csvPosts, 2)

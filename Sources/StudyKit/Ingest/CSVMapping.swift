@@ -28,10 +28,18 @@ public struct CSVMapping: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case platform, id, text, author, lang, community, delimiter
-        case platformColumn = "platform_column", createdAt = "created_at", authorHandle = "author_handle"
-        case repostedID = "reposted_id", repliedToID = "replied_to_id", quotedID = "quoted_id"
-        case conversationID = "conversation_id", likeCount = "like_count", repostCount = "repost_count"
-        case replyCount = "reply_count", quoteCount = "quote_count", unescapeNewlines = "unescape_newlines"
+        case platformColumn = "platform_column"
+        case createdAt = "created_at"
+        case authorHandle = "author_handle"
+        case repostedID = "reposted_id"
+        case repliedToID = "replied_to_id"
+        case quotedID = "quoted_id"
+        case conversationID = "conversation_id"
+        case likeCount = "like_count"
+        case repostCount = "repost_count"
+        case replyCount = "reply_count"
+        case quoteCount = "quote_count"
+        case unescapeNewlines = "unescape_newlines"
     }
 
     public init(platform: String?, id: String, text: String, createdAt: String) {
@@ -64,7 +72,8 @@ public struct CSVMapping: Codable, Equatable, Sendable {
     public static func sameNames(header: [String]) -> CSVMapping {
         let names = Set(header)
         func column(_ name: String) -> String? { names.contains(name) ? name : nil }
-        var m = CSVMapping(platform: names.contains("platform") ? nil : "csv", id: "id", text: "text", createdAt: "created_at")
+        var m = CSVMapping(
+            platform: names.contains("platform") ? nil : "csv", id: "id", text: "text", createdAt: "created_at")
         m.platformColumn = column("platform")
         m.author = column("author")
         m.authorHandle = column("author_handle")
@@ -84,7 +93,11 @@ public struct CSVMapping: Codable, Equatable, Sendable {
     /// Chooses a built-in mapping from a header, or nil when the header needs a mapping file.
     public static func builtIn(for header: [String]) -> CSVMapping? {
         let names = Set(header)
-        if names.contains("__twarc.version") || names.isSuperset(of: ["id", "conversation_id", "author_id", "created_at", "text", "referenced_tweets.retweeted.id"]) {
+        if names.contains("__twarc.version")
+            || names.isSuperset(of: [
+                "id", "conversation_id", "author_id", "created_at", "text", "referenced_tweets.retweeted.id",
+            ])
+        {
             return twarc2
         }
         if names.isSuperset(of: ["id", "text", "created_at"]) { return sameNames(header: header) }
@@ -101,15 +114,19 @@ public struct CSVMapping: Codable, Equatable, Sendable {
             for key in object.keys.sorted() where !known.contains(key) {
                 let near = known.min { editDistance($0, key) < editDistance($1, key) }
                 let hint = near.flatMap { editDistance($0, key) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
-                throw InputError(file: path, line: nil, reason: "unknown key '\(key)' in the column mapping\(hint). "
-                                 + "Known keys: \(known.joined(separator: ", "))")
+                throw InputError(
+                    file: path, line: nil,
+                    reason: "unknown key '\(key)' in the column mapping\(hint). "
+                        + "Known keys: \(known.joined(separator: ", "))")
             }
         }
         do {
             return try JSONDecoder().decode(CSVMapping.self, from: data)
         } catch {
-            throw InputError(file: path, line: nil, reason: "not a valid column mapping: \(describe(error)). "
-                             + "Required keys: id, text, created_at (column names) and platform (a name) or platform_column.")
+            throw InputError(
+                file: path, line: nil,
+                reason: "not a valid column mapping: \(describe(error)). "
+                    + "Required keys: id, text, created_at (column names) and platform (a name) or platform_column.")
         }
     }
 
@@ -121,7 +138,8 @@ public struct CSVMapping: Codable, Equatable, Sendable {
             ("conversation_id", conversationID), ("community", community), ("like_count", likeCount),
             ("repost_count", repostCount), ("reply_count", replyCount), ("quote_count", quoteCount),
         ]
-        return [("id", id), ("text", text), ("created_at", createdAt)] + optional.compactMap { field, column in column.map { (field, $0) } }
+        return [("id", id), ("text", text), ("created_at", createdAt)]
+            + optional.compactMap { field, column in column.map { (field, $0) } }
     }
 
     public var json: String {

@@ -56,13 +56,16 @@ public final class Ingester {
     public func ingest(paths: [String]) throws -> [FileSummary] {
         try Self.checkArguments(paths)
         let fingerprints = try paths.map { try Fingerprint.ofFile(atPath: $0) }
-        var parameters = ["files": paths.joined(separator: "\n"), "keep_handles": String(options.keepHandles),
-                          "max_line_bytes": String(options.limits.maxLineBytes)]
+        var parameters = [
+            "files": paths.joined(separator: "\n"), "keep_handles": String(options.keepHandles),
+            "max_line_bytes": String(options.limits.maxLineBytes),
+        ]
         if let format = options.format { parameters["format"] = format.rawValue }
         if let mapping = options.mapping { parameters["mapping"] = mapping.json }
         if options.limits.assumeUTC { parameters["assume_utc"] = "true" }
-        let run = try StageRun.begin(db, stage: "ingest", parameters: parameters,
-                                     inputFingerprint: Fingerprint.ofString(fingerprints.joined(separator: "\n")))
+        let run = try StageRun.begin(
+            db, stage: "ingest", parameters: parameters,
+            inputFingerprint: Fingerprint.ofString(fingerprints.joined(separator: "\n")))
         var summaries: [FileSummary] = []
         do {
             for (path, fingerprint) in zip(paths, fingerprints) {
@@ -79,14 +82,16 @@ public final class Ingester {
             let failed = summaries.filter { $0.failure != nil }
             let skipped = failed.isEmpty && done.allSatisfy { $0.alreadyIngestedAs != nil }
             let status = !failed.isEmpty ? "failed" : skipped ? "skipped" : "completed"
-            let message = !failed.isEmpty
+            let message =
+                !failed.isEmpty
                 ? "\(failed.count) of \(summaries.count) files not ingested: "
                     + failed.map { "\($0.path) (\($0.failure ?? ""))" }.joined(separator: "; ")
                 : skipped ? "every file was ingested before" : nil
             try db.transaction {
-                try run.finish(status: status, rowsIn: done.reduce(0) { $0 + $1.read },
-                               rowsOut: done.reduce(0) { $0 + $1.stored },
-                               rejects: done.reduce(0) { $0 + $1.rejected }, message: message)
+                try run.finish(
+                    status: status, rowsIn: done.reduce(0) { $0 + $1.read },
+                    rowsOut: done.reduce(0) { $0 + $1.stored },
+                    rejects: done.reduce(0) { $0 + $1.rejected }, message: message)
             }
         } catch {
             run.fail(error)
@@ -103,8 +108,10 @@ public final class Ingester {
                 throw InputError(file: path, line: nil, reason: "no such file")
             }
             if isDirectory.boolValue {
-                throw InputError(file: path, line: nil, reason: "is a directory: name the export files in it "
-                                 + "(for example \(path)/*.jsonl)")
+                throw InputError(
+                    file: path, line: nil,
+                    reason: "is a directory: name the export files in it "
+                        + "(for example \(path)/*.jsonl)")
             }
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw InputError(file: path, line: nil, reason: "cannot be read (permission denied)")
@@ -114,9 +121,12 @@ public final class Ingester {
 
     func ingestFile(path: String, fingerprint: String, run: StageRun) throws -> FileSummary {
         let started = Date()
-        if let previous = try db.query("SELECT path, run_id FROM source_files WHERE fingerprint = ?", [.text(fingerprint)]).first {
+        if let previous = try db.query(
+            "SELECT path, run_id FROM source_files WHERE fingerprint = ?", [.text(fingerprint)]
+        ).first {
             var summary = FileSummary(path: path, format: "")
-            summary.alreadyIngestedAs = "\(try previous.required(text: "path")) in run \(try previous.required(int: "run_id"))"
+            summary.alreadyIngestedAs =
+                "\(try previous.required(text: "path")) in run \(try previous.required(int: "run_id"))"
             return summary
         }
         let format = try options.format ?? InputFormat.detect(path: path)
@@ -126,7 +136,8 @@ public final class Ingester {
         let progress = Progress(path: path, totalBytes: size, enabled: options.showProgress)
 
         try db.transaction {
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO source_files(path, fingerprint, size_bytes, format, csv_mapping, run_id,
                                          records_read, records_stored, duplicate_ids, records_rejected)
                 VALUES (?, ?, ?, ?, NULL, ?, 0, 0, 0, 0)
@@ -135,12 +146,14 @@ public final class Ingester {
             let (limits, salt, keepHandles) = (options.limits, salt, options.keepHandles)
             var csvMapping: CSVMapping?
             func inParallel(_ source: RecordSource, _ makeParser: () -> LineParser) throws {
-                try ParallelLineParser(reader: source, workers: options.workers, makeParser: makeParser,
-                                       makeFinisher: { PostFinisher(salt: salt, keepHandles: keepHandles) })
-                    .forEachBatch { records in
-                        try writer.write(records, into: &summary)
-                        progress.update(bytes: source.bytesConsumed, records: summary.read)
-                    }
+                try ParallelLineParser(
+                    reader: source, workers: options.workers, makeParser: makeParser,
+                    makeFinisher: { PostFinisher(salt: salt, keepHandles: keepHandles) }
+                )
+                .forEachBatch { records in
+                    try writer.write(records, into: &summary)
+                    progress.update(bytes: source.bytesConsumed, records: summary.read)
+                }
             }
             func lines() throws -> LineReader { try LineReader(path: path, maxLineBytes: limits.maxLineBytes) }
             switch (format, layout) {
@@ -154,7 +167,8 @@ public final class Ingester {
                 let parser = try CSVParser(path: path, mediaCrawlerPlatform: format, limits: limits)
                 try readCSV(parser, from: lines(), writer: writer, summary: &summary, progress: progress)
             case (_, let layout?):
-                let source: RecordSource = layout == .jsonArray
+                let source: RecordSource =
+                    layout == .jsonArray
                     ? try JSONArrayReader(path: path, maxElementBytes: limits.maxLineBytes) : try lines()
                 try inParallel(source) { MediaCrawlerJSONParser(platform: format, layout: layout, limits: limits) }
             case (_, nil):
@@ -162,12 +176,16 @@ public final class Ingester {
             }
             if format.isMediaCrawler { try writer.linkCommentsToNotes(platform: format.rawValue) }
             try checkForcedFormatFits(path: path, summary: summary, firstReject: writer.firstReject)
-            try db.run("""
+            try db.run(
+                """
                 UPDATE source_files SET records_read = ?, records_stored = ?, duplicate_ids = ?, records_rejected = ?,
                                         csv_mapping = ?
                 WHERE source_file_id = ?
-                """, [.int(Int64(summary.read)), .int(Int64(summary.stored)), .int(Int64(summary.duplicates)),
-                      .int(Int64(summary.rejected)), .from(csvMapping?.json), .int(writer.sourceFileID)])
+                """,
+                [
+                    .int(Int64(summary.read)), .int(Int64(summary.stored)), .int(Int64(summary.duplicates)),
+                    .int(Int64(summary.rejected)), .from(csvMapping?.json), .int(writer.sourceFileID),
+                ])
         }
         progress.done()
         summary.seconds = Date().timeIntervalSince(started)
@@ -176,8 +194,10 @@ public final class Ingester {
 
     /// CSV is parsed on the writer's thread: libcsv follows quoting across lines, so rows cannot
     /// be split between threads before they are parsed.
-    private func readCSV(_ parser: CSVParser, from reader: LineReader, writer: PostWriter, summary: inout FileSummary,
-                         progress: Progress) throws {
+    private func readCSV(
+        _ parser: CSVParser, from reader: LineReader, writer: PostWriter, summary: inout FileSummary,
+        progress: Progress
+    ) throws {
         let finisher = PostFinisher(salt: salt, keepHandles: options.keepHandles)
         var lastLine = 0
         while let line = try reader.next() {
@@ -186,7 +206,9 @@ public final class Ingester {
             progress.update(bytes: reader.bytesConsumed, records: summary.read)
         }
         try writer.write(finisher.finish(try parser.finish(lastLineNumber: lastLine)), into: &summary)
-        if parser.header.isEmpty { throw InputError(file: parser.path, line: nil, reason: "the CSV file has no header row") }
+        if parser.header.isEmpty {
+            throw InputError(file: parser.path, line: nil, reason: "the CSV file has no header row")
+        }
     }
 
     /// A format given with --format that fits none of the file's records is a mistake, not a file
@@ -196,10 +218,15 @@ public final class Ingester {
         let detected = try? InputFormat.detect(path: path)
         if detected == forced { return }  // the content is this format: its records are rejected for their own reasons
         let example = firstReject.map { " (line \($0.line): \($0.reason.prefix(160)))" } ?? ""
-        let advice = detected.map { "its content looks like \($0.rawValue): leave out --format, or pass --format \($0.rawValue)" }
+        let advice =
+            detected.map {
+                "its content looks like \($0.rawValue): leave out --format, or pass --format \($0.rawValue)"
+            }
             ?? "check that --format names the file's format"
-        throw InputError(file: path, line: nil, reason: "every one of its \(IngestReport.number(summary.read)) records was rejected "
-                         + "as \(forced.rawValue)\(example); \(advice). Nothing from this file was stored")
+        throw InputError(
+            file: path, line: nil,
+            reason: "every one of its \(IngestReport.number(summary.read)) records was rejected "
+                + "as \(forced.rawValue)\(example); \(advice). Nothing from this file was stored")
     }
 }
 
@@ -217,18 +244,21 @@ final class PostWriter {
     init(db: Database, sourceFileID: Int64) throws {
         self.db = db
         self.sourceFileID = sourceFileID
-        insertPost = try db.prepare("""
+        insertPost = try db.prepare(
+            """
             INSERT INTO posts(platform, external_id, author_key, author_handle, created_at, created_unix, text, nfkc_if_different,
                               lang_hint, reposted_id, replied_to_id, quoted_id, conversation_id, community,
                               like_count, repost_count, reply_count, quote_count, source_file_id, source_line,
                               thread_title, search_keyword, counts_rounded)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                    ?21, ?22, ?23)
             ON CONFLICT(platform, external_id) DO NOTHING
             """)
         findPost = try db.prepare("SELECT post_id, text FROM posts WHERE platform = ? AND external_id = ?")
         insertDuplicate = try db.prepare(
             "INSERT INTO duplicate_records(post_id, source_file_id, source_line, same_text) VALUES (?, ?, ?, ?)")
-        insertReject = try db.prepare("""
+        insertReject = try db.prepare(
+            """
             INSERT INTO rejects(source_file_id, source_line, record_index, reason_code, reason, raw, raw_size)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
@@ -281,7 +311,12 @@ final class PostWriter {
 
         findPost.reset()
         try findPost.bind([.text(post.platform), .text(post.externalID)])
-        guard try findPost.step() else { throw DatabaseError(message: "insert ignored but no existing post \(post.externalID)", path: db.path, code: 0) }
+        guard try findPost.step() else {
+            throw DatabaseError(
+                message: "insert ignored but no existing post \(post.externalID)", path: db.path, code: 0)
+        }
+        // A prepared statement read by position (post_id, text), like the insert it follows: this runs
+        // once per repeated id, inside the writer's loop.
         let existingID = findPost.columnInt(0)
         let sameText = findPost.columnText(1) == post.text
         findPost.reset()
@@ -294,8 +329,10 @@ final class PostWriter {
     private func store(_ reject: RejectRecord) throws {
         if firstReject == nil { firstReject = reject }
         insertReject.reset()
-        try insertReject.bind([.int(sourceFileID), .int(Int64(reject.line)), .from(reject.recordIndex),
-                               .text(reject.code.rawValue), .text(reject.reason), .blob(reject.raw), .int(Int64(reject.rawSize))])
+        try insertReject.bind([
+            .int(sourceFileID), .int(Int64(reject.line)), .from(reject.recordIndex),
+            .text(reject.code.rawValue), .text(reject.reason), .blob(reject.raw), .int(Int64(reject.rawSize)),
+        ])
         try insertReject.runToCompletion()
     }
 }
@@ -305,7 +342,8 @@ extension PostWriter {
     /// note is in the study: read from this file or an earlier one. Run after every file of the
     /// platform, so comments read before their note get them when the note arrives.
     func linkCommentsToNotes(platform: String) throws {
-        try db.run("""
+        try db.run(
+            """
             UPDATE posts AS comment
             SET thread_title = coalesce(comment.thread_title, note.thread_title),
                 search_keyword = coalesce(comment.search_keyword, note.search_keyword)
@@ -335,8 +373,15 @@ final class Progress {
         guard enabled, Date().timeIntervalSince(lastPrint) > 0.25 else { return }
         lastPrint = Date()
         let megabytes = Double(bytes) / 1_048_576
-        let share = totalBytes > 0 && !path.hasSuffix(".gz") ? String(format: " (%.0f%%)", min(100, 100 * Double(bytes) / Double(totalBytes))) : ""
-        FileHandle.standardError.write(Data(String(format: "\r%@: %.0f MB%@, %d records", (path as NSString).lastPathComponent, megabytes, share, records).utf8))
+        let share =
+            totalBytes > 0 && !path.hasSuffix(".gz")
+            ? String(format: " (%.0f%%)", min(100, 100 * Double(bytes) / Double(totalBytes))) : ""
+        FileHandle.standardError.write(
+            Data(
+                String(
+                    format: "\r%@: %.0f MB%@, %d records", (path as NSString).lastPathComponent, megabytes, share,
+                    records
+                ).utf8))
     }
 
     func done() {

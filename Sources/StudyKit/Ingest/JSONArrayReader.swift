@@ -45,7 +45,10 @@ final class JSONArrayReader: RecordSource {
             guard !eof else { return nil }
             start = 0
             end = try file.read(into: buffer, capacity: capacity, linesSoFar: line - 1)
-            if end == 0 { eof = true; return nil }
+            if end == 0 {
+                eof = true
+                return nil
+            }
             if atFileStart {
                 atFileStart = false
                 if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
@@ -69,19 +72,34 @@ final class JSONArrayReader: RecordSource {
         while let byte = try peek() {
             switch phase {
             case .beforeArray:
-                if Self.isWhitespace(byte) { advance(); continue }
+                if Self.isWhitespace(byte) {
+                    advance()
+                    continue
+                }
                 guard byte == UInt8(ascii: "[") else {
-                    throw InputError(file: path, line: line, reason: "a JSON export holds one array of records, "
-                                     + "so it starts with '['; this one starts with '\(Character(Unicode.Scalar(byte)))'")
+                    throw InputError(
+                        file: path, line: line,
+                        reason: "a JSON export holds one array of records, "
+                            + "so it starts with '['; this one starts with '\(Character(Unicode.Scalar(byte)))'")
                 }
                 advance()
                 phase = .betweenElements
             case .betweenElements:
-                if Self.isWhitespace(byte) || byte == UInt8(ascii: ",") { advance(); continue }
-                if byte == UInt8(ascii: "]") { advance(); phase = .afterArray; continue }
+                if Self.isWhitespace(byte) || byte == UInt8(ascii: ",") {
+                    advance()
+                    continue
+                }
+                if byte == UInt8(ascii: "]") {
+                    advance()
+                    phase = .afterArray
+                    continue
+                }
                 return try element()
             case .afterArray:
-                if Self.isWhitespace(byte) { advance(); continue }
+                if Self.isWhitespace(byte) {
+                    advance()
+                    continue
+                }
                 phase = .done
                 return try rest()
             case .done:
@@ -101,7 +119,13 @@ final class JSONArrayReader: RecordSource {
         var escaped = false
         while let byte = try peek() {
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
             } else {
                 switch byte {
                 case UInt8(ascii: "\""): inString = true
@@ -109,7 +133,10 @@ final class JSONArrayReader: RecordSource {
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     if depth == 0 {
                         // A bare value ends here; a stray closing bracket is an element of its own (rejected).
-                        if collector.size == 0 { collector.append(byte); advance() }
+                        if collector.size == 0 {
+                            collector.append(byte)
+                            advance()
+                        }
                         return collector.line(startLine, complete: true)
                     }
                     depth -= 1
@@ -159,8 +186,13 @@ final class JSONArrayReader: RecordSource {
         func line(_ number: Int, complete: Bool) -> RawLine {
             // Trailing whitespace of a bare value is not part of it.
             var kept = bytes
-            if size <= limit { while let last = kept.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 { kept.removeLast() } }
-            return RawLine(number: number, bytes: kept, oversizeBytes: size > limit ? size : nil, endsWithNewline: complete)
+            if size <= limit {
+                while let last = kept.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 {
+                    kept.removeLast()
+                }
+            }
+            return RawLine(
+                number: number, bytes: kept, oversizeBytes: size > limit ? size : nil, endsWithNewline: complete)
         }
     }
 }

@@ -75,12 +75,15 @@ final class CompressedFile: ByteSource {
         // Z_BUF_ERROR at the end: the input ended inside a gzip stream (a cut-off download or copy).
         if count < 0 || code == Z_BUF_ERROR || code == Z_DATA_ERROR || code == Z_MEM_ERROR || code == Z_ERRNO {
             let place = "after \(linesSoFar) lines (\(bytesRead + max(0, Int(count))) bytes decompressed)"
-            let what = code == Z_BUF_ERROR
+            let what =
+                code == Z_BUF_ERROR
                 ? "the gzip data ends early: the file is truncated \(place)"
                 : "the gzip data is damaged \(place) (zlib: \(message.isEmpty ? "error \(code)" : message))"
-            throw InputError(file: path, line: nil, reason: what + ". Nothing from this file was stored. "
-                             + "`gzip -t` checks a file; to ingest the readable part, decompress it "
-                             + "(zcat FILE > part.jsonl reports the same error) and ingest that file")
+            throw InputError(
+                file: path, line: nil,
+                reason: what + ". Nothing from this file was stored. "
+                    + "`gzip -t` checks a file; to ingest the readable part, decompress it "
+                    + "(zcat FILE > part.jsonl reports the same error) and ingest that file")
         }
         bytesRead += Int(count)
         return Int(count)
@@ -140,13 +143,18 @@ public final class LineReader: RecordSource {
             }
             let available = end - start
             let found = memchr(buffer + start, 0x0A, available)
-            let segmentLength = found.map { UnsafeMutableRawPointer(mutating: $0) - UnsafeMutableRawPointer(buffer + start) } ?? available
+            let segmentLength =
+                found.map { UnsafeMutableRawPointer(mutating: $0) - UnsafeMutableRawPointer(buffer + start) }
+                ?? available
             let room = oversize ? 0 : maxLineBytes - collected.count
             if segmentLength > room {
                 oversize = true
                 let keep = max(0, Self.keptPrefixOfOversizeLine - collected.count)
-                if collected.count > Self.keptPrefixOfOversizeLine { collected.removeSubrange(Self.keptPrefixOfOversizeLine...) }
-                collected.append(contentsOf: UnsafeBufferPointer(start: buffer + start, count: min(keep, segmentLength)))
+                if collected.count > Self.keptPrefixOfOversizeLine {
+                    collected.removeSubrange(Self.keptPrefixOfOversizeLine...)
+                }
+                collected.append(
+                    contentsOf: UnsafeBufferPointer(start: buffer + start, count: min(keep, segmentLength)))
             } else {
                 collected.append(contentsOf: UnsafeBufferPointer(start: buffer + start, count: segmentLength))
             }
@@ -165,8 +173,14 @@ public final class LineReader: RecordSource {
         lineNumber += 1
         var bytes = bytes
         var size = totalSize
-        if !oversize, bytes.last == 0x0D { bytes.removeLast(); size -= 1 }
-        if lineNumber == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3); size -= 3 }
+        if !oversize, bytes.last == 0x0D {
+            bytes.removeLast()
+            size -= 1
+        }
+        if lineNumber == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            bytes.removeFirst(3)
+            size -= 3
+        }
         return RawLine(number: lineNumber, bytes: bytes, oversizeBytes: oversize ? size : nil, endsWithNewline: newline)
     }
 }

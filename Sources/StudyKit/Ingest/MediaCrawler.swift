@@ -28,10 +28,14 @@ public enum MediaCrawlerLayout: String, Sendable {
 /// Which platform's MediaCrawler records a set of field names is, from the fields only one of the
 /// two platforms writes; nil when the fields are not MediaCrawler's or do not say.
 enum MediaCrawlerFields {
-    static let xiaohongshuOnly: Set<String> = ["desc", "time", "xsec_token", "collected_count", "tag_list",
-                                               "last_update_time", "pictures", "like_count", "image_list", "video_url"]
-    static let weiboOnly: Set<String> = ["create_date_time", "comments_count", "shared_count",
-                                         "comment_like_count", "profile_url", "gender"]
+    static let xiaohongshuOnly: Set<String> = [
+        "desc", "time", "xsec_token", "collected_count", "tag_list",
+        "last_update_time", "pictures", "like_count", "image_list", "video_url",
+    ]
+    static let weiboOnly: Set<String> = [
+        "create_date_time", "comments_count", "shared_count",
+        "comment_like_count", "profile_url", "gender",
+    ]
 
     static func platform(keys: Set<String>) -> InputFormat? {
         guard keys.contains("note_id") || keys.contains("comment_id") else { return nil }
@@ -135,29 +139,36 @@ struct MediaCrawlerMapper: Sendable {
         var threadTitle: String?
         if isComment || platform == .weibo {
             text = try fields.text("content")
-            if text == nil && !fields.has("content") { throw Rejection(code: .missingField, reason: "no content field") }
+            if text == nil && !fields.has("content") {
+                throw Rejection(code: .missingField, reason: "no content field")
+            }
         } else {
             let desc = try fields.text("desc"), title = try fields.text("title")
             if desc == nil && title == nil { throw Rejection(code: .missingField, reason: "no title or desc field") }
             threadTitle = Self.realTitle(title, desc: desc)
             text = [threadTitle, desc].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: "\n\n")
         }
-        if let problem = RecordChecks.checkText(text ?? "", field: isComment || platform == .weibo ? "content" : "text (title and desc)",
-                                                line: line, index: nil, raw: raw, limits: limits) {
+        if let problem = RecordChecks.checkText(
+            text ?? "", field: isComment || platform == .weibo ? "content" : "text (title and desc)",
+            line: line, index: nil, raw: raw, limits: limits)
+        {
             throw problem
         }
 
-        var post = PostRecord(platform: platform.rawValue, externalID: id, createdUnix: try created(fields, isComment: isComment),
-                              text: text ?? "", line: line)
+        var post = PostRecord(
+            platform: platform.rawValue, externalID: id, createdUnix: try created(fields, isComment: isComment),
+            text: text ?? "", line: line)
         post.threadTitle = threadTitle
-        let userID = try fields.identifier("user_id"), nickname = try fields.text("nickname").flatMap { $0.isEmpty ? nil : $0 }
+        let userID = try fields.identifier("user_id"),
+            nickname = try fields.text("nickname").flatMap { $0.isEmpty ? nil : $0 }
         post.author = userID ?? nickname.map { "nickname:" + $0 }
         post.authorHandle = nickname
         post.searchKeyword = try fields.text("source_keyword").flatMap { $0.isEmpty ? nil : $0 }
 
         if isComment {
             guard let note = try fields.identifier("note_id") else {
-                throw Rejection(code: .missingField, reason: "a comment without note_id: the note it answers is unknown")
+                throw Rejection(
+                    code: .missingField, reason: "a comment without note_id: the note it answers is unknown")
             }
             post.conversationID = note
             let parent = try fields.identifier("parent_comment_id")
@@ -204,8 +215,10 @@ struct MediaCrawlerMapper: Sendable {
                 throw Rejection(code: .missingField, reason: "no \(field) field")
             }
             if milliseconds < 100_000_000_000 {
-                throw Rejection(code: .badDate, reason: "\(field) \(milliseconds) is too small for milliseconds (seconds?): "
-                                + "MediaCrawler writes Xiaohongshu times in milliseconds")
+                throw Rejection(
+                    code: .badDate,
+                    reason: "\(field) \(milliseconds) is too small for milliseconds (seconds?): "
+                        + "MediaCrawler writes Xiaohongshu times in milliseconds")
             }
             seconds = Timestamp.floorDiv(milliseconds, 1000)
             try checkRange(seconds, field: field, fields)
@@ -220,25 +233,32 @@ struct MediaCrawlerMapper: Sendable {
     private func weiboTime(_ fields: Reader) throws -> Int64 {
         let stamp = try fields.integer("create_time", what: "a time")
         if let stamp, stamp >= 100_000_000_000 {
-            throw Rejection(code: .badDate, reason: "create_time \(stamp) is too large for seconds (milliseconds?): "
-                            + "MediaCrawler writes Weibo times in seconds")
+            throw Rejection(
+                code: .badDate,
+                reason: "create_time \(stamp) is too large for seconds (milliseconds?): "
+                    + "MediaCrawler writes Weibo times in seconds")
         }
         if let dateText = try fields.text("create_date_time"), !dateText.isEmpty {
             guard let parsed = PostDate.parseStatingZone(dateText) else {
                 throw Rejection(code: .badDate, reason: "create_date_time '\(dateText.prefix(60))' is not a date")
             }
             guard parsed.statesZone else {
-                throw Rejection(code: .dateWithoutOffset,
-                                reason: "create_date_time '\(dateText.prefix(60))' has no UTC offset (MediaCrawler writes +08:00)")
+                throw Rejection(
+                    code: .dateWithoutOffset,
+                    reason: "create_date_time '\(dateText.prefix(60))' has no UTC offset (MediaCrawler writes +08:00)")
             }
             if let stamp, stamp != parsed.seconds, stamp != parsed.seconds + Self.chinaOffsetSeconds {
-                throw Rejection(code: .badDate, reason: "create_time \(stamp) and create_date_time '\(dateText)' disagree: "
-                                + "MediaCrawler's create_time is the same moment or 8 hours later")
+                throw Rejection(
+                    code: .badDate,
+                    reason: "create_time \(stamp) and create_date_time '\(dateText)' disagree: "
+                        + "MediaCrawler's create_time is the same moment or 8 hours later")
             }
             try checkRange(parsed.seconds, field: "create_date_time", fields)
             return parsed.seconds
         }
-        guard let stamp else { throw Rejection(code: .missingField, reason: "no create_date_time or create_time field") }
+        guard let stamp else {
+            throw Rejection(code: .missingField, reason: "no create_date_time or create_time field")
+        }
         let seconds = stamp - Self.chinaOffsetSeconds
         try checkRange(seconds, field: "create_time", fields)
         return seconds
@@ -247,15 +267,19 @@ struct MediaCrawlerMapper: Sendable {
     /// A post cannot be older than its platform, nor newer than the moment it was collected.
     private func checkRange(_ seconds: Int64, field: String, _ fields: Reader) throws {
         if seconds < launch.seconds {
-            throw Rejection(code: .badDate, reason: "\(field) gives \(Timestamp.format(unixSeconds: seconds)), "
-                            + "before \(platformName) existed (\(launch.words))")
+            throw Rejection(
+                code: .badDate,
+                reason: "\(field) gives \(Timestamp.format(unixSeconds: seconds)), "
+                    + "before \(platformName) existed (\(launch.words))")
         }
         // MediaCrawler stamps each record with the time it was collected, in milliseconds.
         if let collected = try? fields.integer("last_modify_ts", what: "a time"), collected > 0 {
             let collectedSeconds = collected >= 100_000_000_000 ? collected / 1000 : collected
             if seconds > collectedSeconds + 86_400 {
-                throw Rejection(code: .badDate, reason: "\(field) gives \(Timestamp.format(unixSeconds: seconds)), after the record "
-                                + "was collected (last_modify_ts \(Timestamp.format(unixSeconds: collectedSeconds)))")
+                throw Rejection(
+                    code: .badDate,
+                    reason: "\(field) gives \(Timestamp.format(unixSeconds: seconds)), after the record "
+                        + "was collected (last_modify_ts \(Timestamp.format(unixSeconds: collectedSeconds)))")
             }
         } else if PostDate.parse(Timestamp.format(unixSeconds: seconds)) == nil {
             throw Rejection(code: .badDate, reason: "\(field) gives a time after \(PostDate.latestYear)")
@@ -316,7 +340,8 @@ struct MediaCrawlerMapper: Sendable {
 
         func count(_ key: String) throws -> (count: Int64, rounded: Bool)? {
             func impossible(_ text: String) -> Rejection {
-                Rejection(code: .badCount, reason: "\(key) is \(text.prefix(40)): not a count (a whole number, 0 or more)")
+                Rejection(
+                    code: .badCount, reason: "\(key) is \(text.prefix(40)): not a count (a whole number, 0 or more)")
             }
             switch fields[key] {
             case nil, .null?: return nil
@@ -346,7 +371,10 @@ enum DisplayedCount {
     static func parse(_ text: String) -> (count: Int64, rounded: Bool)? {
         var body = Substring(text)
         var rounded = false
-        if body.hasSuffix("+") { body = body.dropLast(); rounded = true }
+        if body.hasSuffix("+") {
+            body = body.dropLast()
+            rounded = true
+        }
         var multiplier: Double = 1
         if let last = body.last {
             switch last {
@@ -355,12 +383,16 @@ enum DisplayedCount {
             case "千", "k", "K": multiplier = 1000
             default: break
             }
-            if multiplier != 1 { body = body.dropLast(); rounded = true }
+            if multiplier != 1 {
+                body = body.dropLast()
+                rounded = true
+            }
         }
         let digits = body.replacingOccurrences(of: ",", with: "")
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              digits.filter({ $0 == "." }).count <= 1, digits.first != ".", digits.last != ".",
-              let value = Double(digits) else { return nil }
+            digits.filter({ $0 == "." }).count <= 1, digits.first != ".", digits.last != ".",
+            let value = Double(digits)
+        else { return nil }
         if digits.contains(".") {
             guard multiplier != 1 else { return nil }  // "12.5" likes is not a count
         }
@@ -368,7 +400,8 @@ enum DisplayedCount {
         if body.contains(",") {
             let groups = body.split(separator: ",", omittingEmptySubsequences: false)
             guard groups.count > 1, (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }),
-                  !digits.contains(".") else { return nil }
+                !digits.contains(".")
+            else { return nil }
         }
         let total = value * multiplier
         guard total < 9e15 else { return nil }
@@ -390,10 +423,14 @@ final class MediaCrawlerJSONParser: LineParser {
 
     func parse(_ line: RawLine) -> [ParsedRecord] {
         if let size = line.oversizeBytes, layout == .jsonArray {
-            return [.reject(RejectRecord(line: line.number, code: .lineTooLong,
-                                         reason: "the record starting here is \(size) bytes, over the limit of the --max-line-bytes "
-                                            + "option; only its first \(line.bytes.count) bytes are kept here",
-                                         raw: line.bytes, rawSize: size))]
+            return [
+                .reject(
+                    RejectRecord(
+                        line: line.number, code: .lineTooLong,
+                        reason: "the record starting here is \(size) bytes, over the limit of the --max-line-bytes "
+                            + "option; only its first \(line.bytes.count) bytes are kept here",
+                        raw: line.bytes, rawSize: size))
+            ]
         }
         if let reject = RecordChecks.checkLineBytes(line, validateUTF8: false) { return [.reject(reject)] }
         let kind = line.bytes.withUnsafeBytes { raw in
@@ -402,13 +439,21 @@ final class MediaCrawlerJSONParser: LineParser {
         switch kind {
         case JS_INVALID.rawValue:
             if layout == .jsonArray && !line.endsWithNewline && RecordChecks.invalidUTF8(line) == nil {
-                return [.reject(RejectRecord(line: line.number, code: .truncated,
-                                             reason: "the file ends inside this record: the JSON array is cut off", raw: line.bytes))]
+                return [
+                    .reject(
+                        RejectRecord(
+                            line: line.number, code: .truncated,
+                            reason: "the file ends inside this record: the JSON array is cut off", raw: line.bytes))
+                ]
             }
             return [.reject(jsonReject(line, scannerMessage: scanner.message))]
         case JS_OTHER.rawValue:
-            return [.reject(RejectRecord(line: line.number, code: .notAPost,
-                                         reason: "JSON \(layout == .jsonArray ? "element" : "line") is not an object", raw: line.bytes))]
+            return [
+                .reject(
+                    RejectRecord(
+                        line: line.number, code: .notAPost,
+                        reason: "JSON \(layout == .jsonArray ? "element" : "line") is not an object", raw: line.bytes))
+            ]
         default:
             break
         }
@@ -425,7 +470,9 @@ final class MediaCrawlerJSONParser: LineParser {
         let kind = Int(field.kind)
         let text = string(field.text) ?? ""
         if kind == Int(JS_FIELD_STRING.rawValue) { return .text(text) }
-        if kind == Int(JS_FIELD_INTEGER.rawValue) { return .integer(field.integer == Int64.min ? nil : field.integer, text: text) }
+        if kind == Int(JS_FIELD_INTEGER.rawValue) {
+            return .integer(field.integer == Int64.min ? nil : field.integer, text: text)
+        }
         if kind == Int(JS_FIELD_NUMBER.rawValue) { return .number(field.number, text: text) }
         if kind == Int(JS_FIELD_BOOL.rawValue) { return .bool(field.integer != 0) }
         if kind == Int(JS_FIELD_ARRAY.rawValue) { return .array }

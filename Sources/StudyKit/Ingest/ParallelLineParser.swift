@@ -74,7 +74,10 @@ final class ParallelLineParser: @unchecked Sendable {
         // Each slice writes only its own element.
         nonisolated(unsafe) let results = UnsafeMutableBufferPointer<[ParsedRecord]>.allocate(capacity: slices)
         results.initialize(repeating: [])
-        defer { results.deinitialize(); results.deallocate() }
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
             let range = (lines.count * slice / slices)..<(lines.count * (slice + 1) / slices)
             var out: [ParsedRecord] = []
@@ -100,7 +103,8 @@ final class HandOff<T>: @unchecked Sendable {
 
     /// Blocks while full; false when the consumer has gone away.
     func put(_ item: T) -> Bool {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         while items.count >= capacity && !cancelled { condition.wait() }
         if cancelled { return false }
         items.append(item)
@@ -110,7 +114,8 @@ final class HandOff<T>: @unchecked Sendable {
 
     /// Blocks while empty; nil once the producer has finished and everything was taken.
     func take() -> T? {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         while items.isEmpty && !finished { condition.wait() }
         if items.isEmpty { return nil }
         let item = items.removeFirst()
@@ -119,10 +124,16 @@ final class HandOff<T>: @unchecked Sendable {
     }
 
     func finish() {
-        condition.lock(); finished = true; condition.broadcast(); condition.unlock()
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     func cancel() {
-        condition.lock(); cancelled = true; condition.broadcast(); condition.unlock()
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

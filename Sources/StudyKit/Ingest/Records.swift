@@ -69,7 +69,8 @@ public struct RejectRecord: Error, Sendable {
 
     static let maxRawBytes = 4096
 
-    public init(line: Int, recordIndex: Int? = nil, code: RejectCode, reason: String, raw: [UInt8], rawSize: Int? = nil) {
+    public init(line: Int, recordIndex: Int? = nil, code: RejectCode, reason: String, raw: [UInt8], rawSize: Int? = nil)
+    {
         self.line = line
         self.recordIndex = recordIndex
         self.code = code
@@ -129,40 +130,53 @@ public struct RecordLimits: Sendable {
 
 /// Checks shared by every format: the text and the date.
 enum RecordChecks {
-    static func checkText(_ text: String?, field: String, line: Int, index: Int?, raw: [UInt8], limits: RecordLimits) -> RejectRecord? {
+    static func checkText(_ text: String?, field: String, line: Int, index: Int?, raw: [UInt8], limits: RecordLimits)
+        -> RejectRecord?
+    {
         guard let text else {
-            return RejectRecord(line: line, recordIndex: index, code: .missingField, reason: "no \(field) field", raw: raw)
+            return RejectRecord(
+                line: line, recordIndex: index, code: .missingField, reason: "no \(field) field", raw: raw)
         }
         if text.allSatisfy({ $0.isWhitespace }) {
             return RejectRecord(line: line, recordIndex: index, code: .emptyText, reason: "\(field) is empty", raw: raw)
         }
         let bytes = text.utf8.count
         if bytes > limits.maxTextCharacters && text.unicodeScalars.count > limits.maxTextCharacters {
-            return RejectRecord(line: line, recordIndex: index, code: .textTooLong,
-                                reason: "\(field) has \(text.unicodeScalars.count) characters, over the limit of \(limits.maxTextCharacters)",
-                                raw: raw)
+            return RejectRecord(
+                line: line, recordIndex: index, code: .textTooLong,
+                reason: "\(field) has \(text.unicodeScalars.count) characters, "
+                    + "over the limit of \(limits.maxTextCharacters)",
+                raw: raw)
         }
         if text.utf8.contains(0) {
-            return RejectRecord(line: line, recordIndex: index, code: .nulByte, reason: "\(field) contains a NUL character", raw: raw)
+            return RejectRecord(
+                line: line, recordIndex: index, code: .nulByte, reason: "\(field) contains a NUL character", raw: raw)
         }
         return nil
     }
 
-    static func parseDate(_ value: String?, field: String, line: Int, index: Int?, raw: [UInt8],
-                          assumeUTC: Bool = false) -> Result<Int64, RejectRecord> {
+    static func parseDate(
+        _ value: String?, field: String, line: Int, index: Int?, raw: [UInt8],
+        assumeUTC: Bool = false
+    ) -> Result<Int64, RejectRecord> {
         guard let value, !value.isEmpty else {
-            return .failure(RejectRecord(line: line, recordIndex: index, code: .missingField, reason: "no \(field) field", raw: raw))
+            return .failure(
+                RejectRecord(line: line, recordIndex: index, code: .missingField, reason: "no \(field) field", raw: raw)
+            )
         }
         guard let parsed = PostDate.parseStatingZone(value) else {
-            return .failure(RejectRecord(line: line, recordIndex: index, code: .badDate,
-                                         reason: "\(field) '\(value.prefix(60))' is not a date", raw: raw))
+            return .failure(
+                RejectRecord(
+                    line: line, recordIndex: index, code: .badDate,
+                    reason: "\(field) '\(value.prefix(60))' is not a date", raw: raw))
         }
         if !parsed.statesZone && !assumeUTC {
-            return .failure(RejectRecord(
-                line: line, recordIndex: index, code: .dateWithoutOffset,
-                reason: "\(field) '\(value.prefix(60))' has no UTC offset, so its time zone is unknown: "
-                    + "give dates with Z or an offset such as +08:00, or pass --assume-utc to read them as UTC",
-                raw: raw))
+            return .failure(
+                RejectRecord(
+                    line: line, recordIndex: index, code: .dateWithoutOffset,
+                    reason: "\(field) '\(value.prefix(60))' has no UTC offset, so its time zone is unknown: "
+                        + "give dates with Z or an offset such as +08:00, or pass --assume-utc to read them as UTC",
+                    raw: raw))
         }
         return .success(parsed.seconds)
     }
@@ -172,13 +186,17 @@ enum RecordChecks {
     /// the precise reason only when a line fails.
     static func checkLineBytes(_ line: RawLine, validateUTF8: Bool = true) -> RejectRecord? {
         if let size = line.oversizeBytes {
-            return RejectRecord(line: line.number, code: .lineTooLong,
-                                reason: "line is \(size) bytes, over the limit of the --max-line-bytes option; only its first \(line.bytes.count) bytes are kept here",
-                                raw: line.bytes, rawSize: size)
+            return RejectRecord(
+                line: line.number, code: .lineTooLong,
+                reason: "line is \(size) bytes, over the limit of the --max-line-bytes option; "
+                    + "only its first \(line.bytes.count) bytes are kept here",
+                raw: line.bytes, rawSize: size)
         }
         return line.bytes.withUnsafeBufferPointer { buffer -> RejectRecord? in
             if let offset = TextChecks.firstNULOffset(buffer) {
-                return RejectRecord(line: line.number, code: .nulByte, reason: "NUL byte at byte \(offset + 1) of the line", raw: line.bytes)
+                return RejectRecord(
+                    line: line.number, code: .nulByte, reason: "NUL byte at byte \(offset + 1) of the line",
+                    raw: line.bytes)
             }
             return validateUTF8 ? invalidUTF8(line) : nil
         }
@@ -187,9 +205,11 @@ enum RecordChecks {
     static func invalidUTF8(_ line: RawLine) -> RejectRecord? {
         line.bytes.withUnsafeBufferPointer { buffer in
             TextChecks.firstInvalidUTF8Offset(buffer).map { offset in
-                RejectRecord(line: line.number, code: .invalidUTF8,
-                             reason: "invalid UTF-8 at byte \(offset + 1) of the line (byte 0x\(String(buffer[offset], radix: 16, uppercase: true)))",
-                             raw: line.bytes)
+                RejectRecord(
+                    line: line.number, code: .invalidUTF8,
+                    reason: "invalid UTF-8 at byte \(offset + 1) of the line "
+                        + "(byte 0x\(String(buffer[offset], radix: 16, uppercase: true)))",
+                    raw: line.bytes)
             }
         }
     }

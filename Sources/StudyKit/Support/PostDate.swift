@@ -52,19 +52,22 @@ public enum PostDate {
     private static func parseISO(_ b: [UInt8]) -> (seconds: Int64, statesZone: Bool)? {
         // YYYY-MM-DD
         guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D,
-              let year = number(b[0..<4]), let month = number(b[5..<7]), let day = number(b[8..<10])
+            let year = number(b[0..<4]), let month = number(b[5..<7]), let day = number(b[8..<10])
         else { return nil }
         var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, offset: Int64 = 0
         var statesZone = false
         var i = 10
         if i < b.count {
             guard b[i] == 0x54 || b[i] == 0x20, b.count >= i + 6, b[i + 3] == 0x3A,
-                  let h = number(b[(i + 1)..<(i + 3)]), let m = number(b[(i + 4)..<(i + 6)])
+                let h = number(b[(i + 1)..<(i + 3)]), let m = number(b[(i + 4)..<(i + 6)])
             else { return nil }
-            hour = h; minute = m; i += 6
+            hour = h
+            minute = m
+            i += 6
             if i < b.count, b[i] == 0x3A {
                 guard b.count >= i + 3, let s = number(b[(i + 1)..<(i + 3)]) else { return nil }
-                second = s; i += 3
+                second = s
+                i += 3
                 if i < b.count, b[i] == 0x2E || b[i] == 0x2C {
                     i += 1
                     let start = i
@@ -105,22 +108,24 @@ public enum PostDate {
     private static func parseClassicTwitter(_ b: [UInt8]) -> Int64? {
         let parts = b.split(separator: 0x20)
         guard parts.count == 6,
-              let monthIndex = months.firstIndex(of: String(decoding: parts[1], as: UTF8.self)),
-              let day = number(parts[2]), let year = number(parts[5]), parts[3].count == 8
+            let monthIndex = months.firstIndex(of: String(decoding: parts[1], as: UTF8.self)),
+            let day = number(parts[2]), let year = number(parts[5]), parts[3].count == 8
         else { return nil }
         let time = Array(parts[3])
         guard time[2] == 0x3A, time[5] == 0x3A,
-              let hour = number(time[0..<2]), let minute = number(time[3..<5]), let second = number(time[6..<8]),
-              let offset = parseZone(Array(parts[4]))
+            let hour = number(time[0..<2]), let minute = number(time[3..<5]), let second = number(time[6..<8]),
+            let offset = parseZone(Array(parts[4]))
         else { return nil }
         let month = Int64(monthIndex + 1)
         guard valid(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else { return nil }
-        let seconds = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400
+        let seconds =
+            Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400
             + hour * 3600 + minute * 60 + second - offset
         return inRange(seconds) ? seconds : nil
     }
 
-    private static func valid(year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) -> Bool {
+    private static func valid(year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) -> Bool
+    {
         guard (1...12).contains(month), day >= 1, hour < 24, minute < 60, second <= 60 else { return false }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
         let lengths: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
