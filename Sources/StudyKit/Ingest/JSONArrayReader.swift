@@ -44,7 +44,7 @@ final class JSONArrayReader: RecordSource {
         if start == end {
             guard !eof else { return nil }
             start = 0
-            end = try file.read(into: buffer, capacity: capacity, linesSoFar: line - 1)
+            end = try file.read(into: buffer, capacity: capacity)
             if end == 0 {
                 eof = true
                 return nil

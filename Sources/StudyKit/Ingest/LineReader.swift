@@ -23,8 +23,8 @@ protocol RecordSource: AnyObject {
 
 /// Bytes to split into records: a file (`CompressedFile`) or, for the fuzzer, bytes in memory.
 protocol ByteSource: AnyObject {
-    /// Reads up to `capacity` bytes; 0 at the end. `linesSoFar` only words an error.
-    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int, linesSoFar: Int) throws -> Int
+    /// Reads up to `capacity` bytes; 0 at the end.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int
 }
 
 /// Bytes already in memory.
@@ -34,7 +34,7 @@ final class MemoryBytes: ByteSource {
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int, linesSoFar: Int) throws -> Int {
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         let count = min(capacity, bytes.count - offset)
         bytes.withUnsafeBufferPointer { source in
             if count > 0 { buffer.update(from: source.baseAddress! + offset, count: count) }
@@ -67,14 +67,14 @@ final class CompressedFile: ByteSource {
     /// True when the file is gzip (zlib decompresses it), false when it is read as it is.
     var isCompressed: Bool { gzdirect(file) == 0 }
 
-    /// Reads up to `capacity` bytes; 0 at the end of the file. `linesSoFar` only words the error.
-    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int, linesSoFar: Int) throws -> Int {
+    /// Reads up to `capacity` bytes; 0 at the end of the file.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         let count = gzread(file, buffer, UInt32(min(capacity, Int(Int32.max))))
         var code: Int32 = 0
         let message = String(cString: gzerror(file, &code))
         // Z_BUF_ERROR at the end: the input ended inside a gzip stream (a cut-off download or copy).
         if count < 0 || code == Z_BUF_ERROR || code == Z_DATA_ERROR || code == Z_MEM_ERROR || code == Z_ERRNO {
-            let place = "after \(linesSoFar) lines (\(bytesRead + max(0, Int(count))) bytes decompressed)"
+            let place = "after \(IngestReport.number(bytesRead + max(0, Int(count)))) bytes of content"
             let what =
                 code == Z_BUF_ERROR
                 ? "the gzip data ends early: the file is truncated \(place)"
@@ -122,7 +122,7 @@ public final class LineReader: RecordSource {
             start = 0
         }
         guard !eof, end < capacity else { return }
-        let count = try file.read(into: buffer + end, capacity: capacity - end, linesSoFar: lineNumber)
+        let count = try file.read(into: buffer + end, capacity: capacity - end)
         if count == 0 { eof = true }
         end += count
     }
