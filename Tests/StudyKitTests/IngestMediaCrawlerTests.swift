@@ -363,6 +363,33 @@ final class IngestMediaCrawlerTests: XCTestCase {
             ])
     }
 
+    /// Elements longer than the reader's 1 MiB buffer are read whole; over the limit, only their
+    /// start is kept, with their full size, and the next element is still found on its own line.
+    func testArrayElementsAcrossBufferRefillsAndOverTheLimit() throws {
+        let big = String(repeating: "还我4o ", count: 300_000)  // 2.7 MB of UTF-8
+        let text = pythonJSONArray([
+            ["note_id": "e1", "desc": "前", "time": noteTime],
+            ["note_id": "e2", "desc": big, "time": noteTime],
+            ["note_id": "e3", "desc": "后\n换行", "time": noteTime],
+        ])
+        func elements(limit: Int) throws -> [RawLine] {
+            let reader = JSONArrayReader(source: MemoryBytes(Array(text.utf8)), path: "t.json", maxElementBytes: limit)
+            var out: [RawLine] = []
+            while let element = try reader.next() { out.append(element) }
+            return out
+        }
+        let whole = try elements(limit: 8 << 20)
+        XCTAssertEqual(whole.map(\.number), [2, 7, 12])
+        XCTAssertEqual(whole.map(\.oversizeBytes), [nil, nil, nil])
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(whole[1].bytes)) as? [String: Any])
+        XCTAssertEqual(object["desc"] as? String, big)
+        let cut = try elements(limit: 1 << 20)
+        XCTAssertEqual(cut.map(\.number), [2, 7, 12])
+        XCTAssertEqual(cut[1].bytes.count, 4096)
+        XCTAssertEqual(cut[1].oversizeBytes, whole[1].bytes.count)
+        XCTAssertEqual(cut[2].bytes, whole[2].bytes)
+    }
+
     func testFormatsAreDetectedFromContent() throws {
         let dir = try TemporaryDirectory()
         let xhsLines = try dir.write("a", xhsNote(id: "n1", title: "t", desc: "d", time: noteTime) + "\n")

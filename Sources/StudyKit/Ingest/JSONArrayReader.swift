@@ -117,41 +117,54 @@ final class JSONArrayReader: RecordSource {
         var depth = 0
         var inString = false
         var escaped = false
-        while let byte = try peek() {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-            } else {
-                switch byte {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    if depth == 0 {
-                        // A bare value ends here; a stray closing bracket is an element of its own (rejected).
-                        if collector.size == 0 {
-                            collector.append(byte)
-                            advance()
+        // Scans the buffered bytes in place and copies each run into the element at once: this
+        // loop sees every byte of the file.
+        while try peek() != nil {
+            var index = start
+            var newlines = 0
+            var stop: Int?
+            scan: while index < end {
+                let byte = buffer[index]
+                if byte == 0x0A { newlines += 1 }
+                if inString {
+                    if escaped {
+                        escaped = false
+                    } else if byte == UInt8(ascii: "\\") {
+                        escaped = true
+                    } else if byte == UInt8(ascii: "\"") {
+                        inString = false
+                    }
+                } else {
+                    switch byte {
+                    case UInt8(ascii: "\""): inString = true
+                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        if depth == 0 {
+                            // A bare value ends here; a stray closing bracket is an element of its own (rejected).
+                            stop = collector.size == 0 && index == start ? index + 1 : index
+                            break scan
                         }
-                        return collector.line(startLine, complete: true)
+                        depth -= 1
+                        if depth == 0 {
+                            stop = index + 1
+                            break scan
+                        }
+                    case UInt8(ascii: ","):
+                        if depth == 0 {
+                            stop = index
+                            break scan
+                        }
+                    default: break
                     }
-                    depth -= 1
-                    if depth == 0 {
-                        collector.append(byte)
-                        advance()
-                        return collector.line(startLine, complete: true)
-                    }
-                case UInt8(ascii: ","):
-                    if depth == 0 { return collector.line(startLine, complete: true) }
-                default: break
                 }
+                index += 1
             }
-            collector.append(byte)
-            advance()
+            let taken = (stop ?? end) - start
+            collector.append(UnsafeBufferPointer(start: buffer + start, count: taken))
+            line += newlines
+            start += taken
+            bytesConsumed += taken
+            if stop != nil { return collector.line(startLine, complete: true) }
         }
         phase = .done
         return collector.line(startLine, complete: false)
@@ -175,11 +188,19 @@ final class JSONArrayReader: RecordSource {
         var size = 0
 
         mutating func append(_ byte: UInt8) {
-            size += 1
+            withUnsafePointer(to: byte) { append(UnsafeBufferPointer(start: $0, count: 1)) }
+        }
+
+        /// Keeps the element whole up to the limit; past it, only its first bytes (and its size).
+        mutating func append(_ chunk: UnsafeBufferPointer<UInt8>) {
+            let before = size
+            size += chunk.count
             if size <= limit {
-                bytes.append(byte)
-            } else if size == limit + 1 {
-                bytes.removeSubrange(min(bytes.count, LineReader.keptPrefixOfOversizeLine)...)
+                bytes.append(contentsOf: chunk)
+            } else if before <= limit {
+                let keep = LineReader.keptPrefixOfOversizeLine
+                if bytes.count > keep { bytes.removeSubrange(keep...) }
+                bytes.append(contentsOf: chunk.prefix(max(0, keep - bytes.count)))
             }
         }
 

@@ -201,8 +201,11 @@ struct MediaCrawlerMapper: Sendable {
     /// The title, unless it is MediaCrawler's stand-in for a missing one (the first 255 characters of desc).
     static func realTitle(_ title: String?, desc: String?) -> String? {
         guard let title, !title.isEmpty else { return nil }
-        if let desc, title == String(String.UnicodeScalarView(desc.unicodeScalars.prefix(255))) { return nil }
-        return title
+        // desc[:255] in Python counts code points: the stand-in is all of a shorter desc, or exactly
+        // its first 255 scalars (a UTF-8 prefix of whole scalars is a scalar prefix).
+        guard let desc, desc.utf8.starts(with: title.utf8) else { return title }
+        if title.utf8.count == desc.utf8.count { return nil }
+        return title.unicodeScalars.count == 255 ? nil : title
     }
 
     // MARK: Times
@@ -308,7 +311,7 @@ struct MediaCrawlerMapper: Sendable {
             switch fields[key] {
             case nil, .null?: return nil
             case .text(let value)?:
-                let trimmed = value.trimmingCharacters(in: .whitespaces)
+                let trimmed = trimmedSpaces(value)
                 return trimmed.isEmpty || trimmed == "None" ? nil : trimmed
             case .integer(_, let text)?: return text
             case let other?: throw Rejection(code: .wrongType, reason: "\(key) is \(other.described), not an id")
@@ -328,7 +331,7 @@ struct MediaCrawlerMapper: Sendable {
                 }
                 return Int64(value)
             case .text(let value)?:
-                let trimmed = value.trimmingCharacters(in: .whitespaces)
+                let trimmed = trimmedSpaces(value)
                 if trimmed.isEmpty || trimmed == "None" { return nil }
                 guard let number = Int64(trimmed) else {
                     throw Rejection(code: .badDate, reason: "\(key) '\(trimmed.prefix(40))' is not \(what)")
@@ -352,7 +355,7 @@ struct MediaCrawlerMapper: Sendable {
                 guard value >= 0, value.rounded() == value, value < 9e15 else { throw impossible(text) }
                 return (Int64(value), false)
             case .text(let value)?:
-                let trimmed = value.trimmingCharacters(in: .whitespaces)
+                let trimmed = trimmedSpaces(value)
                 if trimmed.isEmpty || trimmed == "None" { return nil }
                 guard let parsed = DisplayedCount.parse(trimmed) else {
                     throw Rejection(code: .badCount, reason: "\(key) is '\(trimmed.prefix(40))': not a count")
@@ -369,6 +372,10 @@ struct MediaCrawlerMapper: Sendable {
 /// A rounded count is read as the number shown (the lower bound for "+").
 enum DisplayedCount {
     static func parse(_ text: String) -> (count: Int64, rounded: Bool)? {
+        // Most counts are plain digits.
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return Int64(text).map { ($0, false) }
+        }
         var body = Substring(text)
         var rounded = false
         if body.hasSuffix("+") {
@@ -388,7 +395,7 @@ enum DisplayedCount {
                 rounded = true
             }
         }
-        let digits = body.replacingOccurrences(of: ",", with: "")
+        let digits = body.contains(",") ? body.replacingOccurrences(of: ",", with: "") : String(body)
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
             digits.filter({ $0 == "." }).count <= 1, digits.first != ".", digits.last != ".",
             let value = Double(digits)
@@ -458,6 +465,7 @@ final class MediaCrawlerJSONParser: LineParser {
             break
         }
         var fields: [String: FieldValue] = [:]
+        fields.reserveCapacity(js_field_count(scanner.handle))
         for index in 0..<js_field_count(scanner.handle) {
             let field = js_field_at(scanner.handle, index)!.pointee
             guard let key = string(field.key), fields[key] == nil else { continue }  // a repeated key: the first counts
@@ -479,4 +487,12 @@ final class MediaCrawlerJSONParser: LineParser {
         if kind == Int(JS_FIELD_OBJECT.rawValue) { return .object }
         return .null
     }
+}
+
+/// The text without leading and trailing spaces and tabs; the same string, without a copy, when it
+/// has none (almost every field), since Foundation's trimming costs a bridge per call.
+func trimmedSpaces(_ text: String) -> String {
+    guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+    if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return text }
+    return text.trimmingCharacters(in: .whitespaces)
 }
