@@ -2,16 +2,6 @@ import Foundation
 import XCTest
 @testable import StudyKit
 
-/// Runs a built executable of this package and returns its exit status, stdout and stderr.
-func runTool(_ name: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> (status: Int32, out: String, err: String) {
-    let binary = Repository.root.appendingPathComponent(".build/debug/\(name)")
-    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-        XCTFail("\(binary.path) is not built; run `swift build --build-tests` first (make test does)", file: file, line: line)
-        return (-1, "", "")
-    }
-    return try runTool(path: binary.path, arguments)
-}
-
 final class IngestCommandTests: XCTestCase {
     func testSummaryAndRerunFromTheCommandLine() throws {
         let dir = try TemporaryDirectory()

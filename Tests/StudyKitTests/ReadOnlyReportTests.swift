@@ -67,11 +67,9 @@ final class ReadOnlyReportTests: XCTestCase {
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder) }
         XCTAssertFalse(FileManager.default.fileExists(atPath: db + "-shm"), "no -shm file left to help a reader")
 
-        let unprivileged: (String, [String]) throws -> (status: Int32, out: String, err: String) = { tool, arguments in
+        let unprivileged: (String, [String]) throws -> ProcessResult = { tool, arguments in
             guard getuid() == 0 else { return try runTool(tool, arguments) }
-            let binary = Repository.root.appendingPathComponent(".build/debug/\(tool)").path
-            return try runTool(path: "/usr/bin/setpriv",
-                               ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + arguments)
+            return try runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", toolPath(tool)] + arguments)
         }
         let report = try unprivileged("dedupe", ["--db", db, "--report-only", "--top", "3"])
         XCTAssertEqual(report.status, 0, report.err)
@@ -86,19 +84,4 @@ final class ReadOnlyReportTests: XCTestCase {
         XCTAssertTrue(write.err.hasPrefix("Error: \(db): cannot write"), write.err)
         XCTAssertTrue(write.err.contains("reports, exports and notebooks can still read it"), write.err)
     }
-}
-
-/// Runs a program given by path (not one of ours), returning status and output.
-func runTool(path: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }

@@ -137,6 +137,7 @@ final class BookkeepingTests: XCTestCase {
         let db = try Database(path: dir.path("study.sqlite"))
         let live = try StageRun.begin(db, stage: "dedupe", parameters: [:])
 
+        // A process that has exited: its pid is free (until reused, which the start time catches).
         let exited = Process()
         exited.executableURL = URL(fileURLWithPath: "/bin/true")
         try exited.run()
@@ -176,7 +177,7 @@ final class BookkeepingTests: XCTestCase {
         let db = dir.path("study.sqlite")
         let files = SampleStudyTests.files.map { Repository.path("data/sample/\($0)") }
         XCTAssertEqual(try runTool("ingest", ["--db", db] + files).status, 0)
-        let outputs = try runToolsAtOnce([("dedupe", ["--db", db]), ("dedupe", ["--db", db])])
+        let outputs = try runProcessesAtOnce([(toolPath("dedupe"), ["--db", db]), (toolPath("dedupe"), ["--db", db])])
         for output in outputs { XCTAssertEqual(output.status, 0, output.err) }
         let study = try Database(path: db, mode: .readOnly)
         let statuses = try study.query("SELECT status FROM runs WHERE stage = 'dedupe' ORDER BY run_id").compactMap { $0.text("status") }
@@ -209,15 +210,8 @@ final class BookkeepingTests: XCTestCase {
         // The test bundle lives under .build/ of this checkout, like the executables.
         let git = Repository.root.appendingPathComponent(".git")
         guard FileManager.default.fileExists(atPath: git.path) else { throw XCTSkip("not a git checkout") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = ["-C", Repository.root.path, "rev-parse", "HEAD"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let head = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let head = try runProcess("/usr/bin/git", ["-C", Repository.root.path, "rev-parse", "HEAD"]).out
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        process.waitUntilExit()
         XCTAssertEqual(BuildInfo.commit(gitDirectory: git), head)
     }
 
@@ -283,25 +277,5 @@ enum SchemaDocument {
             }
         }
         return result
-    }
-}
-
-/// Runs several executables at the same time and waits for all of them.
-func runToolsAtOnce(_ commands: [(String, [String])]) throws -> [(status: Int32, out: String, err: String)] {
-    let processes = commands.map { name, arguments -> (Process, Pipe, Pipe) in
-        let process = Process()
-        process.executableURL = Repository.root.appendingPathComponent(".build/debug/\(name)")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        return (process, out, err)
-    }
-    for (process, _, _) in processes { try process.run() }
-    return processes.map { process, out, err in
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 }

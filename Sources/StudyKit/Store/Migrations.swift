@@ -24,13 +24,20 @@ public enum Schema {
             ALTER TABLE runs ADD COLUMN process_start TEXT;
             ALTER TABLE posts ADD COLUMN thread_title TEXT;
             """),
+        Migration(version: 9, name: "annotate: sample purpose, strategy and inclusion probabilities",
+                  sql: AnnotateSchema.samplePurposeSQL),
+        Migration(version: 10, name: "aggregate: estimates by method (naive, human, PPI), association by method, "
+                    + "published figures with their scope; Rogan-Gladen table removed", sql: AggregateSchema.estimatesSQL),
+        Migration(version: 11, name: "embed: post embeddings", sql: EmbedSchema.sql),
         Migration(version: 17, name: "ingest: search keyword and rounded counts (Xiaohongshu and Weibo)", sql: """
             ALTER TABLE posts ADD COLUMN search_keyword TEXT;
             ALTER TABLE posts ADD COLUMN counts_rounded INTEGER;
             """),
+        Migration(version: 19, name: "browse: posts_overview view (language, cluster, primary coder's codes per post)",
+                  sql: BrowseSchema.sql),
     ]
 
-    public static var currentVersion: Int { migrations.last!.version }
+    public static var currentVersion: Int { migrations.map(\.version).max() ?? 0 }
 
     static let coreSchema = """
         CREATE TABLE study_settings (
