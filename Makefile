@@ -281,7 +281,7 @@ robustness: deps model embed-server
 # lld, because gold fails with an internal error on the sanitized link).
 # Seeds: the sample's lines and the codebooks; crashers go to Tests/.../Fixtures/fuzz-regressions/.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := x-json csv reddit codebook annotation-csv
+FUZZ_TARGETS := x-json csv reddit codebook annotation-csv mediacrawler-jsonl mediacrawler-json mediacrawler-csv
 fuzz: deps
 	swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --package-path Fuzz
 	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -4,8 +4,14 @@ measured in the same run on the same machine:
   - reading the file: `cat FILE > /dev/null` (page cache warm)
   - a bare SQLite insert of the same rows: sqlite3's own CSV .import of (id, created_at, text)
     into a table with the same unique key, in one transaction.
-Prints throughput, peak memory, and the ratio of ingest's time to the baselines' sum."""
-import csv, json, os, subprocess, sys, tempfile, time
+Prints throughput, peak memory, and the ratio of ingest's time to the baselines' sum.
+
+Also measures MediaCrawler input: the same texts as Xiaohongshu notes in JSON lines and in one
+indented JSON array, and as Weibo comments in CSV (written here from the bench file, not timed).
+
+  --compare BINARY   also time another ingest build on the same files in the same run (for a
+                     before/after figure: build the other commit's ingest, copy it aside, pass it)."""
+import argparse, csv, json, os, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "data", "bench", "x_v2_bench.jsonl")
@@ -41,7 +47,57 @@ def extract_rows(path, out):
     return n
 
 
+def write_mediacrawler(path, out_dir, limit):
+    """The bench file's first `limit` texts as MediaCrawler exports (Xiaohongshu notes as JSON lines
+    and as a JSON array, Weibo comments as CSV), in its field layout. Returns the three paths."""
+    collected = 1_760_000_000_000
+    notes, comments = [], []
+    with open(path, encoding="utf-8") as src:
+        for line in src:
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            for t in obj.get("data", [obj]) if isinstance(obj.get("data"), list) else [obj]:
+                if "id" not in t or "text" not in t:
+                    continue
+                i = len(notes)
+                notes.append({"note_id": "n%d" % i, "type": "normal", "title": "note %d" % i, "desc": t["text"],
+                              "time": 1_754_000_000_000 + i * 1000, "user_id": "u%d" % (i % 5000),
+                              "nickname": "nick%d" % (i % 5000), "liked_count": "1.2万" if i % 10 == 0 else str(i % 997),
+                              "collected_count": "3", "comment_count": "12", "share_count": "4",
+                              "ip_location": "广东", "tag_list": "keep4o", "last_modify_ts": collected,
+                              "source_keyword": "keep4o", "xsec_token": "t"})
+                comments.append({"comment_id": "c%d" % i, "create_time": 1_754_028_800 + i,
+                                 "create_date_time": time.strftime("%Y-%m-%d %H:%M:%S+08:00", time.gmtime(1_754_028_800 + i)),
+                                 "note_id": "w%d" % (i // 10), "content": t["text"], "sub_comment_count": "0",
+                                 "comment_like_count": str(i % 50), "last_modify_ts": collected, "ip_location": "北京",
+                                 "parent_comment_id": "c%d" % i, "user_id": "u%d" % (i % 5000),
+                                 "nickname": "nick%d" % (i % 5000), "gender": "f", "profile_url": "", "avatar": ""})
+                if len(notes) >= limit:
+                    break
+            if len(notes) >= limit:
+                break
+    jsonl = os.path.join(out_dir, "xhs_search_contents.jsonl")
+    with open(jsonl, "w", encoding="utf-8") as f:
+        for n in notes:
+            f.write(json.dumps(n, ensure_ascii=False) + "\n")
+    array = os.path.join(out_dir, "xhs_search_contents.json")
+    with open(array, "w", encoding="utf-8") as f:
+        f.write(json.dumps([dict(n, note_id="a" + n["note_id"]) for n in notes], ensure_ascii=False, indent=4))
+    table = os.path.join(out_dir, "weibo_search_comments.csv")
+    with open(table, "w", newline="", encoding="utf-8-sig") as f:
+        w = csv.DictWriter(f, fieldnames=list(comments[0].keys()))
+        w.writeheader()
+        w.writerows(comments)
+    return jsonl, array, table
+
+
 def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--compare", help="another ingest binary to time on the same files (before/after)")
+    ap.add_argument("--mediacrawler-posts", type=int, default=200_000)
+    args = ap.parse_args()
     if not os.path.exists(DATA):
         sys.exit("bench: run `make bench-data` first")
     if not os.path.exists("/usr/bin/time"):
@@ -60,6 +116,16 @@ def main():
                               ".mode csv", f".import '{rows_csv}' posts"])
         db = os.path.join(tmp, "study.sqlite")
         ingest_s, ingest_rss, out = timed([INGEST, "--db", db, DATA])
+        compare = None
+        if args.compare:
+            other_db = os.path.join(tmp, "other.sqlite")
+            compare = timed([args.compare, "--db", other_db, DATA])
+        layouts = write_mediacrawler(DATA, tmp, args.mediacrawler_posts)
+        mediacrawler = []
+        for path in layouts:
+            mc_db = os.path.join(tmp, "mc-%s.sqlite" % os.path.basename(path))
+            secs, rss, mc_out = timed([INGEST, "--db", mc_db, path])
+            mediacrawler.append((os.path.basename(path), os.path.getsize(path) / 1e6, secs, rss, mc_out.strip().splitlines()[0]))
     baseline = cat_s + bare_s
     print("## ingest (1M-post X v2 JSON lines, release build)")
     print(f"file: {mb:,.0f} MB, {rows:,} posts")
@@ -71,6 +137,17 @@ def main():
     print(f"ingest throughput: {mb / ingest_s:.0f} MB/s (target >= 50 MB/s)")
     print(f"ratio ingest / (cat + bare insert): {ingest_s / baseline:.2f}")
     print(out.strip().splitlines()[0])
+    if compare:
+        other_s, other_rss, other_out = compare
+        print(f"compared build {args.compare}: {other_s:.2f} s, {mb / other_s:.0f} MB/s, peak {other_rss / 1024:,.0f} MB "
+              f"(this build: {ingest_s:.2f} s, {mb / ingest_s:.0f} MB/s, peak {ingest_rss / 1024:,.0f} MB)")
+        print(other_out.strip().splitlines()[0])
+    print(f"## ingest of MediaCrawler exports ({args.mediacrawler_posts:,} of the same texts)")
+    print(f"{'file':<30}{'MB':>8}{'seconds':>9}{'MB/s':>7}{'posts/s':>10}{'peak MB':>9}")
+    for name, size_mb, secs, rss, summary in mediacrawler:
+        print(f"{name:<30}{size_mb:>8.0f}{secs:>9.2f}{size_mb / secs:>7.0f}{args.mediacrawler_posts / secs:>10,.0f}{rss / 1024:>9,.0f}")
+    for *_, summary in mediacrawler:
+        print(summary)
 
 
 if __name__ == "__main__":

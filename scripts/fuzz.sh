@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer binary (built by `make fuzz` from Fuzz/) on each parser for a bounded time.
 #   scripts/fuzz.sh SECONDS TARGET...
-# Seeds: one file per line of the sample exports, the codebooks, a small annotation CSV, and every
+# Seeds: one file per line of the sample exports, the MediaCrawler examples in docs/examples/, the
+# codebooks, a small annotation CSV, and every
 # earlier crasher kept in Tests/StudyKitTests/Fixtures/fuzz-regressions/<target>/. A new crasher is
 # copied there (replayed by RobustnessTests from then on) and the script exits 1.
 set -euo pipefail
@@ -30,6 +31,11 @@ for target in "$@"; do
                 for n in 2 5 9 20 40; do { echo "$header"; sed -n "${n},$((n + 3))p" data/sample/x_keep4o_twarc.csv; } > "$corpus/sample-$n"; done
                 printf 'id,text,created_at,platform,author,lang\n1,"hello, ""world""",2025-08-08T10:00:00Z,x,a1,en\n' > "$corpus/own-columns" ;;
         codebook) for f in codebooks/*.yaml; do cp "$f" "$corpus/"; done ;;
+        mediacrawler-jsonl) cp docs/examples/mediacrawler/*.jsonl "$corpus/" ;;
+        mediacrawler-json) cp docs/examples/mediacrawler/*.json "$corpus/" ;;
+        mediacrawler-csv) cp docs/examples/mediacrawler/*.csv "$corpus/"
+                printf '%s\r\n%s\r\n' 'note_id,type,title,desc,time,liked_count,source_keyword' \
+                    'n1,normal,"标题","多行\n正文, ""引号""",1754749800000,1.2万,keep4o' > "$corpus/xhs-notes" ;;
         annotation-csv) printf 'post_id,platform,language,created_at,status,relevant,companion,note,text\r\n12,x,en,2025-08-08,coded,1,0,"a ""note""","multi\nline"\r\n13,x,ja,2025-08-09,skipped,,,,\r\n' > "$corpus/export" ;;
     esac
     [ -d "$regressions/$target" ] && cp "$regressions/$target"/* "$corpus/" 2>/dev/null || true

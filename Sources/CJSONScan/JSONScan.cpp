@@ -13,6 +13,7 @@ struct js_scanner {
     simdjson::dom::parser parser;
     std::vector<js_tweet> tweets;
     std::vector<js_user> users;
+    std::vector<js_field> fields;
     std::deque<std::string> scratch;  // numbers turned into text; deque keeps addresses stable
     std::string message;
 };
@@ -122,6 +123,7 @@ js_tweet read_tweet(js_scanner *s, const object &o) {
 bool parse(js_scanner *s, const char *bytes, size_t length, element &doc) {
     s->tweets.clear();
     s->users.clear();
+    s->fields.clear();
     s->scratch.clear();
     s->message.clear();
     auto error = s->parser.parse(bytes, length, true).get(doc);
@@ -224,6 +226,61 @@ int js_scan_reddit(js_scanner *s, const char *bytes, size_t length, js_reddit *o
     out->num_comments = count_field(o, "num_comments");
     return JS_TWEET;
 }
+
+int js_scan_object(js_scanner *s, const char *bytes, size_t length) {
+    element doc;
+    if (!parse(s, bytes, length, doc)) return JS_INVALID;
+    object o;
+    if (doc.get(o) != simdjson::SUCCESS) return JS_OTHER;
+    for (auto member : o) {
+        js_field f{};
+        f.key = view(member.key);
+        f.integer = JS_ABSENT;
+        element value = member.value;
+        std::string_view text;
+        int64_t i; uint64_t u; double d; bool b;
+        switch (value.type()) {
+        case element_type::NULL_VALUE: f.kind = JS_FIELD_NULL; break;
+        case element_type::STRING:
+            f.kind = JS_FIELD_STRING;
+            if (value.get(text) == simdjson::SUCCESS) f.text = view(text);
+            break;
+        case element_type::INT64:
+            f.kind = JS_FIELD_INTEGER;
+            if (value.get(i) == simdjson::SUCCESS) {
+                f.integer = i;
+                f.number = (double)i;
+                f.text = keep(s, std::to_string(i));
+            }
+            break;
+        case element_type::UINT64:
+            f.kind = JS_FIELD_INTEGER;
+            if (value.get(u) == simdjson::SUCCESS) { f.number = (double)u; f.text = keep(s, std::to_string(u)); }
+            break;
+        case element_type::DOUBLE:
+            f.kind = JS_FIELD_NUMBER;
+            if (value.get(d) == simdjson::SUCCESS) {
+                char buffer[64];
+                snprintf(buffer, sizeof buffer, "%.17g", d);
+                f.number = d;
+                f.text = keep(s, buffer);
+            }
+            break;
+        case element_type::BOOL:
+            f.kind = JS_FIELD_BOOL;
+            if (value.get(b) == simdjson::SUCCESS) f.integer = b ? 1 : 0;
+            break;
+        case element_type::ARRAY: f.kind = JS_FIELD_ARRAY; break;
+        case element_type::OBJECT: f.kind = JS_FIELD_OBJECT; break;
+        default: f.kind = JS_FIELD_OBJECT; break;
+        }
+        s->fields.push_back(f);
+    }
+    return JS_TWEET;
+}
+
+size_t js_field_count(const js_scanner *s) { return s->fields.size(); }
+const js_field *js_field_at(const js_scanner *s, size_t index) { return &s->fields[index]; }
 
 js_text js_message(const js_scanner *s) { return view(s->message); }
 

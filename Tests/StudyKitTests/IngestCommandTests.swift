@@ -31,7 +31,10 @@ final class IngestCommandTests: XCTestCase {
     func testHelpTeachesTheFormats() throws {
         let help = try runTool("ingest", ["--help"])
         XCTAssertEqual(help.status, 0)
-        for word in ["X API v2", "CSV", "Reddit", "--mapping", "--keep-handles", "rejects"] {
+        for word in [
+            "X API v2", "CSV", "Reddit", "Xiaohongshu", "Weibo", "--mapping", "--keep-handles", "--assume-utc", "rejects",
+            "xiaohongshu, weibo", "exit status",
+        ] {
             XCTAssertTrue(help.out.contains(word), word)
         }
     }

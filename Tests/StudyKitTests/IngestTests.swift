@@ -262,16 +262,14 @@ final class IngestCSVTests: XCTestCase {
         let dir = try TemporaryDirectory()
         let csv = try dir.write("odd.csv", "a,b,c\n1,2,3\n")
         let db = try Database(path: dir.path("study.sqlite"))
-        XCTAssertThrowsError(try Ingester(database: db, options: IngestOptions()).ingest(paths: [csv])) { error in
-            let message = String(describing: error)
-            XCTAssertTrue(message.hasPrefix(csv + ":1:"), message)
-            XCTAssertTrue(message.contains("--mapping"), message)
-        }
+        let first = try Ingester(database: db, options: IngestOptions()).ingest(paths: [csv])
+        let message = try XCTUnwrap(IngestReport.failure(first)).description
+        XCTAssertTrue(message.hasPrefix(csv + ":1:"), message)
+        XCTAssertTrue(message.contains("--mapping"), message)
         var options = IngestOptions()
         options.mapping = CSVMapping(platform: "x", id: "a", text: "missing_column", createdAt: "c")
-        XCTAssertThrowsError(try Ingester(database: db, options: options).ingest(paths: [csv])) { error in
-            XCTAssertTrue(String(describing: error).contains("'missing_column'"), String(describing: error))
-        }
+        let second = try Ingester(database: db, options: options).ingest(paths: [csv])
+        XCTAssertTrue(second[0].failure!.contains("'missing_column'"), second[0].failure!)
         XCTAssertEqual(try db.count("source_files"), 0)
         XCTAssertEqual(try db.count("posts"), 0)
         XCTAssertEqual(try db.query("SELECT status FROM runs").map { $0.text(0)! }, ["failed", "failed"])
@@ -279,7 +277,8 @@ final class IngestCSVTests: XCTestCase {
 
     func testUnterminatedQuoteAtEndOfFileIsRejected() throws {
         let dir = try TemporaryDirectory()
-        let csv = try dir.write("cut.csv", "id,text,created_at\n1,ok,2025-08-08\n2,\"never closed,2025-08-08\n")
+        let csv = try dir.write(
+            "cut.csv", "id,text,created_at\n1,ok,2025-08-08T00:00:00Z\n2,\"never closed,2025-08-08T00:00:00Z\n")
         let (db, summaries) = try ingest([csv], in: dir)
         try assertReconciles(db, summaries)
         XCTAssertEqual(try db.scalarText("SELECT reason_code || ':' || source_line FROM rejects"), "truncated:3")

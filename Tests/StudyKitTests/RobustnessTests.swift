@@ -21,7 +21,7 @@ final class RobustnessTests: XCTestCase {
                     XCTAssertFalse(message.isEmpty, "\(target.rawValue)/\(name): an error without a message")
                 case .records(let posts, let rejects):
                     // Codebooks and annotation CSVs that parse are allowed; line formats must reject something.
-                    if target == .xJSON || target == .reddit || target == .csv {
+                    if ![.codebook, .annotationCSV].contains(target) {
                         XCTAssertGreaterThan(rejects, 0, "\(target.rawValue)/\(name): \(posts) posts and no reject")
                     }
                 }
@@ -50,6 +50,20 @@ final class RobustnessTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(x + xRejects, 50)
         XCTAssertGreaterThan(r, 30)
         XCTAssertGreaterThan(c, 5)   // quoted multi-line texts: fewer records than lines
+        // MediaCrawler's layouts, from the examples in docs/ (each input is read as both platforms).
+        let examples = Repository.root.appendingPathComponent("docs/examples/mediacrawler")
+        func example(_ name: String) throws -> [UInt8] {
+            [UInt8](try Data(contentsOf: examples.appendingPathComponent(name)))
+        }
+        XCTAssertEqual(FuzzTarget.mediaCrawlerJSONLines.run(try example("xhs_search_comments_2025-08-12.jsonl")),
+                       .records(posts: 3, rejects: 3), "Xiaohongshu comments: stored as Xiaohongshu, rejected as Weibo")
+        let weiboNotes = try example("weibo_search_contents_2025-08-12.json")
+        let weiboComments = try example("weibo_search_comments_2025-08-12.csv")
+        guard case .records(let arrayPosts, _) = FuzzTarget.mediaCrawlerJSON.run(weiboNotes),
+              case .records(let csvPosts, _) = FuzzTarget.mediaCrawlerCSV.run(weiboComments)
+        else { return XCTFail("mediacrawler") }
+        XCTAssertGreaterThanOrEqual(arrayPosts, 2)
+        XCTAssertGreaterThanOrEqual(csvPosts, 2)
         let codebook = [UInt8](try Data(contentsOf: Repository.root.appendingPathComponent("codebooks/keep4o.yaml")))
         XCTAssertEqual(FuzzTarget.codebook.run(codebook), .records(posts: 0, rejects: 0))
     }

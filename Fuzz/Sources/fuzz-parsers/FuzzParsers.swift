@@ -3,6 +3,7 @@ import Foundation
 import StudyKit
 
 /// One libFuzzer binary for every parser; FUZZ_TARGET picks which (x-json, csv, reddit, codebook,
+/// mediacrawler-jsonl, mediacrawler-json, mediacrawler-csv,
 /// annotation-csv). A crash, trap or sanitizer report is a finding. libFuzzer's options apply:
 ///   FUZZ_TARGET=csv fuzz-parsers -max_total_time=30 CORPUS_DIR
 @main

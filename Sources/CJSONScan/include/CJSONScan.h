@@ -50,6 +50,28 @@ const js_user *js_user_at(const js_scanner *scanner, size_t index);
 /// Scans a Reddit NDJSON line into `out`. Returns JS_TWEET (a usable object), JS_INVALID or JS_OTHER (not an object).
 int js_scan_reddit(js_scanner *scanner, const char *bytes, size_t length, js_reddit *out);
 
+/// One top-level field of a flat JSON object (MediaCrawler records): its key, its kind, and its
+/// value as text (strings as they are, integers in decimal, other numbers with 17 significant
+/// digits; empty for null, booleans, arrays and objects).
+enum js_field_kind {
+    JS_FIELD_NULL = 0, JS_FIELD_STRING = 1, JS_FIELD_INTEGER = 2, JS_FIELD_NUMBER = 3,
+    JS_FIELD_BOOL = 4, JS_FIELD_ARRAY = 5, JS_FIELD_OBJECT = 6
+};
+
+typedef struct {
+    js_text key;
+    int kind;
+    js_text text;
+    int64_t integer;  ///< JS_FIELD_INTEGER within int64; JS_ABSENT for larger integers (see text)
+    double number;    ///< JS_FIELD_INTEGER and JS_FIELD_NUMBER
+} js_field;
+
+/// Scans a line that should hold one JSON object and lists its top-level fields. Returns JS_TWEET
+/// for an object, JS_INVALID (not JSON) or JS_OTHER (JSON, but not an object).
+int js_scan_object(js_scanner *scanner, const char *bytes, size_t length);
+size_t js_field_count(const js_scanner *scanner);
+const js_field *js_field_at(const js_scanner *scanner, size_t index);
+
 /// For JS_INVALID: simdjson's description of the syntax error. For JS_ERRORS: the API's messages.
 js_text js_message(const js_scanner *scanner);
 

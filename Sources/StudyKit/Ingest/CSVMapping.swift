@@ -26,12 +26,20 @@ public struct CSVMapping: Codable, Equatable, Sendable {
     /// A one-character field delimiter; default ",".
     public var delimiter: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case platform, id, text, author, lang, community, delimiter
-        case platformColumn = "platform_column", createdAt = "created_at", authorHandle = "author_handle"
-        case repostedID = "reposted_id", repliedToID = "replied_to_id", quotedID = "quoted_id"
-        case conversationID = "conversation_id", likeCount = "like_count", repostCount = "repost_count"
-        case replyCount = "reply_count", quoteCount = "quote_count", unescapeNewlines = "unescape_newlines"
+        case platformColumn = "platform_column"
+        case createdAt = "created_at"
+        case authorHandle = "author_handle"
+        case repostedID = "reposted_id"
+        case repliedToID = "replied_to_id"
+        case quotedID = "quoted_id"
+        case conversationID = "conversation_id"
+        case likeCount = "like_count"
+        case repostCount = "repost_count"
+        case replyCount = "reply_count"
+        case quoteCount = "quote_count"
+        case unescapeNewlines = "unescape_newlines"
     }
 
     public init(platform: String?, id: String, text: String, createdAt: String) {
@@ -64,7 +72,8 @@ public struct CSVMapping: Codable, Equatable, Sendable {
     public static func sameNames(header: [String]) -> CSVMapping {
         let names = Set(header)
         func column(_ name: String) -> String? { names.contains(name) ? name : nil }
-        var m = CSVMapping(platform: names.contains("platform") ? nil : "csv", id: "id", text: "text", createdAt: "created_at")
+        var m = CSVMapping(
+            platform: names.contains("platform") ? nil : "csv", id: "id", text: "text", createdAt: "created_at")
         m.platformColumn = column("platform")
         m.author = column("author")
         m.authorHandle = column("author_handle")
@@ -84,7 +93,11 @@ public struct CSVMapping: Codable, Equatable, Sendable {
     /// Chooses a built-in mapping from a header, or nil when the header needs a mapping file.
     public static func builtIn(for header: [String]) -> CSVMapping? {
         let names = Set(header)
-        if names.contains("__twarc.version") || names.isSuperset(of: ["id", "conversation_id", "author_id", "created_at", "text", "referenced_tweets.retweeted.id"]) {
+        if names.contains("__twarc.version")
+            || names.isSuperset(of: [
+                "id", "conversation_id", "author_id", "created_at", "text", "referenced_tweets.retweeted.id",
+            ])
+        {
             return twarc2
         }
         if names.isSuperset(of: ["id", "text", "created_at"]) { return sameNames(header: header) }
@@ -95,11 +108,25 @@ public struct CSVMapping: Codable, Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, line: nil, reason: "cannot read the mapping file")
         }
+        // A misspelt key would otherwise be ignored, and its column silently not read.
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let known = CodingKeys.allCases.map(\.rawValue)
+            for key in object.keys.sorted() where !known.contains(key) {
+                let near = known.min { editDistance($0, key) < editDistance($1, key) }
+                let hint = near.flatMap { editDistance($0, key) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
+                throw InputError(
+                    file: path, line: nil,
+                    reason: "unknown key '\(key)' in the column mapping\(hint). "
+                        + "Known keys: \(known.joined(separator: ", "))")
+            }
+        }
         do {
             return try JSONDecoder().decode(CSVMapping.self, from: data)
         } catch {
-            throw InputError(file: path, line: nil, reason: "not a valid column mapping: \(describe(error)). "
-                             + "Required keys: id, text, created_at (column names) and platform (a name) or platform_column.")
+            throw InputError(
+                file: path, line: nil,
+                reason: "not a valid column mapping: \(describe(error)). "
+                    + "Required keys: id, text, created_at (column names) and platform (a name) or platform_column.")
         }
     }
 
@@ -111,7 +138,8 @@ public struct CSVMapping: Codable, Equatable, Sendable {
             ("conversation_id", conversationID), ("community", community), ("like_count", likeCount),
             ("repost_count", repostCount), ("reply_count", replyCount), ("quote_count", quoteCount),
         ]
-        return [("id", id), ("text", text), ("created_at", createdAt)] + optional.compactMap { field, column in column.map { (field, $0) } }
+        return [("id", id), ("text", text), ("created_at", createdAt)]
+            + optional.compactMap { field, column in column.map { (field, $0) } }
     }
 
     public var json: String {
@@ -135,4 +163,20 @@ func describe(_ error: Error) -> String {
     case .valueNotFound(let type, let context): return "null where \(type) was expected\(path(context))"
     @unknown default: return String(describing: error)
     }
+}
+
+/// Levenshtein distance over characters (for "did you mean" hints on short names).
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.lowercased()), b = Array(b.lowercased())
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
 }

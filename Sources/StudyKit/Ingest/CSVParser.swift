@@ -2,12 +2,14 @@ import CLibCSV
 import Foundation
 
 /// Reads a CSV export with libcsv (strict quoting), one physical line at a time so that every
-/// record knows the line it starts on. Rows become posts through a `CSVMapping`.
+/// record knows the line it starts on. Rows become posts through a `CSVMapping`, or, for a
+/// MediaCrawler export, through `MediaCrawlerMapper` (its columns are its JSON fields).
 public final class CSVParser {
     public let path: String
     public private(set) var header: [String] = []
     private var mapping: CSVMapping?
     private let explicitMapping: CSVMapping?
+    private let mediaCrawler: MediaCrawlerMapper?
     private let limits: RecordLimits
     private var parser = csv_parser()
     private var columnIndex: [String: Int] = [:]
@@ -22,8 +24,18 @@ public final class CSVParser {
     public init(path: String, mapping: CSVMapping?, limits: RecordLimits) throws {
         self.path = path
         explicitMapping = mapping
+        mediaCrawler = nil
         self.limits = limits
         try initParser(delimiter: mapping?.delimiter)
+    }
+
+    /// A MediaCrawler CSV export of the platform (xiaohongshu or weibo).
+    init(path: String, mediaCrawlerPlatform platform: InputFormat, limits: RecordLimits) throws {
+        self.path = path
+        explicitMapping = nil
+        mediaCrawler = MediaCrawlerMapper(platform: platform, limits: limits)
+        self.limits = limits
+        try initParser(delimiter: nil)
     }
 
     deinit { csv_free(&parser) }
@@ -36,7 +48,9 @@ public final class CSVParser {
         csv_set_space_func(&parser) { _ in 0 }
         if let delimiter {
             guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first else {
-                throw InputError(file: path, line: nil, reason: "the mapping's delimiter must be one ASCII character, not '\(delimiter)'")
+                throw InputError(
+                    file: path, line: nil,
+                    reason: "the mapping's delimiter must be one ASCII character, not '\(delimiter)'")
             }
             csv_set_delim(&parser, byte)
         }
@@ -54,7 +68,9 @@ public final class CSVParser {
             rowRaw = []
         }
         if !rowRaw.isEmpty { rowRaw.append(0x0A) }
-        if rowRaw.count < RejectRecord.maxRawBytes { rowRaw.append(contentsOf: line.bytes.prefix(RejectRecord.maxRawBytes - rowRaw.count)) }
+        if rowRaw.count < RejectRecord.maxRawBytes {
+            rowRaw.append(contentsOf: line.bytes.prefix(RejectRecord.maxRawBytes - rowRaw.count))
+        }
         if rowProblem == nil, let problem = RecordChecks.checkLineBytes(line) {
             rowProblem = problem
         }
@@ -63,17 +79,21 @@ public final class CSVParser {
             csv_free(&parser)
             try initParser(delimiter: (mapping ?? explicitMapping)?.delimiter)
             fields = []
-            return try emit([(fields: [], startLine: rowStartLine!, raw: rowRaw, problem: rowProblem)], finishedRow: true)
+            return try emit(
+                [(fields: [], startLine: rowStartLine!, raw: rowRaw, problem: rowProblem)], finishedRow: true)
         }
         var bytes = line.bytes
         bytes.append(0x0A)
         let consumed = bytes.withUnsafeBytes { raw in
-            csv_parse(&parser, raw.baseAddress, raw.count, fieldCallback, rowCallback, Unmanaged.passUnretained(self).toOpaque())
+            csv_parse(
+                &parser, raw.baseAddress, raw.count, fieldCallback, rowCallback,
+                Unmanaged.passUnretained(self).toOpaque())
         }
         if consumed < bytes.count {
             let reason = String(cString: csv_strerror(csv_error(&parser)))
-            let reject = RejectRecord(line: rowStartLine ?? line.number, code: .malformedCSV,
-                                      reason: "malformed CSV quoting (\(reason)) on line \(line.number)", raw: rowRaw)
+            let reject = RejectRecord(
+                line: rowStartLine ?? line.number, code: .malformedCSV,
+                reason: "malformed CSV quoting (\(reason)) on line \(line.number)", raw: rowRaw)
             csv_free(&parser)
             try initParser(delimiter: (mapping ?? explicitMapping)?.delimiter)
             fields = []
@@ -90,8 +110,12 @@ public final class CSVParser {
         let result = csv_fini(&parser, fieldCallback, rowCallback, Unmanaged.passUnretained(self).toOpaque())
         if result != 0, let start = rowStartLine {
             rowStartLine = nil
-            return [.reject(RejectRecord(line: start, code: .truncated,
-                                         reason: "file ends inside a quoted field that starts on line \(start)", raw: rowRaw))]
+            return [
+                .reject(
+                    RejectRecord(
+                        line: start, code: .truncated,
+                        reason: "file ends inside a quoted field that starts on line \(start)", raw: rowRaw))
+            ]
         }
         return try drainCompleted()
     }
@@ -108,7 +132,9 @@ public final class CSVParser {
         return try emit(rows, finishedRow: true)
     }
 
-    private func emit(_ rows: [(fields: [[UInt8]], startLine: Int, raw: [UInt8], problem: RejectRecord?)], finishedRow: Bool) throws -> [ParsedRecord] {
+    private func emit(
+        _ rows: [(fields: [[UInt8]], startLine: Int, raw: [UInt8], problem: RejectRecord?)], finishedRow: Bool
+    ) throws -> [ParsedRecord] {
         if finishedRow {
             rowStartLine = nil
             rowProblem = nil
@@ -125,18 +151,37 @@ public final class CSVParser {
     }
 
     private func readHeader(_ fields: [[UInt8]], line: Int, problem: RejectRecord?) throws {
-        if let problem { throw InputError(file: path, line: line, reason: "the header row is unreadable: \(problem.reason)") }
-        header = fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
-        guard let chosen = explicitMapping ?? CSVMapping.builtIn(for: header) else {
-            throw InputError(file: path, line: line, reason: "no column mapping for this CSV header (\(header.prefix(12).joined(separator: ", "))\(header.count > 12 ? ", ..." : "")). "
-                             + "Pass --mapping FILE.json naming the columns for id, text, created_at, author, lang and platform (see README).")
+        if let problem {
+            throw InputError(file: path, line: line, reason: "the header row is unreadable: \(problem.reason)")
         }
+        header = fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
         for (index, name) in header.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
+        if let mediaCrawler {
+            guard columnIndex["note_id"] != nil || columnIndex["comment_id"] != nil else {
+                throw InputError(
+                    file: path, line: line,
+                    reason: "a MediaCrawler \(mediaCrawler.platform.rawValue) CSV has a note_id "
+                        + "or comment_id column; this header has neither (\(header.prefix(12).joined(separator: ", ")))"
+                )
+            }
+            return
+        }
+        let shownHeader = header.prefix(12).joined(separator: ", ") + (header.count > 12 ? ", ..." : "")
+        guard let chosen = explicitMapping ?? CSVMapping.builtIn(for: header) else {
+            throw InputError(
+                file: path, line: line,
+                reason: "no column mapping for this CSV header (\(shownHeader)). Pass --mapping FILE.json naming the "
+                    + "columns for id, text, created_at, author, lang and platform (see docs/ingest.md).")
+        }
         for (field, column) in chosen.referencedColumns where columnIndex[column] == nil {
-            throw InputError(file: path, line: line, reason: "the mapping's \(field) column '\(column)' is not in the header (\(header.prefix(12).joined(separator: ", "))...)")
+            throw InputError(
+                file: path, line: line,
+                reason: "the mapping's \(field) column '\(column)' is not in the header (\(shownHeader))")
         }
         if chosen.platform == nil && chosen.platformColumn == nil {
-            throw InputError(file: path, line: line, reason: "the mapping needs either platform (a name such as \"x\") or platform_column")
+            throw InputError(
+                file: path, line: line,
+                reason: "the mapping needs either platform (a name such as \"x\") or platform_column")
         }
         mapping = chosen
     }
@@ -145,9 +190,18 @@ public final class CSVParser {
         func reject(_ code: RejectCode, _ reason: String) -> ParsedRecord {
             .reject(RejectRecord(line: line, code: code, reason: reason, raw: raw))
         }
-        if let problem { return .reject(RejectRecord(line: line, code: problem.code, reason: problem.reason, raw: raw, rawSize: problem.rawSize)) }
+        if let problem {
+            return .reject(
+                RejectRecord(line: line, code: problem.code, reason: problem.reason, raw: raw, rawSize: problem.rawSize)
+            )
+        }
         guard fields.count == header.count else {
             return reject(.wrongColumnCount, "row has \(fields.count) fields; the header has \(header.count)")
+        }
+        if let mediaCrawler {
+            var values: [String: FieldValue] = [:]
+            for (name, index) in columnIndex { values[name] = .text(String(decoding: fields[index], as: UTF8.self)) }
+            return mediaCrawler.record(values, line: line, raw: raw)
         }
         let mapping = mapping!
         func value(_ column: String?) -> String? {
@@ -155,18 +209,25 @@ public final class CSVParser {
             let bytes = fields[index]
             return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
         }
-        func integer(_ column: String?) -> Int64? { value(column).flatMap { Int64($0) ?? Double($0).map { Int64($0) } } }
+        func integer(_ column: String?) -> Int64? {
+            value(column).flatMap { Int64($0) ?? Double($0).map { Int64($0) } }
+        }
 
         guard let id = value(mapping.id) else { return reject(.missingField, "the id column '\(mapping.id)' is empty") }
         var text = value(mapping.text)
         if mapping.unescapeNewlines == true, let escaped = text, escaped.contains("\\n") {
             text = escaped.replacingOccurrences(of: "\\n", with: "\n")
         }
-        if let problem = RecordChecks.checkText(text, field: "text column '\(mapping.text)'", line: line, index: nil, raw: raw, limits: limits) {
+        if let problem = RecordChecks.checkText(
+            text, field: "text column '\(mapping.text)'", line: line, index: nil, raw: raw, limits: limits)
+        {
             return .reject(problem)
         }
         let created: Int64
-        switch RecordChecks.parseDate(value(mapping.createdAt), field: "created_at column '\(mapping.createdAt)'", line: line, index: nil, raw: raw) {
+        switch RecordChecks.parseDate(
+            value(mapping.createdAt), field: "created_at column '\(mapping.createdAt)'", line: line,
+            index: nil, raw: raw, assumeUTC: limits.assumeUTC)
+        {
         case .success(let seconds): created = seconds
         case .failure(let problem): return .reject(problem)
         }

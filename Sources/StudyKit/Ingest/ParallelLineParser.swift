@@ -1,12 +1,13 @@
 import Foundation
 
-/// Parses lines on all cores while the caller writes the previous batch to the database.
+/// Parses lines (or JSON array elements) on all cores while the caller writes the previous batch
+/// to the database.
 ///
 /// A reader thread collects lines into batches; a parser thread parses each batch in parallel
 /// (contiguous slices, so order is kept) and hands the results to the caller. Queues of at most
 /// two batches bound memory whatever the file size.
 final class ParallelLineParser: @unchecked Sendable {
-    private let reader: LineReader
+    private let reader: RecordSource
     private let workers: Int
     /// One parser and finisher per worker: they keep buffers and caches, one thread at a time.
     private let parsers: [LineParser]
@@ -14,7 +15,7 @@ final class ParallelLineParser: @unchecked Sendable {
     private let batchLines = 4096
     private let batchBytes = 8 << 20
 
-    init(reader: LineReader, workers: Int, makeParser: () -> LineParser, makeFinisher: () -> PostFinisher) {
+    init(reader: RecordSource, workers: Int, makeParser: () -> LineParser, makeFinisher: () -> PostFinisher) {
         self.reader = reader
         self.workers = max(1, workers)
         parsers = (0..<self.workers).map { _ in makeParser() }
@@ -73,7 +74,10 @@ final class ParallelLineParser: @unchecked Sendable {
         // Each slice writes only its own element.
         nonisolated(unsafe) let results = UnsafeMutableBufferPointer<[ParsedRecord]>.allocate(capacity: slices)
         results.initialize(repeating: [])
-        defer { results.deinitialize(); results.deallocate() }
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
             let range = (lines.count * slice / slices)..<(lines.count * (slice + 1) / slices)
             var out: [ParsedRecord] = []
@@ -99,7 +103,8 @@ final class HandOff<T>: @unchecked Sendable {
 
     /// Blocks while full; false when the consumer has gone away.
     func put(_ item: T) -> Bool {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         while items.count >= capacity && !cancelled { condition.wait() }
         if cancelled { return false }
         items.append(item)
@@ -109,7 +114,8 @@ final class HandOff<T>: @unchecked Sendable {
 
     /// Blocks while empty; nil once the producer has finished and everything was taken.
     func take() -> T? {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         while items.isEmpty && !finished { condition.wait() }
         if items.isEmpty { return nil }
         let item = items.removeFirst()
@@ -118,10 +124,16 @@ final class HandOff<T>: @unchecked Sendable {
     }
 
     func finish() {
-        condition.lock(); finished = true; condition.broadcast(); condition.unlock()
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     func cancel() {
-        condition.lock(); cancelled = true; condition.broadcast(); condition.unlock()
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

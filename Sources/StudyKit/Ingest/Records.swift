@@ -22,6 +22,13 @@ public struct PostRecord: Sendable {
     public var repostCount: Int64?
     public var replyCount: Int64?
     public var quoteCount: Int64?
+    /// MediaCrawler: true when a count came as the platform's rounded display ("1.2万", "10万+"),
+    /// false when every count is exact; nil for formats whose counts are always exact.
+    public var countsRounded: Bool?
+    /// The title of the thread: a Xiaohongshu note's own title; its comments get it from the note.
+    public var threadTitle: String?
+    /// The search keyword the collector used to find the post (MediaCrawler's `source_keyword`).
+    public var searchKeyword: String?
     public var line: Int
 
     public init(platform: String, externalID: String, createdUnix: Int64, text: String, line: Int) {
@@ -50,6 +57,8 @@ public enum RejectCode: String, Sendable, CaseIterable {
     case wrongColumnCount = "wrong_column_count"
     case malformedCSV = "malformed_csv"
     case removed = "removed"
+    case dateWithoutOffset = "date_without_offset"
+    case badCount = "bad_count"
 }
 
 public struct RejectRecord: Error, Sendable {
@@ -62,7 +71,8 @@ public struct RejectRecord: Error, Sendable {
 
     static let maxRawBytes = 4096
 
-    public init(line: Int, recordIndex: Int? = nil, code: RejectCode, reason: String, raw: [UInt8], rawSize: Int? = nil) {
+    public init(line: Int, recordIndex: Int? = nil, code: RejectCode, reason: String, raw: [UInt8], rawSize: Int? = nil)
+    {
         self.line = line
         self.recordIndex = recordIndex
         self.code = code
@@ -108,44 +118,69 @@ public enum ParsedRecord: Sendable {
     case reject(RejectRecord)
 }
 
-/// Limits on what one record may be. Real X posts are at most 25,000 characters (X Premium) and
-/// Reddit posts 40,000; anything far beyond is damage or abuse, not a post.
+/// Limits on what one record may be, and how far a date may be read. Real X posts are at most
+/// 25,000 characters (X Premium) and Reddit posts 40,000; anything far beyond is damage or abuse,
+/// not a post.
 public struct RecordLimits: Sendable {
     public var maxLineBytes = 8 << 20
     public var maxTextCharacters = 100_000
+    /// Read a date without a UTC offset (`2025-08-08 14:03:11`) as UTC (`--assume-utc`). Off by
+    /// default: such a date is rejected, because its time zone would be a guess.
+    public var assumeUTC = false
     public init() {}
 }
 
 /// Checks shared by every format: the text and the date.
 enum RecordChecks {
-    static func checkText(_ text: String?, field: String, line: Int, index: Int?, raw: [UInt8], limits: RecordLimits) -> RejectRecord? {
+    static func checkText(_ text: String?, field: String, line: Int, index: Int?, raw: [UInt8], limits: RecordLimits)
+        -> RejectRecord?
+    {
         guard let text else {
-            return RejectRecord(line: line, recordIndex: index, code: .missingField, reason: "no \(field) field", raw: raw)
+            return RejectRecord(
+                line: line, recordIndex: index, code: .missingField, reason: "no \(field) field", raw: raw)
         }
         if text.allSatisfy({ $0.isWhitespace }) {
             return RejectRecord(line: line, recordIndex: index, code: .emptyText, reason: "\(field) is empty", raw: raw)
         }
         let bytes = text.utf8.count
         if bytes > limits.maxTextCharacters && text.unicodeScalars.count > limits.maxTextCharacters {
-            return RejectRecord(line: line, recordIndex: index, code: .textTooLong,
-                                reason: "\(field) has \(text.unicodeScalars.count) characters, over the limit of \(limits.maxTextCharacters)",
-                                raw: raw)
+            return RejectRecord(
+                line: line, recordIndex: index, code: .textTooLong,
+                reason: "\(field) has \(text.unicodeScalars.count) characters, "
+                    + "over the limit of \(limits.maxTextCharacters)",
+                raw: raw)
         }
         if text.utf8.contains(0) {
-            return RejectRecord(line: line, recordIndex: index, code: .nulByte, reason: "\(field) contains a NUL character", raw: raw)
+            return RejectRecord(
+                line: line, recordIndex: index, code: .nulByte, reason: "\(field) contains a NUL character", raw: raw)
         }
         return nil
     }
 
-    static func parseDate(_ value: String?, field: String, line: Int, index: Int?, raw: [UInt8]) -> Result<Int64, RejectRecord> {
+    static func parseDate(
+        _ value: String?, field: String, line: Int, index: Int?, raw: [UInt8],
+        assumeUTC: Bool = false
+    ) -> Result<Int64, RejectRecord> {
         guard let value, !value.isEmpty else {
-            return .failure(RejectRecord(line: line, recordIndex: index, code: .missingField, reason: "no \(field) field", raw: raw))
+            return .failure(
+                RejectRecord(line: line, recordIndex: index, code: .missingField, reason: "no \(field) field", raw: raw)
+            )
         }
-        guard let seconds = PostDate.parse(value) else {
-            return .failure(RejectRecord(line: line, recordIndex: index, code: .badDate,
-                                         reason: "\(field) '\(value.prefix(60))' is not a date", raw: raw))
+        guard let parsed = PostDate.parseStatingZone(value) else {
+            return .failure(
+                RejectRecord(
+                    line: line, recordIndex: index, code: .badDate,
+                    reason: "\(field) '\(value.prefix(60))' is not a date", raw: raw))
         }
-        return .success(seconds)
+        if !parsed.statesZone && !assumeUTC {
+            return .failure(
+                RejectRecord(
+                    line: line, recordIndex: index, code: .dateWithoutOffset,
+                    reason: "\(field) '\(value.prefix(60))' has no UTC offset, so its time zone is unknown: "
+                        + "give dates with Z or an offset such as +08:00, or pass --assume-utc to read them as UTC",
+                    raw: raw))
+        }
+        return .success(parsed.seconds)
     }
 
     /// Rejects a line for problems visible in its bytes before any parsing. JSON parsers pass
@@ -153,13 +188,17 @@ enum RecordChecks {
     /// the precise reason only when a line fails.
     static func checkLineBytes(_ line: RawLine, validateUTF8: Bool = true) -> RejectRecord? {
         if let size = line.oversizeBytes {
-            return RejectRecord(line: line.number, code: .lineTooLong,
-                                reason: "line is \(size) bytes, over the limit of the --max-line-bytes option; only its first \(line.bytes.count) bytes are kept here",
-                                raw: line.bytes, rawSize: size)
+            return RejectRecord(
+                line: line.number, code: .lineTooLong,
+                reason: "line is \(size) bytes, over the limit of the --max-line-bytes option; "
+                    + "only its first \(line.bytes.count) bytes are kept here",
+                raw: line.bytes, rawSize: size)
         }
         return line.bytes.withUnsafeBufferPointer { buffer -> RejectRecord? in
             if let offset = TextChecks.firstNULOffset(buffer) {
-                return RejectRecord(line: line.number, code: .nulByte, reason: "NUL byte at byte \(offset + 1) of the line", raw: line.bytes)
+                return RejectRecord(
+                    line: line.number, code: .nulByte, reason: "NUL byte at byte \(offset + 1) of the line",
+                    raw: line.bytes)
             }
             return validateUTF8 ? invalidUTF8(line) : nil
         }
@@ -168,9 +207,11 @@ enum RecordChecks {
     static func invalidUTF8(_ line: RawLine) -> RejectRecord? {
         line.bytes.withUnsafeBufferPointer { buffer in
             TextChecks.firstInvalidUTF8Offset(buffer).map { offset in
-                RejectRecord(line: line.number, code: .invalidUTF8,
-                             reason: "invalid UTF-8 at byte \(offset + 1) of the line (byte 0x\(String(buffer[offset], radix: 16, uppercase: true)))",
-                             raw: line.bytes)
+                RejectRecord(
+                    line: line.number, code: .invalidUTF8,
+                    reason: "invalid UTF-8 at byte \(offset + 1) of the line "
+                        + "(byte 0x\(String(buffer[offset], radix: 16, uppercase: true)))",
+                    raw: line.bytes)
             }
         }
     }

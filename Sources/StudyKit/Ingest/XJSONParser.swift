@@ -1,7 +1,6 @@
 import CJSONScan
 import Foundation
 
-
 /// X (Twitter) API v2 JSON lines: each line is a tweet object (as `twarc2 flatten` writes) or a
 /// response page `{"data": [...], "includes": {...}, "meta": {...}}` (as `twarc2 search` writes).
 /// Only tweets under `data` are posts; `includes.tweets` (referenced originals) are not ingested,
@@ -24,10 +23,19 @@ public final class XJSONParser: LineParser {
         case JS_INVALID.rawValue:
             return [.reject(jsonReject(line, scannerMessage: scanner.message))]
         case JS_ERRORS.rawValue:
-            return [.reject(RejectRecord(line: line.number, code: .apiError, reason: "API error page, no tweets: \(scanner.message)", raw: line.bytes))]
+            return [
+                .reject(
+                    RejectRecord(
+                        line: line.number, code: .apiError, reason: "API error page, no tweets: \(scanner.message)",
+                        raw: line.bytes))
+            ]
         case JS_OTHER.rawValue:
-            return [.reject(RejectRecord(line: line.number, code: .notAPost,
-                                         reason: "JSON is neither a tweet (id, text) nor a response page (data)", raw: line.bytes))]
+            return [
+                .reject(
+                    RejectRecord(
+                        line: line.number, code: .notAPost,
+                        reason: "JSON is neither a tweet (id, text) nor a response page (data)", raw: line.bytes))
+            ]
         default:
             break
         }
@@ -46,18 +54,27 @@ public final class XJSONParser: LineParser {
         let raw = line.bytes
         if let problem = string(tweet.problem) {
             let place = index.map { "tweet \($0 + 1) of the page: " } ?? ""
-            return .reject(RejectRecord(line: line.number, recordIndex: index, code: .wrongType, reason: place + problem, raw: raw))
+            return .reject(
+                RejectRecord(line: line.number, recordIndex: index, code: .wrongType, reason: place + problem, raw: raw)
+            )
         }
         guard let id = string(tweet.id), !id.isEmpty else {
-            return .reject(RejectRecord(line: line.number, recordIndex: index, code: .missingField, reason: "tweet has no id", raw: raw))
+            return .reject(
+                RejectRecord(
+                    line: line.number, recordIndex: index, code: .missingField, reason: "tweet has no id", raw: raw))
         }
         // Long posts: the API truncates `text` and puts the full text in note_tweet.
         let text = string(tweet.note_text) ?? string(tweet.text)
-        if let reject = RecordChecks.checkText(text, field: "text", line: line.number, index: index, raw: raw, limits: limits) {
+        if let reject = RecordChecks.checkText(
+            text, field: "text", line: line.number, index: index, raw: raw, limits: limits)
+        {
             return .reject(reject)
         }
         let created: Int64
-        switch RecordChecks.parseDate(string(tweet.created_at), field: "created_at", line: line.number, index: index, raw: raw) {
+        switch RecordChecks.parseDate(
+            string(tweet.created_at), field: "created_at", line: line.number, index: index, raw: raw,
+            assumeUTC: limits.assumeUTC)
+        {
         case .success(let seconds): created = seconds
         case .failure(let reject): return .reject(reject)
         }
@@ -86,11 +103,14 @@ public protocol LineParser: AnyObject {
 func jsonReject(_ line: RawLine, scannerMessage: String) -> RejectRecord {
     if let reject = RecordChecks.invalidUTF8(line) { return reject }
     if !line.endsWithNewline {
-        return RejectRecord(line: line.number, code: .truncated,
-                            reason: "last line is cut off: no newline at end of file and the JSON is incomplete",
-                            raw: line.bytes)
+        return RejectRecord(
+            line: line.number, code: .truncated,
+            reason: "last line is cut off: no newline at end of file and the JSON is incomplete",
+            raw: line.bytes)
     }
-    return RejectRecord(line: line.number, code: .invalidJSON, reason: "not valid JSON: \(jsonSyntaxProblem(line.bytes) ?? scannerMessage)", raw: line.bytes)
+    return RejectRecord(
+        line: line.number, code: .invalidJSON,
+        reason: "not valid JSON: \(jsonSyntaxProblem(line.bytes) ?? scannerMessage)", raw: line.bytes)
 }
 
 /// Where a line stops being JSON ("Invalid value around character 7."): simdjson names the kind of
@@ -103,4 +123,3 @@ func jsonSyntaxProblem(_ bytes: [UInt8]) -> String? {
         return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
     }
 }
-

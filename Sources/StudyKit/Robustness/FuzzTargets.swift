@@ -10,6 +10,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case reddit = "reddit"
     case codebook = "codebook"
     case annotationCSV = "annotation-csv"
+    /// MediaCrawler's three layouts, each read as Xiaohongshu and as Weibo.
+    case mediaCrawlerJSONLines = "mediacrawler-jsonl"
+    case mediaCrawlerJSON = "mediacrawler-json"
+    case mediaCrawlerCSV = "mediacrawler-csv"
 
     public enum Outcome: Equatable, Sendable {
         case records(posts: Int, rejects: Int)
@@ -43,6 +47,46 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             } catch {
                 return .error(String(describing: error))
             }
+        case .mediaCrawlerJSONLines:
+            return Self.sum(
+                [InputFormat.xiaohongshu, .weibo].map { platform -> Outcome in
+                    Self.parseLines(
+                        bytes, MediaCrawlerJSONParser(platform: platform, layout: .jsonLines, limits: Self.limits))
+                })
+        case .mediaCrawlerJSON:
+            return Self.sum(
+                [InputFormat.xiaohongshu, .weibo].map { platform -> Outcome in
+                    let reader = JSONArrayReader(
+                        source: MemoryBytes(bytes), path: "fuzz.json", maxElementBytes: Self.limits.maxLineBytes)
+                    let parser = MediaCrawlerJSONParser(platform: platform, layout: .jsonArray, limits: Self.limits)
+                    let finisher = PostFinisher(salt: "fuzz", keepHandles: false)
+                    var records: [ParsedRecord] = []
+                    do {
+                        while let element = try reader.next() { records += finisher.finish(parser.parse(element)) }
+                    } catch {
+                        return .error(String(describing: error))
+                    }
+                    return Self.count(records)
+                })
+        case .mediaCrawlerCSV:
+            return Self.sum(
+                [InputFormat.xiaohongshu, .weibo].map { platform -> Outcome in
+                    do {
+                        let parser = try CSVParser(
+                            path: "fuzz.csv", mediaCrawlerPlatform: platform, limits: Self.limits)
+                        let finisher = PostFinisher(salt: "fuzz", keepHandles: false)
+                        var records: [ParsedRecord] = []
+                        var last = 0
+                        for line in Self.lines(bytes) {
+                            last = line.number
+                            records += finisher.finish(try parser.feed(line))
+                        }
+                        records += finisher.finish(try parser.finish(lastLineNumber: last))
+                        return Self.count(records)
+                    } catch {
+                        return .error(String(describing: error))
+                    }
+                })
         case .codebook:
             guard let text = String(bytes: bytes, encoding: .utf8) else { return .error("not UTF-8 text") }
             do {
@@ -88,6 +132,20 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             records += finisher.finish(parser.parse(line))
         }
         return count(records)
+    }
+
+    /// The outcomes of one input read twice (as each platform): records added up, the first error kept.
+    static func sum(_ outcomes: [Outcome]) -> Outcome {
+        var posts = 0, rejects = 0
+        for outcome in outcomes {
+            switch outcome {
+            case .error: return outcome
+            case .records(let p, let r):
+                posts += p
+                rejects += r
+            }
+        }
+        return .records(posts: posts, rejects: rejects)
     }
 
     static func count(_ records: [ParsedRecord]) -> Outcome {

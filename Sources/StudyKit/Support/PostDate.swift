@@ -7,14 +7,20 @@ public enum PostDate {
     public static let earliestYear: Int64 = 1990
     public static let latestYear: Int64 = 2100
 
-    public static func parse(_ text: String) -> Int64? {
+    public static func parse(_ text: String) -> Int64? { parseStatingZone(text)?.seconds }
+
+    /// The time and whether the text says where it is: unix times and dates with `Z` or an offset
+    /// do; an ISO date or time without an offset (`2025-08-08 14:03:11`) does not, and its seconds
+    /// are then those of the same clock reading in UTC. `ingest` stores such a date only with
+    /// `--assume-utc`.
+    public static func parseStatingZone(_ text: String) -> (seconds: Int64, statesZone: Bool)? {
         var utf8 = Array(text.utf8)
         while let last = utf8.last, last == 0x20 || last == 0x09 { utf8.removeLast() }
         while let first = utf8.first, first == 0x20 || first == 0x09 { utf8.removeFirst() }
         guard !utf8.isEmpty else { return nil }
-        if let value = parseEpoch(utf8) { return value }
+        if let value = parseEpoch(utf8) { return (value, true) }
         if let value = parseISO(utf8) { return value }
-        return parseClassicTwitter(utf8)
+        return parseClassicTwitter(utf8).map { ($0, true) }
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
@@ -43,21 +49,25 @@ public enum PostDate {
         return inRange(seconds) ? seconds : nil
     }
 
-    private static func parseISO(_ b: [UInt8]) -> Int64? {
+    private static func parseISO(_ b: [UInt8]) -> (seconds: Int64, statesZone: Bool)? {
         // YYYY-MM-DD
         guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D,
-              let year = number(b[0..<4]), let month = number(b[5..<7]), let day = number(b[8..<10])
+            let year = number(b[0..<4]), let month = number(b[5..<7]), let day = number(b[8..<10])
         else { return nil }
         var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, offset: Int64 = 0
+        var statesZone = false
         var i = 10
         if i < b.count {
             guard b[i] == 0x54 || b[i] == 0x20, b.count >= i + 6, b[i + 3] == 0x3A,
-                  let h = number(b[(i + 1)..<(i + 3)]), let m = number(b[(i + 4)..<(i + 6)])
+                let h = number(b[(i + 1)..<(i + 3)]), let m = number(b[(i + 4)..<(i + 6)])
             else { return nil }
-            hour = h; minute = m; i += 6
+            hour = h
+            minute = m
+            i += 6
             if i < b.count, b[i] == 0x3A {
                 guard b.count >= i + 3, let s = number(b[(i + 1)..<(i + 3)]) else { return nil }
-                second = s; i += 3
+                second = s
+                i += 3
                 if i < b.count, b[i] == 0x2E || b[i] == 0x2C {
                     i += 1
                     let start = i
@@ -70,12 +80,13 @@ public enum PostDate {
                 let zone = Array(b[i...])
                 guard let parsed = parseZone(zone) else { return nil }
                 offset = parsed
+                statesZone = true
             }
         }
         guard valid(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else { return nil }
         let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return inRange(seconds) ? seconds : nil
+        return inRange(seconds) ? (seconds, statesZone) : nil
     }
 
     /// `Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM`, `+HH`; returns the offset east of UTC in seconds.
@@ -97,22 +108,24 @@ public enum PostDate {
     private static func parseClassicTwitter(_ b: [UInt8]) -> Int64? {
         let parts = b.split(separator: 0x20)
         guard parts.count == 6,
-              let monthIndex = months.firstIndex(of: String(decoding: parts[1], as: UTF8.self)),
-              let day = number(parts[2]), let year = number(parts[5]), parts[3].count == 8
+            let monthIndex = months.firstIndex(of: String(decoding: parts[1], as: UTF8.self)),
+            let day = number(parts[2]), let year = number(parts[5]), parts[3].count == 8
         else { return nil }
         let time = Array(parts[3])
         guard time[2] == 0x3A, time[5] == 0x3A,
-              let hour = number(time[0..<2]), let minute = number(time[3..<5]), let second = number(time[6..<8]),
-              let offset = parseZone(Array(parts[4]))
+            let hour = number(time[0..<2]), let minute = number(time[3..<5]), let second = number(time[6..<8]),
+            let offset = parseZone(Array(parts[4]))
         else { return nil }
         let month = Int64(monthIndex + 1)
         guard valid(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else { return nil }
-        let seconds = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400
+        let seconds =
+            Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400
             + hour * 3600 + minute * 60 + second - offset
         return inRange(seconds) ? seconds : nil
     }
 
-    private static func valid(year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) -> Bool {
+    private static func valid(year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) -> Bool
+    {
         guard (1...12).contains(month), day >= 1, hour < 24, minute < 60, second <= 60 else { return false }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
         let lengths: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
