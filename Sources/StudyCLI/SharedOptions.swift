@@ -68,3 +68,4 @@ extension InputFormat: ExpressibleByArgument {}
 extension DetectorMode: ExpressibleByArgument {}
 extension TableFormat: ExpressibleByArgument {}
 extension CodebookExportFormat: ExpressibleByArgument {}
+extension KwicSort: ExpressibleByArgument {}

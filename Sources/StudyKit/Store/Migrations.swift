@@ -24,6 +24,9 @@ public enum Schema {
             ALTER TABLE runs ADD COLUMN process_start TEXT;
             ALTER TABLE posts ADD COLUMN thread_title TEXT;
             """),
+        Migration(version: 15, name: "annotate: adjudications with their basis, re-opened when a human coding changes",
+                  sql: AdjudicationSchema.sql),
+        Migration(version: 16, name: "annotate: state of the keyword (FTS5) index", sql: KeywordIndexSchema.sql),
     ]
 
     public static var currentVersion: Int { migrations.last!.version }
