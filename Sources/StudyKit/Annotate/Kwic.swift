@@ -241,7 +241,8 @@ struct KwicMatcher {
             // looked up in the index when it matches case-insensitively.
             let foldsCase = !caseSensitive || options.pattern.contains("(?i")
             if let branches = PatternLiterals.required(regex: options.pattern) {
-                let usable = foldsCase ? branches.map { $0.filter(KwicMatcher.regexIndexable) } : branches
+                let usable = foldsCase
+                    ? branches.map { $0.filter(KwicMatcher.regexIndexable).flatMap(KwicMatcher.splitAtDoubleS) } : branches
                 indexQuery = PatternLiterals.trigramQuery(usable, caseSensitive: !foldsCase)
                 whyNoIndex = "the expression has no literal of 3 or more characters that every match contains"
                     + (foldsCase ? " (ASCII or caseless, when case is ignored)" : "")
@@ -272,6 +273,14 @@ struct KwicMatcher {
 
     static func regexIndexable(_ literal: String) -> Bool {
         literal.unicodeScalars.allSatisfy { $0.isASCII || !$0.properties.changesWhenCaseMapped }
+    }
+
+    /// ICU ignores case by full case folding, so "ss" also matches "ß" (NFKC keeps ß; it turns the
+    /// other ASCII look-alikes, ſ, K and the ligatures, into ASCII). A run of two or more s is
+    /// therefore left out of the literal: "strasse" needs "stra" and "e".
+    static func splitAtDoubleS(_ literal: String) -> [String] {
+        literal.replacingOccurrences(of: "[sS]{2,}", with: "\u{0}", options: .regularExpression)
+            .split(separator: "\u{0}").map(String.init)
     }
 
     /// Non-overlapping matches, left to right, as scalar offsets; empty matches are ignored.
