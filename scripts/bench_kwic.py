@@ -66,7 +66,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "study.sqlite")
         timed([os.path.join(BIN, "ingest"), "--db", db, DATA])
-        posts = int(subprocess.run(["sqlite3", db, "SELECT count(*) FROM posts"], capture_output=True, text=True).stdout)
+        posts = int(subprocess.run(["sqlite3", db, "SELECT count(*) FROM posts"],
+                                   capture_output=True, text=True).stdout)
         subprocess.run(["sqlite3", db, "PRAGMA wal_checkpoint(TRUNCATE)"], capture_output=True)
         before = size_mb(db)
         build, _ = timed([os.path.join(BIN, "annotate"), "kwic", "--db", db, "keep4o", "--limit", "1"])
@@ -108,9 +109,11 @@ def main():
         with_index, _ = timed([os.path.join(BIN, "ingest"), "--db", indexed, second])
         print()
         print(f"ingest of the second half ({os.path.getsize(second) / 1e6:.0f} MB) into a study holding the first: "
-              f"{without:.1f} s without the index, {with_index:.1f} s with it (studies that never run kwic pay nothing)")
+              f"{without:.1f} s without the index, {with_index:.1f} s with it "
+              "(studies that never run kwic pay nothing)")
         with open("/proc/loadavg") as f:
-            print(f"load average after the run: {f.read().split()[0]} (2 cores; other work on the machine inflates wall time)")
+            print(f"load average after the run: {f.read().split()[0]} "
+                  "(2 cores; other work on the machine inflates wall time)")
 
 
 if __name__ == "__main__":

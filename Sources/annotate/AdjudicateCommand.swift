@@ -23,7 +23,10 @@ extension AnnotateCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Sample name.") var sample: String
         @Option(help: "Who adjudicates (recorded with each settlement and in the run).") var coder: String?
-        @Flag(help: "Only settle the unanimous posts and list the disagreements (no screen); settle those later on screen or with `annotate import --coder adjudicated`.")
+        @Flag(help: """
+            Only settle the unanimous posts and list the disagreements (no screen); settle those later on \
+            screen or with `annotate import --coder adjudicated`.
+            """)
         var unanimousOnly = false
         @Flag(help: "Only report what is settled, waiting, in dispute and re-opened (reads the study, writes nothing).")
         var status = false
@@ -33,14 +36,15 @@ extension AnnotateCommand {
                 let db = try database.open(.readOnly)
                 let ref = try SampleRef.find(db, sample)
                 let scheme = try AnnotationStore(db: db, sample: ref, coder: HumanCoder.adjudicated).scheme
-                print(Adjudication.summary(try Adjudication.plan(db, sample: ref, scheme: scheme), settledNow: 0, resettled: 0),
-                      terminator: "")
+                let plan = try Adjudication.plan(db, sample: ref, scheme: scheme)
+                print(Adjudication.summary(plan, settledNow: 0, resettled: 0), terminator: "")
                 return
             }
             guard let coder else { throw ValidationError("--coder NAME: who adjudicates (not needed with --status)") }
             let db = try database.open(.readWrite)
             let ref = try SampleRef.find(db, sample)
-            let run = try StageRun.begin(db, stage: "annotate-adjudicate", parameters: ["sample": sample, "adjudicator": coder])
+            let run = try StageRun.begin(db, stage: "annotate-adjudicate",
+                                         parameters: ["sample": sample, "adjudicator": coder])
             let store = try AnnotationStore(db: db, sample: ref, coder: HumanCoder.adjudicated, runID: run.id)
             store.adjudicator = coder
             var plan = try Adjudication.plan(db, sample: ref, scheme: store.scheme)
@@ -58,12 +62,15 @@ extension AnnotateCommand {
                 print("disagreements left to settle (\(left.count)): " + left.joined(separator: " "))
             } else if !posts.isEmpty {
                 guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-                    throw AnnotateError("the adjudication screen needs a terminal (\(settledNow) unanimous posts were settled); "
-                                        + "use --unanimous-only, or `annotate import --coder adjudicated FILE.csv`")
+                    throw AnnotateError("the adjudication screen needs a terminal (\(settledNow) unanimous posts "
+                                        + "were settled); use --unanimous-only, "
+                                        + "or `annotate import --coder adjudicated FILE.csv`")
                 }
                 try TerminalUI.run(&state, store: store)
             }
-            try db.transaction { try run.finish(rowsIn: posts.count, rowsOut: state.decidedCount + settledNow, rejects: 0) }
+            try db.transaction {
+                try run.finish(rowsIn: posts.count, rowsOut: state.decidedCount + settledNow, rejects: 0)
+            }
             plan = try Adjudication.plan(db, sample: ref, scheme: store.scheme)
             print(Adjudication.summary(plan, settledNow: settledNow, resettled: resettled), terminator: "")
         }

@@ -24,7 +24,8 @@ extension AnnotateCommand {
         @Option(help: "Comma-separated coders (default: every human coder of the sample).") var coders: String?
         @Option(help: "Bootstrap replicates.") var replicates = 1000
         @Option(help: "Bootstrap seed.") var seed: UInt64 = 4242
-        @Option(help: ArgumentHelp("Write the disagreements to this CSV file.", valueName: "file.csv")) var disagreements: String?
+        @Option(help: ArgumentHelp("Write the disagreements to this CSV file.", valueName: "file.csv"))
+        var disagreements: String?
 
         func run() throws {
             let db = try database.open(.readWrite)
@@ -32,12 +33,15 @@ extension AnnotateCommand {
             let list = coders?.split(separator: ",").map(String.init) ?? []
             let report = try AgreementReport.compute(db, sample: ref, coders: list,
                                                      bootstrap: Bootstrap(replicates: replicates, seed: seed))
-            try report.store(db, sample: ref, parameters: ["sample": sample, "coders": report.coders.joined(separator: ","),
-                                                           "replicates": String(replicates), "seed": String(seed)])
+            try report.store(db, sample: ref, parameters: [
+                "sample": sample, "coders": report.coders.joined(separator: ","),
+                "replicates": String(replicates), "seed": String(seed),
+            ])
             print(report.render(), terminator: "")
             if let disagreements {
                 try CSVRows.write(try report.disagreementsCSV(db, sample: ref), to: disagreements)
-                print("\(disagreements): \(report.disagreements.count) disagreements (post, category, each coder's value and note, text)")
+                print("\(disagreements): \(report.disagreements.count) disagreements "
+                      + "(post, category, each coder's value and note, text)")
             }
         }
     }

@@ -21,8 +21,8 @@ struct AnnotateCommand: ParsableCommand {
             Human labels are stored in `codings` as coder 'human:<name>', settled ones as 'adjudicated'.
             Coding is blind: the screen never shows the automated coder's or other coders' decisions.
             """,
-        subcommands: [Sample.self, Code.self, Export.self, Import.self, AgreementCommand.self, Adjudicate.self, Validate.self,
-                      Kwic.self]
+        subcommands: [Sample.self, Code.self, Export.self, Import.self, AgreementCommand.self, Adjudicate.self,
+                      Validate.self, Kwic.self]
     )
 }
 

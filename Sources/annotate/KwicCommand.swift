@@ -63,11 +63,14 @@ extension AnnotateCommand {
             let result = try StudyKit.Kwic.search(db, options)
             if let csv {
                 try CSVRows.write(StudyKit.Kwic.csv(result), to: csv)
-                FileHandle.standardError.write(Data("\(csv): \(result.matches.count) matches\n".utf8))
+                warn("\(csv): \(result.matches.count) matches")
             }
             let colour = isatty(STDOUT_FILENO) != 0 && TerminalUI.coloursWanted()
-            print(StudyKit.Kwic.render(result, options: options, limit: limit == 0 ? nil : limit, colour: colour), terminator: "")
+            let text = StudyKit.Kwic.render(result, options: options, limit: limit == 0 ? nil : limit, colour: colour)
+            print(text, terminator: "")
         }
+
+        func warn(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
         func list(_ text: String?) -> [String] {
             text?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
@@ -80,19 +83,19 @@ extension AnnotateCommand {
             do {
                 db = try database.open(.readWrite)
             } catch let error as DatabaseError where error.isWriteRefused {
-                FileHandle.standardError.write(Data("annotate kwic: cannot write the keyword index (\(error)); reading every post\n".utf8))
+                warn("annotate kwic: cannot write the keyword index (\(error)); reading every post")
                 return
             }
             let work = try KeywordIndex.pendingWork(db)
             guard work != .none else { return }
             let started = Date()
             if work == .build {
-                FileHandle.standardError.write(Data("annotate kwic: building the keyword index (once; ingest keeps it current)…\n".utf8))
+                warn("annotate kwic: building the keyword index (once; ingest keeps it current)…")
             }
             try KeywordIndex.prepare(db)
             if work == .build {
                 let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
-                FileHandle.standardError.write(Data("annotate kwic: keyword index built in \(seconds) s\n".utf8))
+                warn("annotate kwic: keyword index built in \(seconds) s")
             }
         }
     }

@@ -24,14 +24,21 @@ extension AnnotateCommand {
         @Option(help: "Comma-separated automated coders (default: all).") var coders: String?
         @Flag(help: "List the false positives and false negatives instead of the counts.") var errors = false
         @Option(help: "With --errors: only this category.") var category: String?
-        @Option(help: "With --errors: show at most this many (default 20 on screen, all in --csv; 0: all).") var limit: Int?
-        @Option(help: ArgumentHelp("With --errors: write them to this CSV file.", valueName: "file.csv")) var csv: String?
+        @Option(help: "With --errors: show at most this many (default 20 on screen, all in --csv; 0: all).")
+        var limit: Int?
+        @Option(help: ArgumentHelp("With --errors: write them to this CSV file.", valueName: "file.csv"))
+        var csv: String?
         @Option(help: "With --errors: wrap the text to this many columns.") var width = 100
 
         func validate() throws {
             if !errors, category != nil || limit != nil || csv != nil {
                 throw ValidationError("--category, --limit and --csv go with --errors")
             }
+        }
+
+        /// 'adjudicated', a coder id with a prefix, or a human coder's name.
+        var referenceCoder: String {
+            against == HumanCoder.adjudicated || against.contains(":") ? against : HumanCoder.id(against)
         }
 
         func run() throws {
@@ -46,10 +53,11 @@ extension AnnotateCommand {
                 let shown = limit ?? (csv == nil ? 20 : 0)
                 options.limit = shown == 0 ? nil : shown
                 let report = try Validation.mistakes(db, options)
-                let reference = HumanCoder.adjudicated == against || against.contains(":") ? against : HumanCoder.id(against)
+                let reference = referenceCoder
                 if let csv {
                     try CSVRows.write(Validation.mistakesCSV(report, reference: reference), to: csv)
-                    print("\(csv): \(report.mistakes.count) posts coded wrongly (coder, category, error, evidence, note, text)")
+                    print("\(csv): \(report.mistakes.count) posts coded wrongly "
+                          + "(coder, category, error, evidence, note, text)")
                 } else {
                     print(Validation.renderMistakes(report, reference: reference, width: width), terminator: "")
                 }
@@ -57,8 +65,9 @@ extension AnnotateCommand {
             }
             let db = try database.open(.readWrite)
             let ref = try sample.map { try SampleRef.find(db, $0) }
-            let reference = against == HumanCoder.adjudicated || against.contains(":") ? against : HumanCoder.id(against)
-            let (rows, staleLeftOut) = try Validation.computeReport(db, reference: reference, sample: ref, coders: coderList)
+            let reference = referenceCoder
+            let (rows, staleLeftOut) = try Validation.computeReport(db, reference: reference, sample: ref,
+                                                                    coders: coderList)
             try Validation.store(db, rows: rows, reference: reference,
                                  parameters: ["against": reference, "sample": sample ?? "", "coders": coders ?? ""])
             print(Validation.render(rows, reference: reference), terminator: "")

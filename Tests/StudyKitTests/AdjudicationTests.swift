@@ -11,7 +11,9 @@ final class AdjudicationTests: XCTestCase {
     }
 
     func stale(_ db: Database) throws -> [String] {
-        try db.query("SELECT post_id, changed_coders FROM adjudications WHERE changed_coders IS NOT NULL ORDER BY post_id")
+        try db.query("""
+            SELECT post_id, changed_coders FROM adjudications WHERE changed_coders IS NOT NULL ORDER BY post_id
+            """)
             .map { "\($0.int("post_id") ?? 0):\($0.text("changed_coders") ?? "")" }
     }
 
@@ -23,7 +25,9 @@ final class AdjudicationTests: XCTestCase {
         let alice = try AnnotationStore(db: db, sample: sample, coder: "human:alice")
         let bob = try AnnotationStore(db: db, sample: sample, coder: "human:bob")
         let carol = try AnnotationStore(db: db, sample: sample, coder: HumanCoder.adjudicated)
-        for post: Int64 in [1, 2, 3, 5] { try alice.save(postID: post, Decision(status: .coded, present: ["relevant"])) }
+        for post: Int64 in [1, 2, 3, 5] {
+            try alice.save(postID: post, Decision(status: .coded, present: ["relevant"]))
+        }
         try bob.save(postID: 1, Decision(status: .coded, present: ["relevant"]))
         try bob.save(postID: 2, Decision(status: .coded, present: []))
         try bob.save(postID: 3, Decision(status: .skipped))
@@ -85,8 +89,10 @@ final class AdjudicationTests: XCTestCase {
         XCTAssertEqual(try stale(db), ["1:human:alice, human:bob", "2:human:dora", "3:human:alice"])
         // A hand edit in SQL that puts alice's post 1 back as it was: the trigger sees the progress row
         // change and compares again, so only bob's removed decision keeps the post open.
-        try db.execute("UPDATE codings SET value = 1 WHERE coder = 'human:alice' AND post_id = 1 AND category = 'grief'")
-        try db.execute("UPDATE annotation_progress SET updated_at = 'later' WHERE coder = 'human:alice' AND post_id = 1")
+        try db.execute("""
+            UPDATE codings SET value = 1 WHERE coder = 'human:alice' AND post_id = 1 AND category = 'grief';
+            UPDATE annotation_progress SET updated_at = 'later' WHERE coder = 'human:alice' AND post_id = 1;
+            """)
         XCTAssertEqual(try stale(db), ["1:human:bob", "2:human:dora", "3:human:alice"])
 
         // Validation against 'adjudicated' leaves the stale posts out and says how many.
@@ -106,7 +112,8 @@ final class AdjudicationTests: XCTestCase {
         XCTAssertEqual(Set(next.disputed.keys), [3])
         XCTAssertEqual(try Adjudication.storeUnanimous(next, store: carol), 1)
         XCTAssertEqual(try stale(db), ["1:human:bob, human:dora", "3:human:alice, human:dora"])
-        let summary = Adjudication.summary(try Adjudication.plan(db, sample: sample, scheme: carol.scheme), settledNow: 1, resettled: 1)
+        let after = try Adjudication.plan(db, sample: sample, scheme: carol.scheme)
+        let summary = Adjudication.summary(after, settledNow: 1, resettled: 1)
         XCTAssertTrue(summary.contains("re-opened, to settle again"), summary)
         XCTAssertTrue(summary.contains("2 posts: 1 (human:bob, human:dora), 3 (human:alice, human:dora)"), summary)
         XCTAssertTrue(summary.contains("waiting for coders: 1 posts (human:bob 1)"), summary)
@@ -132,10 +139,12 @@ final class AdjudicationTests: XCTestCase {
         }
         let db = try Database(path: path)
         XCTAssertEqual(try db.scalarText("SELECT method FROM adjudications WHERE post_id = 1"), "backfill")
-        XCTAssertEqual(try db.scalarText("SELECT present FROM adjudication_basis WHERE post_id = 1 AND coder = 'human:alice'"),
-                       #"["relevant"]"#)
+        XCTAssertEqual(try db.scalarText("""
+            SELECT present FROM adjudication_basis WHERE post_id = 1 AND coder = 'human:alice'
+            """), #"["relevant"]"#)
         let sample = try SampleRef.find(db, "s")
-        try AnnotationStore(db: db, sample: sample, coder: "human:alice").save(postID: 1, Decision(status: .coded, present: []))
+        try AnnotationStore(db: db, sample: sample, coder: "human:alice")
+            .save(postID: 1, Decision(status: .coded, present: []))
         XCTAssertEqual(try stale(db), ["1:human:alice"])
     }
 }

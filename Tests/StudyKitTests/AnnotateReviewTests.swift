@@ -6,7 +6,8 @@ import XCTest
 /// codebook-iteration reports: validate --errors, agreement --disagreements, import without status.
 final class AnnotateReviewTests: XCTestCase {
     func scheme() throws -> AnnotationScheme {
-        try annotationCategories(from: StoredCodebook(name: "testbook", version: "0.1", fingerprint: "fp", yaml: testCodebookYAML))
+        try annotationCategories(from: StoredCodebook(name: "testbook", version: "0.1", fingerprint: "fp",
+                                                      yaml: testCodebookYAML))
     }
 
     func testKeyDecoderReadsScrollingKeysAndMouseWheel() {
@@ -16,7 +17,8 @@ final class AnnotateReviewTests: XCTestCase {
         XCTAssertEqual(decoder.feed(Array("\u{1B}OA\u{1B}OB\t\u{1B}[Z".utf8)), [.up, .down, .tab, .backTab])
         XCTAssertEqual(decoder.feed(Array("\u{1B}[<64;10;5M\u{1B}[<65;10;5M\u{1B}[<0;3;3M\u{1B}[<0;3;3m".utf8)),
                        [.wheelUp, .wheelDown])                                   // clicks are ignored
-        XCTAssertEqual(decoder.feed([0x1B, 0x5B, 0x4D, 96, 40, 40, 0x1B, 0x5B, 0x4D, 97, 40, 40]), [.wheelUp, .wheelDown])
+        XCTAssertEqual(decoder.feed([0x1B, 0x5B, 0x4D, 96, 40, 40, 0x1B, 0x5B, 0x4D, 97, 40, 40]),
+                       [.wheelUp, .wheelDown])                                   // the older X10 encoding
         XCTAssertEqual(decoder.feed(Array("\u{1B}[6".utf8)), [])                   // split across reads
         XCTAssertEqual(decoder.feed(Array("~x".utf8)), [.pageDown, .character("x")])
         XCTAssertEqual(decoder.feed(Array("\u{1B}[1;5C".utf8)), [.right])          // Ctrl-Right: still right
@@ -27,7 +29,8 @@ final class AnnotateReviewTests: XCTestCase {
     /// view never runs past the end.
     func testScrollingReachesEveryLineAtEverySize() throws {
         let text = (1...90).map { "line \($0) " + String(repeating: "word ", count: $0 % 7) }.joined(separator: "\n")
-        let post = SamplePost(postID: 1, position: 1, platform: "x", language: "en", createdAt: "2025-08-08T10:00:00Z", text: text)
+        let post = SamplePost(postID: 1, position: 1, platform: "x", language: "en", createdAt: "2025-08-08T10:00:00Z",
+                              text: text)
         for (w, h) in [(80, 24), (40, 12), (100, 30), (20, 8), (120, 40)] {
             var state = CodingState(title: "t", posts: [post], scheme: try scheme(), decisions: [:])
             state.viewport = ScreenSize(columns: w, rows: h)
@@ -77,7 +80,8 @@ final class AnnotateReviewTests: XCTestCase {
         let wide = state.render(width: 130, height: 30)
         XCTAssertTrue(wide.contains { $0.contains("lost a friend") && $0.contains("2 Companion (companion)") },
                       wide.joined(separator: "\n"))
-        XCTAssertTrue(state.definitionLines(width: 63, forPane: true).joined(separator: " ").contains("'companion' implies 'attachment'"))
+        let pane = state.definitionLines(width: 63, forPane: true).joined(separator: " ")
+        XCTAssertTrue(pane.contains("'companion' implies 'attachment'"), pane)
         for line in wide { XCTAssertLessThanOrEqual(displayWidth(line), 130, line) }
         _ = state.reduce(.character("?"), now: 0)
         XCTAssertFalse(state.render(width: 130, height: 30).joined().contains("Companion (companion)"))
@@ -86,7 +90,8 @@ final class AnnotateReviewTests: XCTestCase {
     func testColoursFollowNoColor() {
         XCTAssertTrue(TerminalUI.coloursWanted(["TERM": "xterm"]))
         XCTAssertFalse(TerminalUI.coloursWanted(["TERM": "xterm", "NO_COLOR": "1"]))
-        XCTAssertTrue(TerminalUI.coloursWanted(["TERM": "xterm", "NO_COLOR": ""]), "no-color.org: an empty NO_COLOR is unset")
+        XCTAssertTrue(TerminalUI.coloursWanted(["TERM": "xterm", "NO_COLOR": ""]),
+                      "no-color.org: an empty NO_COLOR is as if unset")
         XCTAssertFalse(TerminalUI.coloursWanted(["TERM": "dumb"]))
         let line = ScreenLine(segments: [("> ", .highlight), ("[x]", TextStyle.highlight.adding(.present))])
         XCTAssertEqual(line.terminalText(colour: false), "> [x]")
@@ -98,7 +103,8 @@ final class AnnotateReviewTests: XCTestCase {
     func testEveryKeyIsDocumented() throws {
         let docs = try String(contentsOfFile: Repository.path("docs/annotate.md"), encoding: .utf8)
         for entry in codingKeyMap {
-            XCTAssertTrue(docs.contains("| \(entry.keys) | \(entry.action) |"), "docs/annotate.md lacks the row for \(entry.keys)")
+            XCTAssertTrue(docs.contains("| \(entry.keys) | \(entry.action) |"),
+                          "docs/annotate.md lacks the row for \(entry.keys)")
         }
     }
 
@@ -138,8 +144,10 @@ final class AnnotateReviewTests: XCTestCase {
         try db.execute(#"""
             UPDATE codings SET evidence = '[{"indicator":"companion.en.friend","start":6,"end":12,"text":"friend"}]'
                 WHERE post_id = 1 AND category = 'companion';
-            UPDATE codings SET evidence = '[{"rule":"implied_by","category":"companion"}]' WHERE post_id = 1 AND category = 'attachment';
-            UPDATE codings SET evidence = '[{"indicator":"companion.en.friend","start":6,"end":12,"text":"friend","negated":true}]'
+            UPDATE codings SET evidence = '[{"rule":"implied_by","category":"companion"}]'
+                WHERE post_id = 1 AND category = 'attachment';
+            UPDATE codings
+                SET evidence = '[{"indicator":"companion.en.friend","start":6,"end":12,"text":"friend","negated":true}]'
                 WHERE post_id = 3 AND category = 'companion';
             """#)
         let sample = try makeSample(db, name: "s", posts: [1, 2, 3])
@@ -173,9 +181,15 @@ final class AnnotateReviewTests: XCTestCase {
                        "a span whose text does not match the post is not marked")
 
         let text = Validation.renderMistakes(report, reference: "human:rita", width: 100)
-        XCTAssertTrue(text.contains("lexicon:testbook@0.1 against 'human:rita': 2 false positives, 1 false negatives"), text)
-        XCTAssertTrue(text.contains("== companion · false positive · lexicon:testbook@0.1 · post 1 · x · en · 2025-08-01"), text)
-        XCTAssertTrue(text.contains("    My AI ⟦friend⟧ is gone\n  evidence: \"friend\" (companion.en.friend, 6-12)\n  reference note: a friend app, not 4o\n"), text)
+        XCTAssertTrue(text.contains("lexicon:testbook@0.1 against 'human:rita': 2 false positives, 1 false negatives"),
+                      text)
+        XCTAssertTrue(text.contains("""
+                == companion · false positive · lexicon:testbook@0.1 · post 1 · x · en · 2025-08-01
+                    My AI ⟦friend⟧ is gone
+                  evidence: "friend" (companion.en.friend, 6-12)
+                  reference note: a friend app, not 4o
+
+                """), text)
 
         options.category = "grief"
         XCTAssertEqual(try Validation.mistakes(db, options).mistakes.map(\.postID), [2])
@@ -186,10 +200,11 @@ final class AnnotateReviewTests: XCTestCase {
         XCTAssertEqual(limited.totals["lexicon:testbook@0.1"]?.fp, 2, "totals count every mistake")
 
         options.limit = nil
-        let path = try dir.write("errors.csv", Validation.mistakesCSV(try Validation.mistakes(db, options), reference: "human:rita"))
+        let all = try Validation.mistakes(db, options)
+        let path = try dir.write("errors.csv", Validation.mistakesCSV(all, reference: "human:rita"))
         let rows = try CSVTable.read(path: path)
-        XCTAssertEqual(rows[0].fields, ["coder", "reference", "category", "error", "post_id", "platform", "language", "created_at",
-                                        "evidence", "evidence_json", "reference_note", "text"])
+        XCTAssertEqual(rows[0].fields, ["coder", "reference", "category", "error", "post_id", "platform", "language",
+                                        "created_at", "evidence", "evidence_json", "reference_note", "text"])
         XCTAssertEqual(rows.count, 4)
         XCTAssertEqual(rows[2].fields[3], "false_positive")
         XCTAssertEqual(rows[2].fields[8], #""friend" (companion.en.friend, 6-12)"#)
@@ -215,9 +230,12 @@ final class AnnotateReviewTests: XCTestCase {
         let path = try dir.write("d.csv", try report.disagreementsCSV(db, sample: sample))
         let rows = try CSVTable.read(path: path).map(\.fields)
         XCTAssertEqual(rows, [
-            ["post_id", "platform", "language", "created_at", "category", "alice", "bob", "alice_note", "bob_note", "text"],
-            ["1", "x", "en", "2025-08-01T12:00:00Z", "companion", "1", "0", "friend, so companion", "", "She was my friend, \"truly\""],
-            ["1", "x", "en", "2025-08-01T12:00:00Z", "attachment", "1", "0", "friend, so companion", "", "She was my friend, \"truly\""],
+            ["post_id", "platform", "language", "created_at", "category", "alice", "bob", "alice_note", "bob_note",
+             "text"],
+            ["1", "x", "en", "2025-08-01T12:00:00Z", "companion", "1", "0", "friend, so companion", "",
+             "She was my friend, \"truly\""],
+            ["1", "x", "en", "2025-08-01T12:00:00Z", "attachment", "1", "0", "friend, so companion", "",
+             "She was my friend, \"truly\""],
         ])
     }
 }

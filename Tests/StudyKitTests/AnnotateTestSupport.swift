@@ -91,7 +91,8 @@ func standardTestPosts() -> [TestPost] {
 /// A sample whose posts are exactly `posts`, in that order (no draw), so a test knows which post
 /// the coding screen shows first. `assignments` splits it between named coders.
 @discardableResult
-func makeSample(_ db: Database, name: String, posts: [Int64], assignments: [String: [Int64]] = [:]) throws -> SampleRef {
+func makeSample(_ db: Database, name: String, posts: [Int64],
+                assignments: [String: [Int64]] = [:]) throws -> SampleRef {
     try db.transaction {
         try db.run("""
             INSERT INTO samples(name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id)
@@ -104,7 +105,8 @@ func makeSample(_ db: Database, name: String, posts: [Int64], assignments: [Stri
         }
         for (coder, assigned) in assignments {
             for post in assigned {
-                try db.run("INSERT INTO sample_assignments VALUES (?, ?, ?, 0)", [.int(id), .text(HumanCoder.id(coder)), .int(post)])
+                try db.run("INSERT INTO sample_assignments VALUES (?, ?, ?, 0)",
+                           [.int(id), .text(HumanCoder.id(coder)), .int(post)])
             }
         }
     }

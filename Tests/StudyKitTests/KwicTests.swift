@@ -29,10 +29,12 @@ final class KwicTests: XCTestCase {
         XCTAssertEqual(PatternLiterals.trigramQuery([["keep4o"], ["寂しい"]], caseSensitive: false),
                        #"("kee" "eep" "ep4" "p4o") OR ("寂しい")"#)
         XCTAssertNil(PatternLiterals.trigramQuery([["4o"]], caseSensitive: false), "under 3 characters")
-        XCTAssertNil(PatternLiterals.trigramQuery([["keep4o"], ["o"]], caseSensitive: false), "one branch cannot narrow")
+        XCTAssertNil(PatternLiterals.trigramQuery([["keep4o"], ["o"]], caseSensitive: false),
+                     "one branch cannot narrow")
         XCTAssertEqual(PatternLiterals.trigramQuery([["say \"hi\""]], caseSensitive: false),
                        #""say" "ay " "y """ " ""h" """hi" "hi""""#)
-        XCTAssertNil(PatternLiterals.trigramQuery([["ⲁⲃⲅ"]], caseSensitive: false), "Coptic: cased, outside the agreed scripts")
+        XCTAssertNil(PatternLiterals.trigramQuery([["ⲁⲃⲅ"]], caseSensitive: false),
+                     "Coptic: cased, outside the agreed scripts")
         XCTAssertNotNil(PatternLiterals.trigramQuery([["ⲁⲃⲅ"]], caseSensitive: true))
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("strasse"), ["stra", "e"])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("miss you"), ["mi", " you"])
@@ -45,18 +47,19 @@ final class KwicTests: XCTestCase {
     func corpus() throws -> (TemporaryDirectory, Database) {
         let dir = try TemporaryDirectory()
         let db = try makeAnnotateStudy(in: dir, posts: [
-            TestPost(text: "Bring back GPT-4o, it was like a friend to me.", language: "en", auto: ["relevant"]),             // 1
-            TestPost(text: "GPT-4o was LIKE A FRIEND. like a friend!", language: "en", auto: ["relevant", "companion"]),      // 2
-            TestPost(text: "Not like a\nfriend at all", language: "en", auto: []),                                            // 3
-            TestPost(text: "4oがいなくなって寂しい。本当に寂しい", language: "ja", auto: ["relevant", "grief"]),                   // 4
-            TestPost(text: "Die STRASSE ist leer ohne 4o. Straße", language: "de", auto: []),                                  // 5
-            TestPost(text: "ΣΑΣ ευχαριστώ, σας", language: "el", auto: []),                                                    // 6
-            TestPost(text: "Café sans 4o. CAFÉ fermé", language: "fr", auto: []),                                              // 7
-            TestPost(text: "Привет, ВЕРНИТЕ 4o! вернитЕ", language: "ru", auto: []),                                           // 8
-            TestPost(text: "İstanbul'da 4o yok", language: "tr", auto: []),                                                    // 9
-            TestPost(text: "keep4o keep4o #keep4o", language: "en", auto: ["relevant"]),                                      // 10
-            TestPost(text: "ok", language: "en", auto: []),                                                                    // 11
-            TestPost(text: "Große Straße, leer", language: "de", auto: []),                                                    // 12
+            TestPost(text: "Bring back GPT-4o, it was like a friend to me.", language: "en", auto: ["relevant"]),  // 1
+            TestPost(text: "GPT-4o was LIKE A FRIEND. like a friend!", language: "en",
+                     auto: ["relevant", "companion"]),  // 2
+            TestPost(text: "Not like a\nfriend at all", language: "en", auto: []),  // 3
+            TestPost(text: "4oがいなくなって寂しい。本当に寂しい", language: "ja", auto: ["relevant", "grief"]),  // 4
+            TestPost(text: "Die STRASSE ist leer ohne 4o. Straße", language: "de", auto: []),  // 5
+            TestPost(text: "ΣΑΣ ευχαριστώ, σας", language: "el", auto: []),  // 6
+            TestPost(text: "Café sans 4o. CAFÉ fermé", language: "fr", auto: []),  // 7
+            TestPost(text: "Привет, ВЕРНИТЕ 4o! вернитЕ", language: "ru", auto: []),  // 8
+            TestPost(text: "İstanbul'da 4o yok", language: "tr", auto: []),  // 9
+            TestPost(text: "keep4o keep4o #keep4o", language: "en", auto: ["relevant"]),  // 10
+            TestPost(text: "ok", language: "en", auto: []),  // 11
+            TestPost(text: "Große Straße, leer", language: "de", auto: []),  // 12
         ])
         try db.execute("UPDATE posts SET platform = 'reddit' WHERE post_id = 10")
         return (dir, db)
@@ -130,13 +133,17 @@ final class KwicTests: XCTestCase {
         XCTAssertEqual(try posts { $0.category = "relevant" }, [1, 2, 4, 10])
         XCTAssertEqual(try posts { $0.category = "relevant"; $0.categoryValue = 0 }, [5, 7, 8, 9])
         XCTAssertEqual(try posts { $0.category = "companion"; $0.coder = "lexicon:testbook@0.1" }, [2])
-        try db.execute("UPDATE post_clusters SET cluster_id = 1, canonical_post_id = 1, kind = 'near' WHERE post_id = 2")
+        try db.execute("""
+            UPDATE post_clusters SET cluster_id = 1, canonical_post_id = 1, kind = 'near' WHERE post_id = 2
+            """)
         XCTAssertEqual(try posts { $0.canonicalOnly = true; $0.languages = ["en"] }, [1, 10])
         try db.execute("INSERT INTO codings VALUES (1, 'relevant', 1, 'lexicon:other@2', '[]', NULL, 1)")
         XCTAssertThrowsError(try posts { $0.category = "relevant" }) { error in
             XCTAssertTrue("\(error)".contains("choose one with --coder"), "\(error)")
         }
-        XCTAssertThrowsError(try Kwic.search(db, { var o = KwicOptions(pattern: "("); o.isRegex = true; return o }())) { error in
+        var broken = KwicOptions(pattern: "(")
+        broken.isRegex = true
+        XCTAssertThrowsError(try Kwic.search(db, broken)) { error in
             XCTAssertEqual("\(error)", "'(' is not a valid regular expression (ICU syntax)")
         }
     }
@@ -144,13 +151,21 @@ final class KwicTests: XCTestCase {
     func testIngestKeepsTheIndexCurrentInsideItsTransaction() throws {
         let (dir, db) = try corpus()
         // Before kwic has run there is no index, and ingest does not build one.
-        let first = try dir.write("first.csv", "id,text,created_at,platform\nn1,first new friend post,2025-08-10T00:00:00Z,x\n")
+        let first = try dir.write("first.csv", """
+            id,text,created_at,platform
+            n1,first new friend post,2025-08-10T00:00:00Z,x
+
+            """)
         _ = try Ingester(database: db, options: IngestOptions()).ingest(paths: [first])
         XCTAssertNil(try KeywordIndex.state(db))
         XCTAssertEqual(try KeywordIndex.prepare(db), .build)
         XCTAssertEqual(try KeywordIndex.state(db)?.posts, 13)
 
-        let second = try dir.write("second.csv", "id,text,created_at,platform\nn2,a second new friendship,2025-08-11T00:00:00Z,x\n")
+        let second = try dir.write("second.csv", """
+            id,text,created_at,platform
+            n2,a second new friendship,2025-08-11T00:00:00Z,x
+
+            """)
         _ = try Ingester(database: db, options: IngestOptions()).ingest(paths: [second])
         XCTAssertEqual(try KeywordIndex.state(db)?.posts, 14)
         XCTAssertEqual(try KeywordIndex.pendingWork(db), .none)
@@ -214,7 +229,8 @@ final class KwicTests: XCTestCase {
         XCTAssertFalse(r.err.contains("building"), "built once")
         XCTAssertTrue(r.out.contains("via FTS5 trigram index: \"寂しい\""), r.out)
         let csv = try CSVTable.read(path: dir.path("kwic.csv"))
-        XCTAssertEqual(csv[0].fields, ["post_id", "platform", "language", "created_at", "start", "end", "left", "match", "right"])
+        XCTAssertEqual(csv[0].fields, ["post_id", "platform", "language", "created_at", "start", "end", "left", "match",
+                                       "right"])
         XCTAssertEqual(csv.dropFirst().map { $0.fields[4] + "-" + $0.fields[5] }, ["9-12", "16-19"])
 
         r = try run(["friend", "--regex", "--value", "2"])

@@ -65,9 +65,14 @@ public enum Adjudication {
             votes[try row.required(int64: "post_id")]?[try row.required(text: "coder")]?.present
                 .insert(try row.required(text: "category"))
         }
-        try db.forEachRow("SELECT post_id, changed_coders FROM adjudications WHERE sample_id = ?", [.int(sample.id)]) { row in
+        try db.forEachRow("SELECT post_id, changed_coders FROM adjudications WHERE sample_id = ?",
+                          [.int(sample.id)]) { row in
             let post = try row.required(int64: "post_id")
-            if let changed = row.text("changed_coders") { plan.stale[post] = changed } else { plan.settled.insert(post) }
+            if let changed = row.text("changed_coders") {
+                plan.stale[post] = changed
+            } else {
+                plan.settled.insert(post)
+            }
         }
         // Without named assignments, the sample's coders are every human coder who decided any of its posts.
         let sampleCoders = Set(votes.values.flatMap { $0.keys }).sorted()
@@ -111,10 +116,11 @@ public enum Adjudication {
         try db.run("DELETE FROM adjudications WHERE sample_id = ? AND post_id = ?", [.int(sample.id), .int(postID)])
         guard let decision, decision.status == .coded else { return }
         try db.run("""
-            INSERT INTO adjudications(sample_id, post_id, method, adjudicator, settled_at, changed_coders, stale_since, run_id)
+            INSERT INTO adjudications(sample_id, post_id, method, adjudicator, settled_at, changed_coders,
+                                      stale_since, run_id)
             VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)
-            """, [.int(sample.id), .int(postID), .text(method.rawValue), .from(method == .unanimous ? nil : adjudicator),
-                  .text(Timestamp.now()), .from(runID)])
+            """, [.int(sample.id), .int(postID), .text(method.rawValue),
+                  .from(method == .unanimous ? nil : adjudicator), .text(Timestamp.now()), .from(runID)])
         let snapshot = AdjudicationSchema.snapshotSQL(scope: "a.sample_id = ?1 AND a.post_id = ?2")
             .trimmingCharacters(in: CharacterSet(charactersIn: "; \n"))
         try db.run(snapshot, [.int(sample.id), .int(postID)])
@@ -138,14 +144,16 @@ public enum Adjudication {
         lines.append("unanimous: \(plan.unanimous.count) posts settled automatically (\(settledNow) now"
                      + (resettled > 0 ? ", \(resettled) of them re-settled after a coder's change" : "") + ")")
         let byHand = plan.disputed.keys.filter { plan.settled.contains($0) }.count
-        lines.append("disagreements: \(plan.disputed.count) posts, \(byHand) settled, \(plan.disputed.count - byHand) left")
+        lines.append("disagreements: \(plan.disputed.count) posts, \(byHand) settled, "
+                     + "\(plan.disputed.count - byHand) left")
         if !plan.waiting.isEmpty {
             lines.append("waiting for coders: \(plan.waiting.count) posts ("
                          + plan.waitingByCoder.map { "\($0.coder) \($0.posts)" }.joined(separator: ", ") + ")")
         }
         let reopened = plan.order.filter { plan.stale[$0] != nil }
         if !reopened.isEmpty {
-            lines.append("re-opened, to settle again (a coder changed their coding after it was settled): \(reopened.count) posts: "
+            lines.append("re-opened, to settle again (a coder changed their coding after it was settled): "
+                         + "\(reopened.count) posts: "
                          + reopened.prefix(50).map { "\($0) (\(plan.stale[$0] ?? ""))" }.joined(separator: ", ")
                          + (reopened.count > 50 ? ", …" : ""))
         }

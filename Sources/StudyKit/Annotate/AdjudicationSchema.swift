@@ -15,8 +15,8 @@ enum AdjudicationSchema {
             method         TEXT NOT NULL CHECK (method IN ('unanimous', 'adjudicator', 'import', 'backfill')),
             adjudicator    TEXT,                 -- who settled it on screen or by import; NULL when unanimous
             settled_at     TEXT NOT NULL,
-            changed_coders TEXT,                 -- human coders whose decision differs from the basis; NULL when none
-            stale_since    TEXT,                 -- when the first such change happened; NULL while the settlement is current
+            changed_coders TEXT,                 -- human coders whose decision differs from the basis, or NULL
+            stale_since    TEXT,                 -- when the first such change happened; NULL while current
             run_id         INTEGER REFERENCES runs(run_id),
             PRIMARY KEY (sample_id, post_id)
         ) WITHOUT ROWID;
@@ -39,9 +39,11 @@ enum AdjudicationSchema {
                 WHERE a.sample_id = j.sample_id AND a.post_id = j.post_id AND a.coder LIKE 'human:%'
                   AND NOT EXISTS (
                     SELECT 1 FROM adjudication_basis b
-                    WHERE b.sample_id = a.sample_id AND b.post_id = a.post_id AND b.coder = a.coder AND b.status = a.status
+                    WHERE b.sample_id = a.sample_id AND b.post_id = a.post_id AND b.coder = a.coder
+                      AND b.status = a.status
                       AND (a.status = 'skipped' OR (
-                        (SELECT count(*) FROM codings c WHERE c.post_id = a.post_id AND c.coder = a.coder AND c.value = 1)
+                        (SELECT count(*) FROM codings c
+                         WHERE c.post_id = a.post_id AND c.coder = a.coder AND c.value = 1)
                             = json_array_length(b.present)
                         AND NOT EXISTS (SELECT 1 FROM codings c
                                         WHERE c.post_id = a.post_id AND c.coder = a.coder AND c.value = 1
@@ -73,10 +75,12 @@ enum AdjudicationSchema {
         WHEN \(row).coder LIKE 'human:%'
         BEGIN
             UPDATE adjudications SET changed_coders = (
-                SELECT d.changed_coders FROM adjudication_drift d WHERE d.sample_id = adjudications.sample_id AND d.post_id = adjudications.post_id)
+                SELECT d.changed_coders FROM adjudication_drift d
+                WHERE d.sample_id = adjudications.sample_id AND d.post_id = adjudications.post_id)
             WHERE sample_id = \(row).sample_id AND post_id = \(row).post_id;
-            UPDATE adjudications SET stale_since = CASE WHEN changed_coders IS NULL THEN NULL
-                                                        ELSE coalesce(stale_since, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) END
+            UPDATE adjudications SET stale_since = CASE
+                    WHEN changed_coders IS NULL THEN NULL
+                    ELSE coalesce(stale_since, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) END
             WHERE sample_id = \(row).sample_id AND post_id = \(row).post_id;
         END;
         """

@@ -42,8 +42,8 @@ public struct AgreementReport: Sendable {
                   ON a.sample_id = ? AND a.coder = c.coder AND a.post_id = c.post_id AND a.status = 'coded'
                 WHERE c.coder = ?
                 """, [.int(sample.id), .text(coder)]) {
-                values[coder, default: [:]][try row.required(int64: "post_id"), default: [:]][try row.required(text: "category")]
-                    = try row.required(int: "value")
+                let post = try row.required(int64: "post_id"), category = try row.required(text: "category")
+                values[coder, default: [:]][post, default: [:]][category] = try row.required(int: "value")
             }
         }
         var results: [CategoryResult] = []
@@ -135,14 +135,15 @@ public struct AgreementReport: Sendable {
             if posts.contains(post) { info[post] = row }
         }
         var notes: [Int64: [String: String]] = [:]
-        try db.forEachRow("SELECT post_id, coder, note FROM annotation_notes WHERE sample_id = ?", [.int(sample.id)]) { row in
+        try db.forEachRow("SELECT post_id, coder, note FROM annotation_notes WHERE sample_id = ?",
+                          [.int(sample.id)]) { row in
             notes[try row.required(int64: "post_id"), default: [:]][try row.required(text: "coder")] = row.text("note")
         }
         for d in disagreements {
             guard let post = info[d.postID] else { continue }
             var fields: [CSVRows.Field] = [.int(d.postID), .text(try post.required(text: "platform")),
-                                           .text(try post.required(text: "language")), .text(try post.required(text: "created_at")),
-                                           .text(d.category)]
+                                           .text(try post.required(text: "language")),
+                                           .text(try post.required(text: "created_at")), .text(d.category)]
             fields += coders.map { coder in d.votes[coder].map { .int(Int64($0)) } ?? .empty }
             fields += coders.map { coder in notes[d.postID]?[coder].map(CSVRows.Field.text) ?? .empty }
             fields.append(.text(try post.required(text: "text")))

@@ -78,8 +78,9 @@ public final class AnnotationStore {
         let mine = try db.scalarInt("SELECT count(*) FROM sample_assignments WHERE sample_id = ? AND coder = ?",
                                     [.int(sample.id), .text(coder)]) ?? 0
         if assigned > 0 && mine == 0 && coder != HumanCoder.adjudicated {
-            let coders = try db.query("SELECT DISTINCT coder FROM sample_assignments WHERE sample_id = ? ORDER BY coder",
-                                      [.int(sample.id)]).compactMap { $0.text("coder") }
+            let coders = try db.query(
+                "SELECT DISTINCT coder FROM sample_assignments WHERE sample_id = ? ORDER BY coder",
+                [.int(sample.id)]).compactMap { $0.text("coder") }
             throw AnnotateError("sample '\(sample.name)' is assigned to \(coders.joined(separator: ", ")), not to \(coder)")
         }
         let onlyMine = assigned > 0 && mine > 0
@@ -102,8 +103,8 @@ public final class AnnotationStore {
         var result: [Int64: Decision] = [:]
         try db.forEachRow("SELECT post_id, status, seconds FROM annotation_progress WHERE sample_id = ? AND coder = ?",
                           [.int(sample.id), .text(coder)]) { row in
-            result[try row.required(int64: "post_id")] = Decision(status: Decision.Status(rawValue: try row.required(text: "status")) ?? .skipped,
-                                                                  seconds: row.double("seconds"))
+            let status = Decision.Status(rawValue: try row.required(text: "status")) ?? .skipped
+            result[try row.required(int64: "post_id")] = Decision(status: status, seconds: row.double("seconds"))
         }
         try db.forEachRow("""
             SELECT c.post_id, c.category FROM codings c JOIN annotation_progress a

@@ -26,7 +26,8 @@ public struct ScreenLine: Sendable, Equatable {
     public var text: String { segments.map(\.text).joined() }
 
     public static func == (a: ScreenLine, b: ScreenLine) -> Bool {
-        a.segments.count == b.segments.count && zip(a.segments, b.segments).allSatisfy { $0.text == $1.text && $0.style == $1.style }
+        a.segments.count == b.segments.count
+            && zip(a.segments, b.segments).allSatisfy { $0.text == $1.text && $0.style == $1.style }
     }
 
     /// At most `width` columns, cut like `truncate` (an ellipsis marks the cut).
@@ -68,8 +69,9 @@ public struct ScreenLine: Sendable, Equatable {
     public func terminalText(colour: Bool) -> String {
         guard colour else { return text }
         return segments.map { segment in
-            segment.style.sgr.isEmpty ? segment.text
-                : "\u{1B}[" + segment.style.sgr.map(String.init).joined(separator: ";") + "m" + segment.text + "\u{1B}[0m"
+            guard !segment.style.sgr.isEmpty else { return segment.text }
+            let codes = segment.style.sgr.map(String.init).joined(separator: ";")
+            return "\u{1B}[" + codes + "m" + segment.text + "\u{1B}[0m"
         }.joined()
     }
 }
@@ -122,7 +124,8 @@ extension CodingState {
         }
         guard let post = current else {
             let lines = [ScreenLine(title, .title), ScreenLine(), ScreenLine("This sample has no posts for you.")]
-            return (lines + Array(repeating: ScreenLine(), count: height)).prefix(height).map { $0.truncated(to: width) }
+            return (lines + Array(repeating: ScreenLine(), count: height)).prefix(height)
+                .map { $0.truncated(to: width) }
         }
         let layout = self.layout(width: width, height: height)
         var lines = layout.header
@@ -151,7 +154,8 @@ extension CodingState {
             }
             for (i, row) in column.enumerated() {
                 let right = i < paneShown.count ? ScreenLine(paneShown[i]) : ScreenLine()
-                lines.append(row.padded(to: layout.postWidth) + ScreenLine(" | ", .dim) + right.truncated(to: paneWidth))
+                lines.append(row.padded(to: layout.postWidth) + ScreenLine(" | ", .dim)
+                             + right.truncated(to: paneWidth))
             }
         } else {
             lines.append(ScreenLine(String(repeating: "-", count: width), .dim))
@@ -188,7 +192,9 @@ extension CodingState {
                      post.createdAt.prefix(16).replacingOccurrences(of: "T", with: " ")]
         if let size = post.clusterSize { parts.append(size > 1 ? "cluster of \(size)" : "unique") }
         var status = decisions[post.postID].map { $0.status.rawValue } ?? "new"
-        if let changed = reopened[post.postID], decisions[post.postID] == nil { status = "re-opened (\(changed) changed)" }
+        if let changed = reopened[post.postID], decisions[post.postID] == nil {
+            status = "re-opened (\(changed) changed)"
+        }
         if let cast = votes[post.postID], !cast.isEmpty {
             let disputed = disputedCategories(post.postID).count
             let skipped = cast.filter { $0.status == .skipped }.map(\.name)
@@ -235,8 +241,12 @@ extension CodingState {
         let key = highlighted < 10 ? "\((highlighted + 1) % 10) " : ""
         lines += wrap("\(key)\(category.label) (\(category.id))", width: width)
         lines += wrap(category.definition, width: width)
-        if !category.include.isEmpty { lines += wrap("Include: " + category.include.joined(separator: "; "), width: width) }
-        if !category.exclude.isEmpty { lines += wrap("Exclude: " + category.exclude.joined(separator: "; "), width: width) }
+        if !category.include.isEmpty {
+            lines += wrap("Include: " + category.include.joined(separator: "; "), width: width)
+        }
+        if !category.exclude.isEmpty {
+            lines += wrap("Exclude: " + category.exclude.joined(separator: "; "), width: width)
+        }
         var rules: [String] = []
         if let gate = scheme.gate {
             rules.append(category.id == gate ? "clearing it clears every category" : "setting it sets '\(gate)'")
@@ -261,7 +271,8 @@ extension CodingState {
         var label = definition ? " definition · ? or Esc: back to the post" : ""
         if total > shown {
             let percent = total == 0 ? 100 : Int((Double(first + shown) / Double(total) * 100).rounded())
-            let more = first + shown < total ? (first > 0 ? "↑↓ PgUp PgDn" : "↓ PgDn/Space: more") : "↑ PgUp/b: back"
+            let more = first + shown < total
+                ? (first > 0 ? "↑↓ PgUp PgDn" : "↓ PgDn/Space: more") : "↑ PgUp/b: back"
             label += " lines \(first + 1)-\(first + shown) of \(total) (\(percent)%) · \(more) "
         } else if definition {
             label += " "
@@ -269,7 +280,9 @@ extension CodingState {
         if displayWidth(label) + 4 > width, total > shown {
             label = " \(first + 1)-\(first + shown)/\(total) "       // a narrow window still says where it is
         }
-        guard !label.isEmpty, displayWidth(label) + 4 <= width else { return ScreenLine(String(repeating: "-", count: width), .dim) }
+        guard !label.isEmpty, displayWidth(label) + 4 <= width else {
+            return ScreenLine(String(repeating: "-", count: width), .dim)
+        }
         return ScreenLine("--", .dim) + ScreenLine(label, .marker)
             + ScreenLine(String(repeating: "-", count: width - 2 - displayWidth(label)), .dim)
     }

@@ -164,7 +164,11 @@ public struct CodingState: Sendable {
             showDefinition.toggle()
             definitionScroll = 0
         case .escape:
-            if showDefinition { showDefinition = false } else { message = "Esc closes the definition view (?); q quits" }
+            if showDefinition {
+                showDefinition = false
+            } else {
+                message = "Esc closes the definition view (?); q quits"
+            }
         case .character("n"), .right:
             // Moving on from an undecided post records "seen, no category present" (or, adjudicating,
             // the categories the coders agree on).
@@ -178,7 +182,8 @@ public struct CodingState: Sendable {
             move(to: index - 1, now: now)
         case .character("]"), .character("["):
             let forward = key == .character("]")
-            let candidates = forward ? Array(posts.indices.dropFirst(index + 1)) : Array(posts.indices.prefix(index).reversed())
+            let candidates = forward ? Array(posts.indices.dropFirst(index + 1))
+                                     : Array(posts.indices.prefix(index).reversed())
             if let next = candidates.first(where: { decisions[posts[$0].postID] == nil }) {
                 move(to: next, now: now)
             } else {

@@ -27,7 +27,8 @@ enum KeywordIndexSchema {
 /// only make the index larger.
 public enum KeywordIndex {
     public static let table = "posts_fts"
-    public static let definition = "text_nfkc, content='posts', content_rowid='post_id', tokenize='trigram', detail='none'"
+    public static let definition =
+        "text_nfkc, content='posts', content_rowid='post_id', tokenize='trigram', detail='none'"
 
     public struct State: Sendable, Equatable {
         public var indexedThrough: Int64
@@ -37,9 +38,13 @@ public enum KeywordIndex {
 
     /// The index's state, or nil when it has not been built.
     public static func state(_ db: Database) throws -> State? {
-        guard try PostContext.tableExists(db, "keyword_index"), try PostContext.tableExists(db, table) else { return nil }
-        return try db.query("SELECT indexed_through, posts, build_seconds FROM keyword_index WHERE name = ?", [.text(table)])
-            .first.map { State(indexedThrough: try $0.required(int64: "indexed_through"), posts: try $0.required(int: "posts"),
+        guard try PostContext.tableExists(db, "keyword_index"), try PostContext.tableExists(db, table) else {
+            return nil
+        }
+        return try db.query("SELECT indexed_through, posts, build_seconds FROM keyword_index WHERE name = ?",
+                            [.text(table)])
+            .first.map { State(indexedThrough: try $0.required(int64: "indexed_through"),
+                               posts: try $0.required(int: "posts"),
                                buildSeconds: try $0.required(double: "build_seconds")) }
     }
 
@@ -87,8 +92,8 @@ public enum KeywordIndex {
             try db.run("""
                 INSERT INTO keyword_index(name, definition, indexed_through, posts, built_at, updated_at, build_seconds)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [.text(table), .text(definition), .from(row?.int64("top")), .from(row?.int("n")), .text(now), .text(now),
-                      .double(monotonicSeconds() - started)])
+                """, [.text(table), .text(definition), .from(row?.int64("top")), .from(row?.int("n")), .text(now),
+                      .text(now), .double(monotonicSeconds() - started)])
             try run.finish(rowsIn: row?.int("n") ?? 0, rowsOut: row?.int("n") ?? 0, rejects: 0)
         }
     }

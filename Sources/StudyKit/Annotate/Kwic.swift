@@ -70,7 +70,8 @@ public enum Kwic {
         var method: String
         var usedIndex = false
         if options.useIndex, let query = matcher.indexQuery, try KeywordIndex.state(db) != nil {
-            sql += " FROM \(KeywordIndex.table) f JOIN posts p ON p.post_id = f.rowid WHERE \(KeywordIndex.table) MATCH ?"
+            sql += " FROM \(KeywordIndex.table) f JOIN posts p ON p.post_id = f.rowid"
+                + " WHERE \(KeywordIndex.table) MATCH ?"
             values.append(.text(query))
             method = "FTS5 trigram index: \(query)"
             usedIndex = true
@@ -90,14 +91,16 @@ public enum Kwic {
         }
         if let category = options.category {
             let coder = try categoryCoder(db, options.coder)
-            sql += " AND EXISTS (SELECT 1 FROM codings c WHERE c.post_id = p.post_id AND c.coder = ? AND c.category = ? AND c.value = ?)"
+            sql += " AND EXISTS (SELECT 1 FROM codings c"
+                + " WHERE c.post_id = p.post_id AND c.coder = ? AND c.category = ? AND c.value = ?)"
             values += [.text(coder), .text(category), .int(Int64(options.categoryValue))]
         }
         if options.canonicalOnly {
             guard try PostContext.tableExists(db, "post_clusters") else {
                 throw AnnotateError("--canonical needs the duplicate clusters: run `dedupe` first")
             }
-            sql += " AND NOT EXISTS (SELECT 1 FROM post_clusters pc WHERE pc.post_id = p.post_id AND pc.canonical_post_id <> p.post_id)"
+            sql += " AND NOT EXISTS (SELECT 1 FROM post_clusters pc"
+                + " WHERE pc.post_id = p.post_id AND pc.canonical_post_id <> p.post_id)"
         }
         sql += " ORDER BY p.created_unix, p.post_id"
 
@@ -141,8 +144,10 @@ public enum Kwic {
             SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder
             """).compactMap { $0.text("coder") }
         guard automated.count == 1 else {
-            throw AnnotateError(automated.isEmpty ? "no automated coder's codings to filter by: run `code`, or name a coder with --coder"
-                                : "several coders could filter by category (\(automated.joined(separator: ", "))): choose one with --coder")
+            throw AnnotateError(automated.isEmpty
+                ? "no automated coder's codings to filter by: run `code`, or name a coder with --coder"
+                : "several coders could filter by category (\(automated.joined(separator: ", "))): "
+                    + "choose one with --coder")
         }
         return automated[0]
     }
@@ -183,8 +188,10 @@ public enum Kwic {
     /// One line per match, the matches aligned in one column; `colour` marks them in bold instead of brackets.
     public static func render(_ result: KwicResult, options: KwicOptions, limit: Int?, colour: Bool = false) -> String {
         let shown = limit.map { Array(result.matches.prefix($0)) } ?? result.matches
-        var out = "kwic \(options.isRegex ? "regex" : "phrase") \"\(options.pattern)\": \(result.matches.count) matches in "
-            + "\(result.postsMatched) posts (\(result.candidates) posts checked, \(String(format: "%.2f", result.seconds)) s)\n"
+        let seconds = String(format: "%.2f", result.seconds)
+        let kind = options.isRegex ? "regex" : "phrase"
+        var out = "kwic \(kind) \"\(options.pattern)\": \(result.matches.count) matches in "
+            + "\(result.postsMatched) posts (\(result.candidates) posts checked, \(seconds) s)\n"
         out += "  via \(result.method)\n"
         if shown.count < result.matches.count {
             out += "  showing the first \(shown.count) (--limit 0 shows all; --csv FILE writes all)\n"
@@ -206,7 +213,8 @@ public enum Kwic {
 
     /// Every match as CSV (libcsv quoting): post, place in the text, context.
     public static func csv(_ result: KwicResult) -> String {
-        var rows = CSVRows(header: ["post_id", "platform", "language", "created_at", "start", "end", "left", "match", "right"])
+        var rows = CSVRows(header: ["post_id", "platform", "language", "created_at", "start", "end",
+                                    "left", "match", "right"])
         for m in result.matches {
             rows.append([.int(m.postID), .text(m.platform), .text(m.language), .text(m.createdAt), .int(Int64(m.start)),
                          .int(Int64(m.end)), .text(m.left), .text(m.match), .text(m.right)])
@@ -233,7 +241,8 @@ struct KwicMatcher {
         caseSensitive = options.caseSensitive
         if options.isRegex {
             do {
-                kind = .regex(try NSRegularExpression(pattern: options.pattern, options: caseSensitive ? [] : [.caseInsensitive]))
+                kind = .regex(try NSRegularExpression(pattern: options.pattern,
+                                                      options: caseSensitive ? [] : [.caseInsensitive]))
             } catch {
                 throw AnnotateError("'\(options.pattern)' is not a valid regular expression (ICU syntax)")
             }
@@ -241,14 +250,15 @@ struct KwicMatcher {
             // looked up in the index when it matches case-insensitively.
             let foldsCase = !caseSensitive || options.pattern.contains("(?i")
             if let branches = PatternLiterals.required(regex: options.pattern) {
-                let usable = foldsCase
-                    ? branches.map { $0.filter(KwicMatcher.regexIndexable).flatMap(KwicMatcher.splitAtDoubleS) } : branches
+                let usable = !foldsCase ? branches
+                    : branches.map { $0.filter(KwicMatcher.regexIndexable).flatMap(KwicMatcher.splitAtDoubleS) }
                 indexQuery = PatternLiterals.trigramQuery(usable, caseSensitive: !foldsCase)
                 whyNoIndex = "the expression has no literal of 3 or more characters that every match contains"
                     + (foldsCase ? " (ASCII or caseless, when case is ignored)" : "")
             } else {
                 indexQuery = nil
-                whyNoIndex = "the expression uses constructs the literal reader does not narrow (alternatives without a literal, (?x))"
+                whyNoIndex = "the expression uses constructs the literal reader does not narrow "
+                    + "(alternatives without a literal, (?x))"
             }
         } else {
             let phrase = options.pattern.precomposedStringWithCompatibilityMapping

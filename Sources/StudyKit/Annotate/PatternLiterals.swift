@@ -11,7 +11,8 @@
 public enum PatternLiterals {
     public static func required(regex pattern: String) -> [[String]]? {
         let scalars = Array(pattern.unicodeScalars)
-        if pattern.contains("(?x") || pattern.contains("(?-") || pattern.range(of: #"\(\?[a-wyz]*x"#, options: .regularExpression) != nil {
+        let freeSpacing = pattern.range(of: #"\(\?[a-wyz]*x"#, options: .regularExpression) != nil
+        if freeSpacing || pattern.contains("(?-") {
             return nil
         }
         var branches: [[String]] = []
@@ -65,7 +66,10 @@ public enum PatternLiterals {
                 } else {
                     endLiteral()    // \d \w \s \b \p{…} \x{…} \1 …: not a known single character
                     i += 2
-                    if i < scalars.count, scalars[i] == "{" { while i < scalars.count, scalars[i] != "}" { i += 1 }; i += 1 }
+                    if i < scalars.count, scalars[i] == "{" {          // \p{…}, \x{…}
+                        while i < scalars.count, scalars[i] != "}" { i += 1 }
+                        i += 1
+                    }
                     i = skipQuantifier(scalars, at: i).next
                 }
             default:

@@ -19,11 +19,13 @@ enum PostContext {
     /// not that first post, so the same text is not shown twice.
     static func columnsSQL(_ db: Database) throws -> String {
         let cluster = try tableExists(db, "clusters") && tableExists(db, "post_clusters")
-            ? "(SELECT c.size FROM post_clusters pc JOIN clusters c ON c.cluster_id = pc.cluster_id WHERE pc.post_id = p.post_id)"
+            ? "(SELECT c.size FROM post_clusters pc JOIN clusters c ON c.cluster_id = pc.cluster_id"
+                + " WHERE pc.post_id = p.post_id)"
             : "NULL"
         return """
             coalesce(p.thread_title, CASE WHEN p.conversation_id IS NOT NULL AND p.conversation_id <> p.external_id THEN
-                (SELECT CASE WHEN instr(r.text, char(10)) > 0 THEN substr(r.text, 1, instr(r.text, char(10)) - 1) ELSE r.text END
+                (SELECT CASE WHEN instr(r.text, char(10)) > 0 THEN substr(r.text, 1, instr(r.text, char(10)) - 1)
+                             ELSE r.text END
                  FROM posts r WHERE r.platform = p.platform AND r.external_id = p.conversation_id) END) AS thread_title,
             CASE WHEN p.parent_external_id IS NOT p.conversation_id THEN
                 (SELECT q.text FROM posts q WHERE q.platform = p.platform AND q.external_id = p.parent_external_id) END

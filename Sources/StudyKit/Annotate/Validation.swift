@@ -25,7 +25,8 @@ public enum Validation {
     }
 
     public static func computeReport(_ db: Database, reference: String, sample: SampleRef? = nil,
-                                     coders requested: [String] = []) throws -> (rows: [ValidationRow], staleLeftOut: Int) {
+                                     coders requested: [String] = [])
+        throws -> (rows: [ValidationRow], staleLeftOut: Int) {
         try requireTables(db, ["codings": "code"])
         let reference = referenceID(reference)
         guard try db.scalarInt("SELECT count(*) FROM codings WHERE coder = ?", [.text(reference)]) ?? 0 > 0 else {

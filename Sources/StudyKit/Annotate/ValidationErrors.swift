@@ -85,8 +85,9 @@ extension Validation {
                 if positive { totals.fp += 1 } else { totals.fn += 1 }
                 if let limit = options.limit, report.mistakes.count >= limit { return }
                 report.mistakes.append(CodingMistake(
-                    coder: coder, category: try row.required(text: "category"), kind: positive ? .falsePositive : .falseNegative,
-                    postID: post, platform: try row.required(text: "platform"), language: try row.required(text: "language"),
+                    coder: coder, category: try row.required(text: "category"),
+                    kind: positive ? .falsePositive : .falseNegative, postID: post,
+                    platform: try row.required(text: "platform"), language: try row.required(text: "language"),
                     createdAt: try row.required(text: "created_at"), text: try row.required(text: "text_nfkc"),
                     evidenceJSON: row.text("evidence") ?? "[]", referenceNote: row.text("reference_note")))
             }
@@ -120,10 +121,13 @@ extension Validation {
             out += "(\(report.staleLeftOut) posts left out: their adjudication is stale; run `annotate adjudicate`)\n"
         }
         let total = report.totals.values.reduce(0) { $0 + $1.fp + $1.fn }
-        if report.mistakes.count < total { out += "showing \(report.mistakes.count) (--limit; --csv FILE writes them all)\n" }
+        if report.mistakes.count < total {
+            out += "showing \(report.mistakes.count) (--limit; --csv FILE writes them all)\n"
+        }
         for m in report.mistakes {
-            out += "\n" + truncate("== \(m.category) · \(m.kind.rawValue) · \(m.coder) · post \(m.postID) · \(m.platform) · "
-                                   + "\(m.language) · \(m.createdAt.prefix(10)) ", toWidth: width) + "\n"
+            let heading = "== \(m.category) · \(m.kind.rawValue) · \(m.coder) · post \(m.postID) · \(m.platform) · "
+                + "\(m.language) · \(m.createdAt.prefix(10))"
+            out += "\n" + truncate(heading, toWidth: width) + "\n"
             for line in wrap(m.markedText, width: width - 4) { out += "    " + line + "\n" }
             let evidence = m.evidence
             out += "  evidence: " + (evidence.isEmpty ? "none" : evidence.joined(separator: "; ")) + "\n"
@@ -134,13 +138,14 @@ extension Validation {
 
     /// Every mistake as CSV (libcsv quoting), one row each.
     public static func mistakesCSV(_ report: MistakeReport, reference: String) -> String {
-        var rows = CSVRows(header: ["coder", "reference", "category", "error", "post_id", "platform", "language", "created_at",
-                                    "evidence", "evidence_json", "reference_note", "text"])
+        var rows = CSVRows(header: ["coder", "reference", "category", "error", "post_id", "platform", "language",
+                                    "created_at", "evidence", "evidence_json", "reference_note", "text"])
         for m in report.mistakes {
             rows.append([.text(m.coder), .text(reference), .text(m.category),
                          .text(m.kind == .falsePositive ? "false_positive" : "false_negative"), .int(m.postID),
-                         .text(m.platform), .text(m.language), .text(m.createdAt), .text(m.evidence.joined(separator: "; ")),
-                         .text(m.evidenceJSON), m.referenceNote.map(CSVRows.Field.text) ?? .empty, .text(m.text)])
+                         .text(m.platform), .text(m.language), .text(m.createdAt),
+                         .text(m.evidence.joined(separator: "; ")), .text(m.evidenceJSON),
+                         m.referenceNote.map(CSVRows.Field.text) ?? .empty, .text(m.text)])
         }
         return rows.text
     }
