@@ -39,6 +39,13 @@ final class KwicTests: XCTestCase {
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("strasse"), ["stra", "e"])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("miss you"), ["mi", " you"])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("SSx so"), ["x so"])
+        XCTAssertEqual(KwicMatcher.sharpSVariants("miss you"), ["miss you", "miß you"])
+        XCTAssertEqual(KwicMatcher.sharpSVariants("sss"), ["sss", "ßs", "sß"])
+        XCTAssertEqual(KwicMatcher.sharpSVariants("assassins")?.count, 4)
+        XCTAssertNil(KwicMatcher.sharpSVariants("ssss ssss"), "25 spellings: too many")
+        XCTAssertEqual(PatternLiterals.trigramQuery([["miss you"]], caseSensitive: false,
+                                                    variants: { KwicMatcher.sharpSVariants($0) ?? [$0] }),
+                       #"(("mis" "iss" "ss " "s y" " yo" "you") OR ("miß" "iß " "ß y" " yo" "you"))"#)
     }
 
     // MARK: search
@@ -91,6 +98,7 @@ final class KwicTests: XCTestCase {
             ("(?x) like\\ a\\ friend", true, false, [1: 1, 2: 2], false),
             // ICU ignores case by full folding: "strasse" also matches "Straße", and the index must still find it.
             ("strasse", true, false, [5: 2, 12: 1], true),
+            ("miss|stras{2}e", true, false, [5: 1], true),                  // ICU folds ß only in literal strings
             ("(?i)STRASSE", true, true, [5: 2, 12: 1], true),
             ("σας", true, false, [6: 2], false),                            // ICU folds ς and σ alike: a scan
         ]

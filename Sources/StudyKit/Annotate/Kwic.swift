@@ -250,9 +250,14 @@ struct KwicMatcher {
             // looked up in the index when it matches case-insensitively.
             let foldsCase = !caseSensitive || options.pattern.contains("(?i")
             if let branches = PatternLiterals.required(regex: options.pattern) {
-                let usable = !foldsCase ? branches
-                    : branches.map { $0.filter(KwicMatcher.regexIndexable).flatMap(KwicMatcher.splitAtDoubleS) }
-                indexQuery = PatternLiterals.trigramQuery(usable, caseSensitive: !foldsCase)
+                let usable = !foldsCase ? branches : branches.map { literals in
+                    literals.filter(KwicMatcher.regexIndexable).flatMap { literal in
+                        KwicMatcher.sharpSVariants(literal) == nil ? KwicMatcher.splitAtDoubleS(literal) : [literal]
+                    }
+                }
+                indexQuery = PatternLiterals.trigramQuery(usable, caseSensitive: !foldsCase, variants: { literal in
+                    foldsCase ? KwicMatcher.sharpSVariants(literal) ?? [literal] : [literal]
+                })
                 whyNoIndex = "the expression has no literal of 3 or more characters that every match contains"
                     + (foldsCase ? " (ASCII or caseless, when case is ignored)" : "")
             } else {
@@ -286,8 +291,37 @@ struct KwicMatcher {
     }
 
     /// ICU ignores case by full case folding, so "ss" also matches "ß" (NFKC keeps ß; it turns the
-    /// other ASCII look-alikes, ſ, K and the ligatures, into ASCII). A run of two or more s is
-    /// therefore left out of the literal: "strasse" needs "stra" and "e".
+    /// other ASCII look-alikes, ſ, K and the ligatures, into ASCII). A literal with runs of s is
+    /// looked up in every spelling ß could give it: "miss" as "miss" or "miß". Nil when there would
+    /// be more than 8 spellings.
+    static func sharpSVariants(_ literal: String) -> [String]? {
+        var spellings = [""]
+        let characters = Array(literal)
+        var i = 0
+        while i < characters.count {
+            guard characters[i] == "s" || characters[i] == "S" else {
+                spellings = spellings.map { $0 + String(characters[i]) }
+                i += 1
+                continue
+            }
+            var end = i
+            while end < characters.count, characters[end] == "s" || characters[end] == "S" { end += 1 }
+            let tilings = sTilings(end - i)
+            spellings = spellings.flatMap { spelling in tilings.map { spelling + $0 } }
+            guard spellings.count <= 8 else { return nil }
+            i = end
+        }
+        return spellings
+    }
+
+    /// Every way to write a run of `n` s with s and ß (ß standing for two).
+    static func sTilings(_ n: Int) -> [String] {
+        if n < 2 { return [String(repeating: "s", count: max(0, n))] }
+        return sTilings(n - 1).map { $0 + "s" } + sTilings(n - 2).map { $0 + "ß" }
+    }
+
+    /// The fallback for a literal with too many spellings: its runs of two or more s are left out,
+    /// so "strasse" needs "stra" and "e".
     static func splitAtDoubleS(_ literal: String) -> [String] {
         literal.replacingOccurrences(of: "[sS]{2,}", with: "\u{0}", options: .regularExpression)
             .split(separator: "\u{0}").map(String.init)

@@ -150,27 +150,42 @@ public enum PatternLiterals {
     }
 
     /// The FTS5 query (trigrams of the literals, ANDed within a branch, ORed across branches) or
-    /// nil when some branch has no literal of three characters the index can look up.
-    public static func trigramQuery(_ branches: [[String]], caseSensitive: Bool) -> String? {
+    /// nil when some branch has no literal of three characters the index can look up. `variants`
+    /// gives the spellings a literal may take in the text (a match needs one of them).
+    public static func trigramQuery(_ branches: [[String]], caseSensitive: Bool,
+                                    variants: (String) -> [String] = { [$0] }) -> String? {
         var parts: [String] = []
         for branch in branches {
-            var grams: [String] = []
+            var terms: [String] = []
             for literal in branch where indexable(literal, caseSensitive: caseSensitive) {
-                let scalars = Array(literal.unicodeScalars)
-                guard scalars.count >= 3 else { continue }
-                for start in 0...(scalars.count - 3) {
-                    var gram = String.UnicodeScalarView()
-                    gram.append(contentsOf: scalars[start..<(start + 3)])
-                    let term = "\"" + String(gram).replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                    if !grams.contains(term) { grams.append(term) }
+                let spellings = variants(literal).map(trigrams)
+                guard !spellings.contains(where: \.isEmpty) else { continue }   // one spelling too short
+                if spellings.count == 1 {
+                    terms += spellings[0].filter { !terms.contains($0) }
+                } else {
+                    terms.append("(" + spellings.map { "(" + $0.joined(separator: " ") + ")" }.joined(separator: " OR ") + ")")
                 }
             }
-            guard !grams.isEmpty else { return nil }
-            // Many trigrams cost more to intersect than they save: keep at most 16, spread over the literal.
-            if grams.count > 16 { grams = (0..<16).map { grams[$0 * (grams.count - 1) / 15] } }
-            parts.append(branches.count > 1 ? "(" + grams.joined(separator: " ") + ")" : grams.joined(separator: " "))
+            guard !terms.isEmpty else { return nil }
+            parts.append(branches.count > 1 ? "(" + terms.joined(separator: " ") + ")" : terms.joined(separator: " "))
         }
         return parts.isEmpty ? nil : parts.joined(separator: " OR ")
+    }
+
+    /// The quoted trigrams of a literal (none under three characters). Many trigrams cost more to
+    /// intersect than they save: at most 16 are kept, spread over the literal.
+    static func trigrams(_ literal: String) -> [String] {
+        let scalars = Array(literal.unicodeScalars)
+        guard scalars.count >= 3 else { return [] }
+        var grams: [String] = []
+        for start in 0...(scalars.count - 3) {
+            var gram = String.UnicodeScalarView()
+            gram.append(contentsOf: scalars[start..<(start + 3)])
+            let term = "\"" + String(gram).replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            if !grams.contains(term) { grams.append(term) }
+        }
+        if grams.count > 16 { grams = (0..<16).map { grams[$0 * (grams.count - 1) / 15] } }
+        return grams
     }
 
     /// Whether the index can look the literal up. The index folds case with SQLite's tables and the
