@@ -58,12 +58,14 @@ extension AnnotateCommand {
             options.contextColumns = context
             options.sort = sort
             options.useIndex = !noIndex
+            // Every match needs its context for the CSV file; on screen only the lines shown do.
+            options.limit = csv != nil || limit == 0 ? nil : limit
             if !noIndex { try prepareIndex() }
             let db = try database.open(.readOnly)
             let result = try StudyKit.Kwic.search(db, options)
             if let csv {
                 try CSVRows.write(StudyKit.Kwic.csv(result), to: csv)
-                warn("\(csv): \(result.matches.count) matches")
+                warn("\(csv): \(result.total) matches")
             }
             let colour = isatty(STDOUT_FILENO) != 0 && TerminalUI.coloursWanted()
             let text = StudyKit.Kwic.render(result, options: options, limit: limit == 0 ? nil : limit, colour: colour)

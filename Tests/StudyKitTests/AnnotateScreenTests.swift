@@ -218,6 +218,7 @@ final class AnnotateScreenTests: XCTestCase {
         XCTAssertTrue(session.output.contains("disagreements: 2 posts, 2 settled, 0 left"),
                       String(session.output.suffix(400)))
         XCTAssertTrue(session.output.contains("waiting for coders: 1 posts (human:bob 1)"))
+        XCTAssertTrue(session.output.contains("unanimous: 1 posts, 1 settled (1 just now)"))
 
         func settled(_ post: Int64) throws -> [String] {
             try db.query("""

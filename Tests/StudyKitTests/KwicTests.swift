@@ -8,7 +8,7 @@ import XCTest
 final class KwicTests: XCTestCase {
     // MARK: literals of a regular expression
 
-    func testRequiredLiteralsOfRegularExpressions() {
+    func testRequiredLiteralsOfRegularExpressions() throws {
         XCTAssertEqual(PatternLiterals.required(regex: "bring\\s+back"), [["bring", "back"]])
         XCTAssertEqual(PatternLiterals.required(regex: "like a (friend|partner)"), [["like a "]])
         XCTAssertEqual(PatternLiterals.required(regex: "keep4o|寂しい"), [["keep4o"], ["寂しい"]])
@@ -36,6 +36,12 @@ final class KwicTests: XCTestCase {
         XCTAssertNil(PatternLiterals.trigramQuery([["ⲁⲃⲅ"]], caseSensitive: false),
                      "Coptic: cased, outside the agreed scripts")
         XCTAssertNotNil(PatternLiterals.trigramQuery([["ⲁⲃⲅ"]], caseSensitive: true))
+        // The byte-level phrase search gives Unicode-scalar offsets, past multi-byte characters too.
+        let friend = try KwicMatcher(KwicOptions(pattern: "Friend"))
+        XCTAssertNotNil(friend.byteNeedle)
+        XCTAssertEqual(friend.matches(in: "寂しい friend, FRIEND 👩‍👩‍👧 friend").map { [$0.0, $0.1] }, [[4, 10], [12, 18], [25, 31]])
+        XCTAssertNil(try KwicMatcher(KwicOptions(pattern: "café")).byteNeedle, "é has case: scalar path")
+        XCTAssertEqual(try KwicMatcher(KwicOptions(pattern: "寂しい")).matches(in: "4o寂しい").map { [$0.0, $0.1] }, [[2, 5]])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("strasse"), ["stra", "e"])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("miss you"), ["mi", " you"])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("SSx so"), ["x so"])

@@ -141,8 +141,12 @@ public enum Adjudication {
     /// what is settled, what waits for coders, what was re-opened and is still to settle.
     public static func summary(_ plan: Plan, settledNow: Int, resettled: Int) -> String {
         var lines: [String] = []
-        lines.append("unanimous: \(plan.unanimous.count) posts settled automatically (\(settledNow) now"
-                     + (resettled > 0 ? ", \(resettled) of them re-settled after a coder's change" : "") + ")")
+        let unanimousSettled = plan.unanimous.filter { plan.settled.contains($0.postID) }.count
+        var now = ""
+        if settledNow > 0 {
+            now = " (\(settledNow) just now" + (resettled > 0 ? ", \(resettled) of them after a coder's change" : "") + ")"
+        }
+        lines.append("unanimous: \(plan.unanimous.count) posts, \(unanimousSettled) settled\(now)")
         let byHand = plan.disputed.keys.filter { plan.settled.contains($0) }.count
         lines.append("disagreements: \(plan.disputed.count) posts, \(byHand) settled, "
                      + "\(plan.disputed.count - byHand) left")

@@ -28,6 +28,9 @@ public struct KwicOptions: Sendable {
     /// Display columns of context on each side of the match.
     public var contextColumns = 40
     public var sort: KwicSort = .post
+    /// Matches returned with their context (all are counted); nil: all. With `.post` order only
+    /// these posts are read a second time for their context, so a count over a common phrase stays cheap.
+    public var limit: Int?
 
     public init(pattern: String) { self.pattern = pattern }
 }
@@ -38,6 +41,7 @@ public struct KwicMatch: Sendable, Equatable {
     public var platform: String
     public var language: String
     public var createdAt: String
+    public var createdUnix: Int64
     /// Unicode-scalar offsets of the match in `posts.text_nfkc` (as in the lexicon coder's evidence).
     public var start: Int
     public var end: Int
@@ -47,7 +51,10 @@ public struct KwicMatch: Sendable, Equatable {
 }
 
 public struct KwicResult: Sendable {
+    /// The first `KwicOptions.limit` matches in order, with context.
     public var matches: [KwicMatch]
+    /// Every match found.
+    public var total: Int
     public var postsMatched: Int
     /// Posts read and checked: the index's candidates, or every post that passed the filters.
     public var candidates: Int
@@ -65,7 +72,7 @@ public enum Kwic {
         let started = monotonicSeconds()
         let matcher = try KwicMatcher(options)
         let language = try PostContext.languageSQL(db)
-        var sql = "SELECT p.post_id, p.platform, \(language) AS language, p.created_at, p.text_nfkc"
+        var sql = "SELECT p.post_id, p.platform, \(language) AS language, p.created_at, p.created_unix, p.text_nfkc"
         var values: [SQLValue] = []
         var method: String
         var usedIndex = false
@@ -102,39 +109,65 @@ public enum Kwic {
             sql += " AND NOT EXISTS (SELECT 1 FROM post_clusters pc"
                 + " WHERE pc.post_id = p.post_id AND pc.canonical_post_id <> p.post_id)"
         }
-        sql += " ORDER BY p.created_unix, p.post_id"
+        // Post id order is the order both the table and the index hold rows in, so SQLite sorts
+        // nothing; the matches are put in date order below.
+        sql += " ORDER BY p.post_id"
 
-        var matches: [KwicMatch] = []
+        // The context is cut at once when every match needs it (ordered by its context); in date
+        // order only the matches returned need it, and their posts are read again afterwards.
+        let eager = options.sort != .post || options.limit == nil
+        var found: [KwicMatch] = []
         var candidates = 0
         var postsMatched = 0
         try db.forEachRow(sql, values) { row in
             candidates += 1
             let text = try row.required(text: "text_nfkc")
-            let found = matcher.matches(in: text)
-            guard !found.isEmpty else { return }
+            let spans = matcher.matches(in: text)
+            guard !spans.isEmpty else { return }
             postsMatched += 1
-            let scalars = Array(text.unicodeScalars)
-            for (start, end) in found {
-                matches.append(KwicMatch(
-                    postID: try row.required(int64: "post_id"), platform: try row.required(text: "platform"),
-                    language: try row.required(text: "language"), createdAt: try row.required(text: "created_at"),
-                    start: start, end: end,
-                    left: lastColumns(flatten(scalars[..<start]), options.contextColumns),
-                    match: flatten(scalars[start..<end]),
-                    right: firstColumns(flatten(scalars[end...]), options.contextColumns)))
+            let post = try row.required(int64: "post_id"), createdUnix = try row.required(int64: "created_unix")
+            let scalars = eager ? Array(text.unicodeScalars) : []
+            for (start, end) in spans {
+                var match = KwicMatch(postID: post, platform: try row.required(text: "platform"),
+                                      language: try row.required(text: "language"),
+                                      createdAt: try row.required(text: "created_at"), createdUnix: createdUnix,
+                                      start: start, end: end,
+                                      left: "", match: "", right: "")
+                if eager { cutContext(&match, scalars, options.contextColumns) }
+                found.append(match)
             }
         }
         switch options.sort {
-        case .post: break
+        case .post:
+            found.sort { ($0.createdUnix, $0.postID, $0.start) < ($1.createdUnix, $1.postID, $1.start) }
         case .right:
-            matches.sort { ($0.right.lowercased(), String($0.left.lowercased().reversed()), $0.postID, $0.start)
+            found.sort { ($0.right.lowercased(), String($0.left.lowercased().reversed()), $0.postID, $0.start)
                 < ($1.right.lowercased(), String($1.left.lowercased().reversed()), $1.postID, $1.start) }
         case .left:
-            matches.sort { (String($0.left.lowercased().reversed()), $0.right.lowercased(), $0.postID, $0.start)
+            found.sort { (String($0.left.lowercased().reversed()), $0.right.lowercased(), $0.postID, $0.start)
                 < (String($1.left.lowercased().reversed()), $1.right.lowercased(), $1.postID, $1.start) }
         }
-        return KwicResult(matches: matches, postsMatched: postsMatched, candidates: candidates, method: method,
-                          usedIndex: usedIndex, seconds: monotonicSeconds() - started)
+        var shown = options.limit.map { Array(found.prefix($0)) } ?? found
+        if !eager {
+            var texts: [Int64: [Unicode.Scalar]] = [:]
+            for i in shown.indices {
+                let post = shown[i].postID
+                if texts[post] == nil {
+                    let text = try db.scalarText("SELECT text_nfkc FROM posts WHERE post_id = ?", [.int(post)]) ?? ""
+                    texts[post] = Array(text.unicodeScalars)
+                }
+                cutContext(&shown[i], texts[post] ?? [], options.contextColumns)
+            }
+        }
+        return KwicResult(matches: shown, total: found.count, postsMatched: postsMatched, candidates: candidates,
+                          method: method, usedIndex: usedIndex, seconds: monotonicSeconds() - started)
+    }
+
+    static func cutContext(_ match: inout KwicMatch, _ scalars: [Unicode.Scalar], _ columns: Int) {
+        guard match.end <= scalars.count else { return }
+        match.left = lastColumns(flatten(scalars[..<match.start]), columns)
+        match.match = flatten(scalars[match.start..<match.end])
+        match.right = firstColumns(flatten(scalars[match.end...]), columns)
     }
 
     /// The coder whose category filters the posts: the one named, else the only automated coder.
@@ -190,10 +223,10 @@ public enum Kwic {
         let shown = limit.map { Array(result.matches.prefix($0)) } ?? result.matches
         let seconds = String(format: "%.2f", result.seconds)
         let kind = options.isRegex ? "regex" : "phrase"
-        var out = "kwic \(kind) \"\(options.pattern)\": \(result.matches.count) matches in "
+        var out = "kwic \(kind) \"\(options.pattern)\": \(result.total) matches in "
             + "\(result.postsMatched) posts (\(result.candidates) posts checked, \(seconds) s)\n"
         out += "  via \(result.method)\n"
-        if shown.count < result.matches.count {
+        if shown.count < result.total {
             out += "  showing the first \(shown.count) (--limit 0 shows all; --csv FILE writes all)\n"
         }
         out += "\n"
@@ -233,6 +266,8 @@ struct KwicMatcher {
     }
     let kind: Kind
     let caseSensitive: Bool
+    /// The phrase as (folded) UTF-8 bytes when `findBytes` may search for it.
+    var byteNeedle: [UInt8]?
     /// The FTS5 query that finds every post that can match, nil when the index cannot narrow.
     let indexQuery: String?
     let whyNoIndex: String
@@ -270,10 +305,43 @@ struct KwicMatcher {
             guard !phrase.isEmpty else { throw AnnotateError("the phrase is empty") }
             let scalars = Array(phrase.unicodeScalars)
             kind = .phrase(caseSensitive ? scalars : scalars.map(KwicMatcher.fold))
+            if caseSensitive || scalars.allSatisfy({ $0.isASCII || !$0.properties.changesWhenCaseMapped }) {
+                byteNeedle = Array(String(String.UnicodeScalarView(caseSensitive ? scalars : scalars.map(KwicMatcher.fold))).utf8)
+            }
             indexQuery = PatternLiterals.trigramQuery([[phrase]], caseSensitive: caseSensitive)
             whyNoIndex = scalars.count < 3 ? "the phrase is shorter than 3 characters (the index holds trigrams)"
                 : "the phrase has a cased letter outside Latin, Greek, Cyrillic and Armenian, or a control character"
         }
+    }
+
+    /// Matches of a phrase found in the UTF-8 bytes, as scalar offsets. Valid when every scalar of
+    /// the phrase is ASCII (compared with ASCII case folding: in NFKC text no other scalar folds to
+    /// ASCII, the Kelvin sign being replaced by K) or has no case (compared exactly: a scalar that
+    /// folds to a caseless one is that one). This is the common case and avoids decoding the text.
+    func findBytes(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> [(Int, Int)] {
+        let m = needle.count, n = haystack.count
+        guard m > 0, n >= m else { return [] }
+        @inline(__always) func folded(_ b: UInt8) -> UInt8 { !caseSensitive && b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        var found: [(Int, Int)] = []
+        var scalarsBefore = 0, counted = 0           // scalars in haystack[..<counted]
+        var i = 0
+        let first = needle[0]
+        while i <= n - m {
+            if folded(haystack[i]) == first {
+                var j = 1
+                while j < m, folded(haystack[i + j]) == needle[j] { j += 1 }
+                if j == m {
+                    while counted < i { if haystack[counted] & 0xC0 != 0x80 { scalarsBefore += 1 }; counted += 1 }
+                    var length = 0
+                    for k in i..<(i + m) where haystack[k] & 0xC0 != 0x80 { length += 1 }
+                    found.append((scalarsBefore, scalarsBefore + length))
+                    i += m
+                    continue
+                }
+            }
+            i += 1
+        }
+        return found
     }
 
     /// The simple lower-case mapping of one scalar (itself when the mapping is not one scalar).
@@ -331,6 +399,9 @@ struct KwicMatcher {
     func matches(in text: String) -> [(Int, Int)] {
         switch kind {
         case .phrase(let needle):
+            if let bytes = byteNeedle, let found = text.utf8.withContiguousStorageIfAvailable({ findBytes(bytes, in: $0) }) {
+                return found
+            }
             var haystack = Array(text.unicodeScalars)
             if !caseSensitive { haystack = haystack.map(KwicMatcher.fold) }
             guard let first = needle.first, haystack.count >= needle.count else { return [] }

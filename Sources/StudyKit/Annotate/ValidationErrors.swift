@@ -128,7 +128,7 @@ extension Validation {
             let heading = "== \(m.category) · \(m.kind.rawValue) · \(m.coder) · post \(m.postID) · \(m.platform) · "
                 + "\(m.language) · \(m.createdAt.prefix(10))"
             out += "\n" + truncate(heading, toWidth: width) + "\n"
-            for line in wrap(m.markedText, width: width - 4) { out += "    " + line + "\n" }
+            for line in wrap(m.markedText, width: width - 4) { out += (line.isEmpty ? "" : "    " + line) + "\n" }
             let evidence = m.evidence
             out += "  evidence: " + (evidence.isEmpty ? "none" : evidence.joined(separator: "; ")) + "\n"
             out += "  reference note: " + (m.referenceNote ?? "none") + "\n"
