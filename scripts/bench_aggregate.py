@@ -149,7 +149,7 @@ def main():
           f" ({'upstream simulated from ground truth' if simulated else 'real upstream stages'}; setup {setup:.1f} s, not timed)")
     print(f"{'step':<44}{'wall s':>9}{'cpu s':>8}{'peak MiB':>10}{'posts/s (wall)':>16}")
     for name, s, kib, cpu in [("baseline: sqlite3 GROUP BY (overall only)", base_s, base_kib, base_cpu),
-                              ("aggregate run (all tables + bootstrap)", run_s, run_kib, run_cpu),
+                              ("aggregate run (all tables, three methods)", run_s, run_kib, run_cpu),
                               ("aggregate export (csv md tex json svg)", exp_s, exp_kib, exp_cpu)]:
         print(f"{name:<44}{s:>9.2f}{cpu:>8.2f}{kib / 1024:>10.0f}{posts / s:>16,.0f}")
     print(f"ratio aggregate run / baseline query: {run_s / base_s:.2f}x wall, {run_cpu / max(base_cpu, 0.01):.2f}x cpu"

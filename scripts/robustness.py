@@ -52,7 +52,7 @@ STAGES = [
     ('annotate-sample', lambda db: ['annotate', 'sample', '--db', db, '--name', 'pilot', '--size', '200', '--seed', SEED,
                                     '--coders', 'coder1,coder2', '--overlap', '0.3'],
      ['samples', 'sample_posts']),
-    ('aggregate', lambda db: ['aggregate', 'run', '--db', db, '--seed', SEED], None),  # tables listed at run time
+    ('aggregate', lambda db: ['aggregate', 'run', '--db', db], None),  # tables listed at run time
 ]
 # Columns that legitimately differ between databases: which run wrote a row, when, and author
 # pseudonyms (keyed with a salt drawn per database).

@@ -41,9 +41,9 @@ struct LanguageDetectCommand: ParsableCommand {
     @Option(name: .long, help: "Below this confidence (0..1) the language is 'und'. Default measured on dev.tsv.")
     var minConfidence = LanguageDetectOptions().minConfidence
 
-    @Option(name: .long, help: ArgumentHelp("The fastText model file (made by `make model`).",
-                                            discussion: "Default: $STUDY_FASTTEXT_MODEL, else data/models/lid.176.ftz.",
-                                            valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The fastText model file, made by `make model` (default: $STUDY_FASTTEXT_MODEL, else data/models/lid.176.ftz).",
+        valueName: "file"))
     var model: String?
 
     @OptionGroup var performance: WorkerOptions

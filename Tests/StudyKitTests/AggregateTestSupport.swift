@@ -86,6 +86,18 @@ enum AggregateFixture {
             try db.run("INSERT INTO codebooks(name, version, fingerprint, yaml, loaded_at) VALUES ('keep4o', '1.0', 'cb1', 'name: keep4o\ngate: relevant\n', 'now')")
         }
         if validation {
+            // A simple random validation sample of 7 of the 9 canonical posts; post 6 is not labelled yet.
+            try db.run("INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (3, 'annotate-sample', 'test', '{}', 'now', 'completed')")
+            try db.run("""
+                INSERT INTO samples(sample_id, name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id, purpose, strategy)
+                VALUES (1, 'validation', 'cb1', 1, '{}', 9, 7, 'now', 3, 'validation', 'random')
+                """)
+            for (position, id) in (reference.map(\.0) + [6]).sorted().enumerated() {
+                try db.run("""
+                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight, inclusion_probability)
+                    VALUES (1, ?, ?, 'all', 9, 7, ?, ?)
+                    """, [.int(Int64(id)), .int(Int64(position + 1)), .double(9.0 / 7.0), .double(7.0 / 9.0)])
+            }
             for (id, positives) in reference {
                 for category in categories {
                     try db.run("INSERT INTO codings VALUES (?, ?, ?, 'adjudicated', NULL, NULL, NULL)",

@@ -57,37 +57,17 @@ final class AggregateStatisticsTests: XCTestCase {
         XCTAssertEqual(zero.method, "woolf+0.5")
     }
 
-    /// Rogan-Gladen by hand: (0.30 + 0.90 - 1) / (0.80 + 0.90 - 1) = 0.20 / 0.70.
-    func testRoganGladenByHand() throws {
-        XCTAssertEqual(try XCTUnwrap(Statistics.roganGladen(observed: 0.30, sensitivity: 0.80, specificity: 0.90)), 0.2 / 0.7, accuracy: 1e-12)
-        XCTAssertEqual(Statistics.roganGladen(observed: 0.05, sensitivity: 0.80, specificity: 0.90), 0, "clipped below at 0")
-        XCTAssertEqual(Statistics.roganGladen(observed: 0.95, sensitivity: 0.80, specificity: 0.99), 1, "clipped above at 1")
-        XCTAssertNil(Statistics.roganGladen(observed: 0.3, sensitivity: 0.5, specificity: 0.5), "a chance-level coder cannot be corrected")
-    }
-
-    func testBootstrapIsSeededAndBracketsThePoint() throws {
-        // 40 validation posts: 18 tp, 2 fn, 3 fp, 17 tn -> se 0.9, sp 0.85; observed 0.4 -> (0.4 - 0.15) / 0.75.
-        let pairs = Array(repeating: (true, true), count: 18) + Array(repeating: (false, true), count: 2)
-            + Array(repeating: (true, false), count: 3) + Array(repeating: (false, false), count: 17)
-        let a = Statistics.roganGladenBootstrap(observed: 0.4, pairs: pairs, replicates: 1000, seed: 4242)
-        let b = Statistics.roganGladenBootstrap(observed: 0.4, pairs: pairs, replicates: 1000, seed: 4242)
-        let c = Statistics.roganGladenBootstrap(observed: 0.4, pairs: pairs, replicates: 1000, seed: 7)
-        XCTAssertEqual(a, b, "same seed, same interval")
-        XCTAssertNotEqual(a.low, c.low, "another seed, another draw")
-        XCTAssertEqual(a.confusion, Statistics.Confusion(tp: 18, fp: 3, fn: 2, tn: 17))
-        let point = try XCTUnwrap(a.corrected)
-        XCTAssertEqual(point, 0.25 / 0.75, accuracy: 1e-12)
-        XCTAssertLessThan(try XCTUnwrap(a.low), point)
-        XCTAssertGreaterThan(try XCTUnwrap(a.high), point)
-        XCTAssertEqual(a.replicatesUsed, 1000)
-    }
-
-    /// numpy.percentile([1, 2, 3, 4, 10], [2.5, 50, 97.5]) = [1.1, 3.0, 9.4] (linear, type 7).
-    func testQuantileMatchesNumpy() {
-        let v: [Double] = [1, 2, 3, 4, 10]
-        XCTAssertEqual(Statistics.quantile(sorted: v, 0.025), 1.1, accuracy: 1e-12)
-        XCTAssertEqual(Statistics.quantile(sorted: v, 0.5), 3.0, accuracy: 1e-12)
-        XCTAssertEqual(Statistics.quantile(sorted: v, 0.975), 9.4, accuracy: 1e-12)
+    /// Wilson on a fractional effective sample size is the same formula: at integer n it equals the
+    /// count form (Newcombe's 81/263), and it stays inside [0, 1] at the edges.
+    func testWilsonOnAnEffectiveSampleSize() throws {
+        let counted = try XCTUnwrap(Statistics.wilson(count: 81, n: 263))
+        let effective = Statistics.wilson(share: 81.0 / 263.0, n: 263)
+        XCTAssertEqual(effective.low, counted.low, accuracy: 1e-12)
+        XCTAssertEqual(effective.high, counted.high, accuracy: 1e-12)
+        XCTAssertEqual(Statistics.wilson(share: 0, n: 12.5).low, 0)
+        XCTAssertEqual(Statistics.wilson(share: 1, n: 12.5).high, 1)
+        XCTAssertLessThan(Statistics.wilson(share: 0.3, n: 50.5).high - Statistics.wilson(share: 0.3, n: 50.5).low,
+                          Statistics.wilson(share: 0.3, n: 20.5).high - Statistics.wilson(share: 0.3, n: 20.5).low)
     }
 
     func testFixedFormatIsLocaleIndependent() {
@@ -106,49 +86,61 @@ final class AggregateStatisticsTests: XCTestCase {
 
 /// The stage on a hand-countable fixture (AggregateFixture).
 final class AggregateStageTests: XCTestCase {
-    func prevalence(_ db: Database, set: String = "canonical", _ breakdown: String, _ stratum: String, _ category: String) throws -> (Int, Int, Double?, Double?, Double?) {
-        let rows = try db.query("SELECT n, count, share, ci_low, ci_high FROM aggregate_prevalence WHERE posts_set = ? AND breakdown = ? AND stratum = ? AND category = ?",
-                                [.text(set), .text(breakdown), .text(stratum), .text(category)])
-        let r = try XCTUnwrap(rows.first, "\(set) \(breakdown) \(stratum) \(category)")
-        return (r.int(0)!, r.int(1)!, r.double(2), r.double(3), r.double(4))
+    struct Estimate { let n: Int; let count: Int?; let share: Double?; let low: Double?; let high: Double?; let labelled: Int }
+
+    func estimate(_ db: Database, set: String = "canonical", _ breakdown: String, _ stratum: String, _ category: String,
+                  method: String = "naive") throws -> Estimate {
+        let rows = try db.query("""
+            SELECT n_labeled, n_unlabeled, count, estimate, ci_low, ci_high FROM aggregate_estimates
+            WHERE posts_set = ? AND breakdown = ? AND stratum = ? AND category = ? AND method = ?
+            """, [.text(set), .text(breakdown), .text(stratum), .text(category), .text(method)])
+        let r = try XCTUnwrap(rows.first, "\(set) \(breakdown) \(stratum) \(category) \(method)")
+        return Estimate(n: try r.required(int: "n_unlabeled"), count: r.int("count"), share: r.double("estimate"),
+                        low: r.double("ci_low"), high: r.double("ci_high"), labelled: try r.required(int: "n_labeled"))
     }
 
-    func testPrevalenceCountsDenominatorsAndIntervals() throws {
+    func testNaivePrevalenceCountsDenominatorsAndIntervals() throws {
         let dir = try TemporaryDirectory()
         let db = try AggregateFixture.make(in: dir)
         let summary = try Aggregator(database: db).run()
         XCTAssertEqual(summary.coder, AggregateFixture.coder, "the coder of the last code run when no setting exists")
         XCTAssertEqual(summary.categories.first, "relevant", "the gate comes first")
+        XCTAssertNil(summary.validation)
         // Canonical, known language: posts 1 2 5 6 7 8 10 11 coded; 1 2 5 6 7 10 relevant.
-        let gate = try prevalence(db, "all", "all", "relevant")
-        XCTAssertEqual(gate.0, 8); XCTAssertEqual(gate.1, 6)
+        let gate = try estimate(db, "all", "all", "relevant")
+        XCTAssertEqual(gate.n, 8); XCTAssertEqual(gate.count, 6)
         // scipy binomtest(6, 8).proportion_ci(method='wilson') = (0.409275, 0.928521)
-        XCTAssertEqual(try XCTUnwrap(gate.3), 0.409275, accuracy: 1e-6)
-        XCTAssertEqual(try XCTUnwrap(gate.4), 0.928521, accuracy: 1e-6)
-        let mtt = try prevalence(db, "all", "all", "more_than_tool")
-        XCTAssertEqual(mtt.0, 6); XCTAssertEqual(mtt.1, 3)
-        let companion = try prevalence(db, "all", "all", "companion")
-        XCTAssertEqual(companion.1, 2)
+        XCTAssertEqual(try XCTUnwrap(gate.low), 0.409275, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(gate.high), 0.928521, accuracy: 1e-6)
+        let mtt = try estimate(db, "all", "all", "more_than_tool")
+        XCTAssertEqual(mtt.n, 6); XCTAssertEqual(mtt.count, 3)
+        let companion = try estimate(db, "all", "all", "companion")
+        XCTAssertEqual(companion.count, 2)
         // scipy binomtest(2, 6) Wilson: (0.096771, 0.700007)
-        XCTAssertEqual(try XCTUnwrap(companion.3), 0.096771, accuracy: 1e-6)
-        XCTAssertEqual(try XCTUnwrap(companion.4), 0.700007, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(companion.low), 0.096771, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(companion.high), 0.700007, accuracy: 1e-6)
         // With duplicates: posts 3 and 4 join; 10 coded, 8 relevant, choice_deprivation 2 3 4 7.
-        let withCopies = try prevalence(db, set: "all", "all", "all", "choice_deprivation")
-        XCTAssertEqual(withCopies.0, 8); XCTAssertEqual(withCopies.1, 4)
-        XCTAssertEqual(try prevalence(db, "all", "all", "choice_deprivation").1, 2)
+        let withCopies = try estimate(db, set: "all", "all", "all", "choice_deprivation")
+        XCTAssertEqual(withCopies.n, 8); XCTAssertEqual(withCopies.count, 4)
+        XCTAssertEqual(try estimate(db, "all", "all", "choice_deprivation").count, 2)
         // By language: und is left out by default.
-        XCTAssertEqual(try prevalence(db, "language", "en", "relevant").0, 5)
-        XCTAssertEqual(try prevalence(db, "language", "ja", "relevant").1, 2)
-        XCTAssertEqual(try db.count("aggregate_prevalence", where: "stratum = 'und'"), 0)
-        XCTAssertEqual(try prevalence(db, "platform", "reddit", "relevant").1, 3)
-        // Days: 2025-08-08 has no posts but is in the timeline, with no share.
-        let days = try db.query("SELECT DISTINCT stratum FROM aggregate_prevalence WHERE breakdown = 'day' ORDER BY 1").map { $0.text(0)! }
+        XCTAssertEqual(try estimate(db, "language", "en", "relevant").n, 5)
+        XCTAssertEqual(try estimate(db, "language", "ja", "relevant").count, 2)
+        XCTAssertEqual(try db.count("aggregate_estimates", where: "stratum = 'und'"), 0)
+        XCTAssertEqual(try estimate(db, "platform", "reddit", "relevant").count, 3)
+        // Four days: daily bins; 2025-08-08 has no posts but is in the timeline, with no share.
+        let days = try db.query("SELECT DISTINCT stratum FROM aggregate_estimates WHERE breakdown = 'day' ORDER BY 1").map { $0.text("stratum")! }
         XCTAssertEqual(days, ["2025-08-06", "2025-08-07", "2025-08-08", "2025-08-09"])
-        let empty = try prevalence(db, "day", "2025-08-08", "companion")
-        XCTAssertEqual(empty.0, 0); XCTAssertNil(empty.2); XCTAssertNil(empty.3)
-        XCTAssertEqual(try prevalence(db, "day", "2025-08-09", "relevant").0, 4)
-        // Denominators are stated on every row.
-        let denominator = try db.scalarText("SELECT denominator FROM aggregate_prevalence WHERE posts_set = 'canonical' AND breakdown = 'all' AND category = 'companion'")
+        let empty = try estimate(db, "day", "2025-08-08", "companion")
+        XCTAssertEqual(empty.n, 0); XCTAssertNil(empty.share); XCTAssertNil(empty.low)
+        XCTAssertEqual(try estimate(db, "day", "2025-08-09", "relevant").n, 4)
+        // No validation sample: only naive rows, and the manifest says so.
+        XCTAssertEqual(try db.count("aggregate_estimates", where: "method <> 'naive'"), 0)
+        XCTAssertEqual(try db.scalarText("SELECT value FROM aggregate_manifest WHERE key = 'methods'"),
+                       "naive (uncorrected: no labelled validation sample)")
+        let denominator = try db.scalarText("""
+            SELECT denominator FROM aggregate_estimates WHERE posts_set = 'canonical' AND breakdown = 'all' AND category = 'companion'
+            """)
         XCTAssertEqual(denominator, "canonical posts (one per duplicate cluster) coded relevant by lexicon:keep4o@1.0, with a known language")
     }
 
@@ -159,64 +151,188 @@ final class AggregateStageTests: XCTestCase {
         options.includeUnknownLanguage = true
         options.includeDuplicates = true
         _ = try Aggregator(database: db, options: options).run()
-        XCTAssertEqual(try prevalence(db, set: "all", "all", "all", "relevant").0, 11)
-        XCTAssertEqual(try prevalence(db, set: "all", "language", "und", "rights_protest").1, 1)
+        XCTAssertEqual(try estimate(db, set: "all", "all", "all", "relevant").n, 11)
+        XCTAssertEqual(try estimate(db, set: "all", "language", "und", "rights_protest").count, 1)
         // The primary set decides the co-occurrence table: 9 relevant posts with copies and und.
         XCTAssertEqual(try db.scalarInt("SELECT n FROM aggregate_cooccurrence LIMIT 1"), 9)
         XCTAssertEqual(try db.scalarText("SELECT value FROM aggregate_manifest WHERE key = 'primary_posts_set'"), "all")
     }
 
-    func testCooccurrenceAndAssociation() throws {
+    /// The validation sample (AggregateFixture.reference: posts 1 2 5 7 8 11 labelled, 6 drawn but not)
+    /// against the coder, on the 8 canonical posts in scope.
+    /// Gate: Y = 1 1 1 1 1 0 (reference), Yhat = 1 1 1 1 0 0 (coder), 6 of the 8 posts coded relevant
+    /// (mean 0.75). cov(Y, Yhat) = (4 * 1/6 * 1/3 - 1/6 * 2/3 + 5/6 * 2/3) / 6 = 1/9; pooled predictions
+    /// 10 ones of 14, variance (40/14) / 13; lambda = (1/9) / ((1 + 6/8) * 40/182) = 13/45.
+    /// PPI++ = 0.75 lambda + mean(Y - lambda Yhat) = 5/6 + lambda (0.75 - 4/6) = 5/6 + 13/540 = 463/540.
+    /// Labels alone: 5 of 6, Wilson (scipy binomtest(5, 6): 0.436497, 0.969947).
+    func testCorrectedEstimatesFromTheValidationSample() throws {
+        let dir = try TemporaryDirectory()
+        let db = try AggregateFixture.make(in: dir, validation: true)
+        var options = AggregateOptions()
+        options.minimumLabelled = 2
+        let summary = try Aggregator(database: db, options: options).run()
+        XCTAssertEqual(summary.validation?.name, "validation")
+        XCTAssertEqual(summary.validation?.labelled, 6)
+        XCTAssertTrue(summary.notes.contains { $0.contains("6 of 7 posts labelled by adjudicated (1 count as unlabelled)") }, "\(summary.notes)")
+        let ppi = try estimate(db, "all", "all", "relevant", method: "ppi")
+        XCTAssertEqual(try XCTUnwrap(ppi.share), 463.0 / 540.0, accuracy: 1e-12)
+        XCTAssertEqual(ppi.labelled, 6); XCTAssertEqual(ppi.n, 2, "the 2 posts in scope without a label")
+        XCTAssertEqual(try db.query("SELECT lambda FROM aggregate_estimates WHERE method = 'ppi' AND breakdown = 'all' AND category = 'relevant' AND posts_set = 'canonical'").first?.double("lambda") ?? -1,
+                       13.0 / 45.0, accuracy: 1e-12)
+        let human = try estimate(db, "all", "all", "relevant", method: "human")
+        XCTAssertEqual(try XCTUnwrap(human.share), 5.0 / 6.0, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(human.low), 0.436497, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(human.high), 0.969947, accuracy: 1e-6)
+        // rights_protest among gate-positive posts: the reference's relevant labelled posts 1 2 5 7 8 have
+        // rights_protest on 2 and 5 (2 of 5); the coder's on 2 only; over the 8 posts, the coder has
+        // (gate, rights_protest) = neither 2 (8, 11), gate only 4 (1 5 6 7), both 2 (2, 10).
+        let humanRights = try estimate(db, "all", "all", "rights_protest", method: "human")
+        XCTAssertEqual(try XCTUnwrap(humanRights.share), 0.4, accuracy: 1e-12)
+        XCTAssertEqual(humanRights.labelled, 5)
+        let expected = try XCTUnwrap(PPI.ratio(j: [0, 1, 1, 0, 0, 0], g: [1, 1, 1, 1, 1, 0], jhat: [0, 1, 0, 0, 0, 0],
+                                               ghat: [1, 1, 1, 1, 0, 0], sample: .simpleRandom(6),
+                                               population: PPI.PairCounts(neither: 2, gateOnly: 4, jointOnly: 0, both: 2)))
+        XCTAssertEqual(try XCTUnwrap(try estimate(db, "all", "all", "rights_protest", method: "ppi").share),
+                       min(1, max(0, expected.estimate)), accuracy: 1e-12)
+        // Copies are not in the sample frame: the all-posts tables stay naive.
+        XCTAssertEqual(try db.count("aggregate_estimates", where: "posts_set = 'all' AND method <> 'naive'"), 0)
+        // The association three ways: the coder's table, the labelled posts' own table, PPI++ logistic.
+        let methods = try db.query("SELECT method, both_yes, a_only, b_only, neither, odds_ratio FROM aggregate_association ORDER BY method")
+        XCTAssertEqual(methods.map { $0.text("method")! }, ["human", "naive", "ppi"])
+        XCTAssertEqual([methods[0].int("both_yes"), methods[0].int("a_only"), methods[0].int("b_only"), methods[0].int("neither")], [1, 1, 1, 2])
+        XCTAssertEqual(try XCTUnwrap(methods[0].double("odds_ratio")), 2, accuracy: 1e-12, "(1 * 2) / (1 * 1)")
+        XCTAssertNil(methods[2].int("both_yes"), "PPI has no table of counts")
+        // Too few labels (the default minimum, 10): the rows say how many there are and have no estimate.
+        _ = try Aggregator(database: db).run()
+        let few = try estimate(db, "all", "all", "relevant", method: "ppi")
+        XCTAssertNil(few.share); XCTAssertEqual(few.labelled, 6)
+    }
+
+    func testCooccurrenceAssociationAndPublishedScope() throws {
         let dir = try TemporaryDirectory()
         let db = try AggregateFixture.make(in: dir)
         _ = try Aggregator(database: db).run()
         let co = try XCTUnwrap(try db.query("SELECT n, count_a, count_b, count_both, share_b_given_a, share_a_given_b FROM aggregate_cooccurrence WHERE category_a = 'companion' AND category_b = 'more_than_tool'").first)
-        XCTAssertEqual([co.int(0), co.int(1), co.int(2), co.int(3)], [6, 2, 3, 2])
-        XCTAssertEqual(co.double(4), 1.0)
-        XCTAssertEqual(try XCTUnwrap(co.double(5)), 2.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual([co.int("n"), co.int("count_a"), co.int("count_b"), co.int("count_both")], [6, 2, 3, 2])
+        XCTAssertEqual(co.double("share_b_given_a"), 1.0)
+        XCTAssertEqual(try XCTUnwrap(co.double("share_a_given_b")), 2.0 / 3.0, accuracy: 1e-12)
         XCTAssertEqual(try db.count("aggregate_cooccurrence"), 6, "4 non-gate categories: 6 pairs")
         // choice_deprivation x rights_protest over the 6 relevant canonical posts: 1 both, 1 / 1 only, 3 neither.
         // scipy: chi2_contingency([[1,1],[1,3]], correction=False) -> 0.375, p 0.540291; odds_ratio -> 3 (0.083762, 107.447309).
-        let a = try XCTUnwrap(try db.query("SELECT both_yes, a_only, b_only, neither, chi_square, p_value, odds_ratio, or_ci_low, or_ci_high, or_method FROM aggregate_association").first)
-        XCTAssertEqual([a.int(0), a.int(1), a.int(2), a.int(3)], [1, 1, 1, 3])
-        XCTAssertEqual(try XCTUnwrap(a.double(4)), 0.375, accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(a.double(5)), 0.540291, accuracy: 1e-6)
-        XCTAssertEqual(try XCTUnwrap(a.double(6)), 3, accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(a.double(7)), 0.083762, accuracy: 1e-6)
-        XCTAssertEqual(try XCTUnwrap(a.double(8)), 107.447309, accuracy: 1e-5)
-        XCTAssertEqual(a.text(9), "woolf")
-        // Published comparison: ours next to 33% and 22%.
-        let published = try db.query("SELECT category, published_share, n, our_share FROM aggregate_published ORDER BY category")
-        XCTAssertEqual(published.map { $0.text(0)! }, ["companion", "more_than_tool"])
-        XCTAssertEqual(published[1].double(1), 0.33)
-        XCTAssertEqual(published[1].double(3), 0.5)
+        let a = try XCTUnwrap(try db.query("SELECT * FROM aggregate_association WHERE method = 'naive'").first)
+        XCTAssertEqual([a.int("both_yes"), a.int("a_only"), a.int("b_only"), a.int("neither")], [1, 1, 1, 3])
+        XCTAssertEqual(try XCTUnwrap(a.double("chi_square")), 0.375, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(a.double("p_value")), 0.540291, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(a.double("odds_ratio")), 3, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(a.double("log_odds_ratio")), log(3), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(a.double("or_ci_low")), 0.083762, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(a.double("or_ci_high")), 107.447309, accuracy: 1e-5)
+        XCTAssertEqual(a.text("or_method"), "woolf")
+        XCTAssertEqual(try db.count("aggregate_association"), 1, "no validation sample: the naive row only")
+        // Published figures (WIRED's, from Lai's X posts of 6-14 Aug 2025), on that scope: the X posts
+        // 1 2 7 8 11 of those days, 3 of them relevant (1 2 7), more_than_tool on 1.
+        let published = try db.query("SELECT * FROM aggregate_published ORDER BY category")
+        XCTAssertEqual(published.map { $0.text("category")! }, ["companion", "more_than_tool"])
+        let mtt = published[1]
+        XCTAssertEqual(mtt.double("published_share"), 0.33)
+        XCTAssertTrue(mtt.text("source")!.contains("WIRED") && mtt.text("source")!.contains("Lai"), mtt.text("source")!)
+        XCTAssertEqual(mtt.text("published_scope"), "1,482 X posts, 6-14 Aug 2025")
+        XCTAssertTrue(mtt.text("our_scope")!.hasPrefix("the published scope (x, 2025-08-06 to 2025-08-14)"), mtt.text("our_scope")!)
+        XCTAssertEqual(mtt.int("n"), 3)
+        XCTAssertEqual(try XCTUnwrap(mtt.double("naive_share")), 1.0 / 3.0, accuracy: 1e-12)
+        XCTAssertNil(mtt.double("ppi_share"))
     }
 
-    /// Validation by hand (AggregateFixture.reference against the automatic codes):
-    /// relevant: tp 4 (1 2 5 7), fn 1 (8), tn 1 (11) -> se 0.8, sp 1; observed 6/8 -> 0.75 / 0.8 = 0.9375.
-    /// rights_protest over auto-relevant validation posts 1 2 5 7: tp 1 (2), fn 1 (5), tn 2 -> se 0.5, sp 1;
-    /// observed 2/6 -> (1/3) / 0.5 = 2/3. more_than_tool: tp 1, fp 1, fn 1, tn 1 -> se + sp = 1: no correction.
-    func testRoganGladenCorrectionFromTheValidationSample() throws {
+    func testStudyWindowPlatformLanguageAndBins() throws {
+        let dir = try TemporaryDirectory()
+        let db = try AggregateFixture.make(in: dir)
+        var options = AggregateOptions()
+        options.platforms = ["reddit"]
+        _ = try Aggregator(database: db, options: options).run()
+        // Reddit's canonical known-language posts: 5, 6, 10, all relevant.
+        let gate = try estimate(db, "all", "all", "relevant")
+        XCTAssertEqual(gate.n, 3); XCTAssertEqual(gate.count, 3)
+        XCTAssertEqual(try db.count("aggregate_estimates", where: "breakdown = 'platform' AND stratum = 'x'"), 0)
+        // No X posts in scope: the published comparison says it is not on the published scope.
+        XCTAssertTrue(try XCTUnwrap(try db.scalarText("SELECT our_scope FROM aggregate_published LIMIT 1"))
+            .hasPrefix("all posts in scope: the data has no posts of the published scope"))
+        XCTAssertEqual(try db.scalarText("SELECT value FROM aggregate_manifest WHERE key = 'parameters.platforms'"), "reddit")
+
+        options = AggregateOptions()
+        options.since = "2025-08-07"
+        options.until = "2025-08-07"
+        options.languages = ["en"]
+        options.bin = .week
+        _ = try Aggregator(database: db, options: options).run()
+        XCTAssertEqual(try estimate(db, "all", "all", "relevant").n, 1, "post 5 only: canonical, English, 7 August")
+        // Weeks start on Monday: 7 August 2025 (a Thursday) is in the week of 4 August.
+        XCTAssertEqual(try estimate(db, "week", "2025-08-04", "relevant").n, 1)
+        XCTAssertEqual(try db.scalarText("SELECT value FROM aggregate_manifest WHERE key = 'time_bin'"), "week")
+        XCTAssertEqual(try db.scalarText("SELECT value FROM aggregate_manifest WHERE key = 'scope'"),
+                       "with a known language, language en, posted from 2025-08-07 to 2025-08-07 (UTC)")
+
+        options = AggregateOptions()
+        options.since = "2025-13-01"
+        XCTAssertThrowsError(try Aggregator(database: db, options: options).run()) { error in
+            XCTAssertEqual(String(describing: error), "--since '2025-13-01' is not a UTC date YYYY-MM-DD")
+        }
+    }
+
+    func testTimeBinsAreChosenFromTheSpanAndCoverEveryBin() throws {
+        XCTAssertEqual(TimeBin.automatic(spanDays: 120), .day)
+        XCTAssertEqual(TimeBin.automatic(spanDays: 121), .week)
+        XCTAssertEqual(TimeBin.automatic(spanDays: 840), .week)
+        XCTAssertEqual(TimeBin.automatic(spanDays: 841), .month)
+        let day = try XCTUnwrap(parseUTCDay("2025-08-07"))
+        XCTAssertEqual(TimeBin.label(TimeBin.week.start(of: day)), "2025-08-04")
+        XCTAssertEqual(TimeBin.label(TimeBin.month.start(of: day)), "2025-08-01")
+        // A 2020-2026 corpus: 6 years in months, not 2,000 days.
+        let bins = TimeBin.month.bins(from: try XCTUnwrap(parseUTCDay("2020-03-15")), through: try XCTUnwrap(parseUTCDay("2026-02-13")))
+        XCTAssertEqual(bins.count, 72)
+        XCTAssertEqual(TimeBin.label(bins.last!), "2026-02-01")
+        XCTAssertEqual(TimeBin.week.bins(from: day, through: day + 13).map(TimeBin.label), ["2025-08-04", "2025-08-11", "2025-08-18"])
+        XCTAssertNil(parseUTCDay("2025-02-30"))
+        XCTAssertNil(parseUTCDay("7 Aug 2025"))
+    }
+
+    func testWarningsForMissingAndStaleCodingsAndAnotherCodebook() throws {
+        let dir = try TemporaryDirectory()
+        let db = try AggregateFixture.make(in: dir, validation: true)
+        try db.run("DELETE FROM codings WHERE post_id = 10 AND coder = ?", [.text(AggregateFixture.coder)])
+        try db.run("INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (9, 'dedupe', 'test', '{}', 'now', 'completed')")
+        try db.run("UPDATE samples SET codebook_fingerprint = 'another'")
+        let summary = try Aggregator(database: db).run()
+        let manifest = Dictionary(uniqueKeysWithValues: try db.query("SELECT key, value FROM aggregate_manifest").map { ($0.text("key")!, $0.text("value")!) })
+        XCTAssertEqual(manifest["warnings.missing_codings"],
+                       "1 canonical posts and 0 copies in scope have no codings by lexicon:keep4o@1.0 and are left out: re-run `code` (make re-codes)")
+        XCTAssertEqual(manifest["warnings.stale_codings"],
+                       "the codings of lexicon:keep4o@1.0 are older than the last dedupe run: re-run `code` (make re-codes), then aggregate")
+        XCTAssertTrue(manifest["warnings.reference_codebook"]?.contains("codebook another, the coder with cb1") == true, "\(manifest)")
+        XCTAssertEqual(summary.notes.filter { $0.contains("re-run `code`") }.count, 2)
+    }
+
+    func testValidationSampleChoiceAndTrainingSamples() throws {
         let dir = try TemporaryDirectory()
         let db = try AggregateFixture.make(in: dir, validation: true)
         var options = AggregateOptions()
-        options.bootstrapReplicates = 200
-        _ = try Aggregator(database: db, options: options).run()
-        func row(_ category: String) throws -> Row {
-            try XCTUnwrap(try db.query("SELECT validation_posts, tp, fp, fn, tn, sensitivity, specificity, observed_share, corrected_share, ci_low, ci_high FROM aggregate_corrected WHERE category = ?", [.text(category)]).first)
+        options.minimumLabelled = 2
+        // A training sample whose inclusion probabilities are stored can validate, and the run says so.
+        try db.run("UPDATE samples SET purpose = 'training', strategy = 'stratified'")
+        XCTAssertNil(try ValidationSample.load(db, name: nil, referenceCoder: "adjudicated", categories: AggregateFixture.categories),
+                     "by default only samples drawn for validation are used")
+        options.validationSample = "validation"
+        let summary = try Aggregator(database: db, options: options).run()
+        XCTAssertTrue(summary.notes.contains { $0.contains("was drawn for training (stratified); its inclusion probabilities are stored") },
+                      "\(summary.notes)")
+        // One post whose chance is unknown (an active-learning pick): refused, naming the sample.
+        try db.run("UPDATE sample_posts SET inclusion_probability = NULL WHERE post_id = 6")
+        XCTAssertThrowsError(try Aggregator(database: db, options: options).run()) { error in
+            XCTAssertTrue(String(describing: error).contains("sample 'validation' (training, stratified) has 1 posts whose chance"), "\(error)")
         }
-        let relevant = try row("relevant")
-        XCTAssertEqual([relevant.int(0), relevant.int(1), relevant.int(2), relevant.int(3), relevant.int(4)], [6, 4, 0, 1, 1])
-        XCTAssertEqual(try XCTUnwrap(relevant.double(8)), 0.9375, accuracy: 1e-12)
-        let rights = try row("rights_protest")
-        XCTAssertEqual([rights.int(0), rights.int(1), rights.int(2), rights.int(3), rights.int(4)], [4, 1, 0, 1, 2])
-        XCTAssertEqual(try XCTUnwrap(rights.double(8)), 2.0 / 3.0, accuracy: 1e-12)
-        XCTAssertNil(try row("more_than_tool").double(8))
-        let companion = try row("companion")
-        XCTAssertEqual(try XCTUnwrap(companion.double(8)), 1.0 / 3.0, accuracy: 1e-12, "a perfect coder needs no correction")
-        let low = try XCTUnwrap(relevant.double(9)), high = try XCTUnwrap(relevant.double(10))
-        XCTAssertLessThanOrEqual(low, 0.9375); XCTAssertGreaterThanOrEqual(high, 0.9375)
-        XCTAssertLessThanOrEqual(high, 1)
+        options.validationSample = "nope"
+        XCTAssertThrowsError(try Aggregator(database: db, options: options).run()) { error in
+            XCTAssertEqual(String(describing: error), "--validation-sample: no sample named 'nope' (samples: validation)")
+        }
     }
 
     func testMissingUpstreamTableNamesTheStage() throws {
@@ -238,14 +354,14 @@ final class AggregateStageTests: XCTestCase {
         let dir = try TemporaryDirectory()
         let db = try AggregateFixture.make(in: dir)
         _ = try Aggregator(database: db).run()
-        let first = try db.count("aggregate_prevalence")
+        let first = try db.count("aggregate_estimates")
         try db.run("INSERT INTO study_settings(key, value) VALUES ('primary_coder', ?)", [.text(AggregateFixture.coder)])
         let second = try Aggregator(database: db).run()
-        XCTAssertEqual(try db.count("aggregate_prevalence"), first)
-        XCTAssertEqual(try db.count("aggregate_prevalence", where: "run_id <> \(second.runID)"), 0)
+        XCTAssertEqual(try db.count("aggregate_estimates"), first)
+        XCTAssertEqual(try db.count("aggregate_estimates", where: "run_id <> \(second.runID)"), 0)
         XCTAssertEqual(try db.count("runs", where: "stage = 'aggregate' AND status = 'completed'"), 2)
         let parameters = try XCTUnwrap(try db.scalarText("SELECT parameters FROM runs WHERE run_id = \(second.runID)"))
-        XCTAssertTrue(parameters.contains(#""seed":"4242""#), parameters)
+        XCTAssertTrue(parameters.contains(#""reference_coder":"adjudicated""#), parameters)
     }
 }
 
@@ -263,41 +379,61 @@ final class AggregateExportTests: XCTestCase {
         return result
     }
 
-    func testExportsAreByteIdenticalAcrossRuns() throws {
+    func testExportsAreByteIdenticalAndShowNaiveAndCorrectedSideBySide() throws {
         let dir = try TemporaryDirectory()
         let db = try AggregateFixture.make(in: dir, validation: true)
+        var options = AggregateOptions()
+        options.minimumLabelled = 2
         var outputs: [[String: Data]] = []
         for round in 0..<2 {
-            _ = try Aggregator(database: db).run()  // a new run each time: new run ids must not leak into exports
+            _ = try Aggregator(database: db, options: options).run()  // a new run each time: new run ids must not leak into exports
             let out = dir.path("out\(round)")
             try Exporter(database: db).export(to: out, formats: TableFormat.allCases, charts: true)
             outputs.append(try files(under: out))
         }
         XCTAssertEqual(Set(outputs[0].keys), Set(outputs[1].keys))
-        XCTAssertTrue(outputs[0].keys.contains("csv/prevalence_by_language.csv"))
+        XCTAssertTrue(outputs[0].keys.contains("csv/prevalence_by_day.csv"))
         XCTAssertTrue(outputs[0].keys.contains("charts/timeline.svg"))
+        XCTAssertTrue(outputs[0].keys.contains("charts/prevalence_corrected.svg"))
         XCTAssertTrue(outputs[0].keys.contains("json/manifest.json"))
-        XCTAssertEqual(outputs[0].count, 9 * 3 + 1 + 1 + 2, "csv, tex, json per table; md; manifest; charts")
+        XCTAssertEqual(outputs[0].count, 8 * 3 + 1 + 1 + 3, "csv, tex, json per table; md; manifest; three charts")
         for (name, data) in outputs[0] { XCTAssertEqual(data, outputs[1][name], "\(name) differs between runs") }
 
-        // CSV through libcsv: text quoted, numbers bare; read back with our libcsv parser shape by eye.
+        // CSV through libcsv: text quoted, numbers bare; naive, PPI++ and labels alone on one row.
         let csv = String(decoding: outputs[0]["csv/prevalence_overall.csv"]!, as: UTF8.self)
-        XCTAssertTrue(csv.hasPrefix("\"category\",\"n\",\"count\",\"share\",\"ci_low\",\"ci_high\"\n\"relevant\",8,6,0.7500,0.4093,0.9285\n"), csv)
-        // JSON parses, has the manifest and sorted keys.
+        XCTAssertTrue(csv.hasPrefix("\"category\",\"n_posts\",\"naive\",\"naive_low\",\"naive_high\",\"ppi\",\"ppi_low\",\"ppi_high\","
+                                    + "\"human\",\"human_low\",\"human_high\",\"n_labeled\",\"lambda\"\n"
+                                    + "\"relevant\",8,0.7500,0.4093,0.9285,0.8574,"), csv)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: outputs[0]["json/association.json"]!) as? [String: Any])
         let manifest = try XCTUnwrap(json["manifest"] as? [String: String])
         XCTAssertEqual(manifest["coder"], AggregateFixture.coder)
         XCTAssertEqual(manifest["codebook"], "keep4o@1.0")
-        XCTAssertEqual(manifest["parameters.seed"], "4242")
+        XCTAssertEqual(manifest["validation_sample"], "validation")
         XCTAssertEqual(manifest["inputs.data_fingerprint"]?.count, 64)
         XCTAssertNil(manifest["run_id"])
         let md = String(decoding: outputs[0]["md/tables.md"]!, as: UTF8.self)
-        XCTAssertTrue(md.contains("| category | n | count | share | ci_low | ci_high |\n|---|---:|---:|---:|---:|---:|\n| relevant | 8 | 6 | 0.7500 |"), md)
-        XCTAssertTrue(md.contains("Denominator for the other categories: canonical posts"), md)
+        XCTAssertTrue(md.contains("| category | n_posts | naive | naive_low | naive_high | ppi |"), md)
+        XCTAssertTrue(md.contains("naive: the coder alone (Wilson 95% interval), uncorrected. ppi: PPI++"), md)
         let tex = String(decoding: outputs[0]["tex/prevalence_overall.tex"]!, as: UTF8.self)
-        XCTAssertTrue(tex.contains("\\toprule") && tex.contains("more\\_than\\_tool & 6 & 3 & 0.5000"), tex)
+        XCTAssertTrue(tex.contains("\\toprule") && tex.contains("more\\_than\\_tool & 6 & 0.5000"), tex)
         let svg = String(decoding: outputs[0]["charts/prevalence_by_language.svg"]!, as: UTF8.self)
-        XCTAssertTrue(svg.hasPrefix("<?xml") && svg.contains("en (n=4)") && svg.hasSuffix("</svg>\n"))
+        XCTAssertTrue(svg.hasPrefix("<?xml") && svg.contains("en (n=4)") && svg.contains("(uncorrected)") && svg.hasSuffix("</svg>\n"))
+        let corrected = String(decoding: outputs[0]["charts/prevalence_corrected.svg"]!, as: UTF8.self)
+        XCTAssertTrue(corrected.contains("PPI++ (corrected)") && corrected.contains("coder alone (uncorrected)"))
+    }
+
+    func testWithoutAValidationSampleEveryTableSaysUncorrected() throws {
+        let dir = try TemporaryDirectory()
+        let db = try AggregateFixture.make(in: dir)
+        _ = try Aggregator(database: db).run()
+        let tables = try Exporter(database: db).tables()
+        for table in tables where table.name != "published_comparison" {
+            XCTAssertTrue(table.caption.contains("Uncorrected") || table.caption.contains("uncorrected"), "\(table.name): \(table.caption)")
+        }
+        let overall = try XCTUnwrap(tables.first { $0.name == "prevalence_overall" })
+        XCTAssertEqual(overall.columns, ["category", "n_posts", "naive", "naive_low", "naive_high"])
+        XCTAssertTrue(overall.caption.contains("no validation sample: draw one with `annotate sample --purpose validation`"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("out/charts/prevalence_corrected.svg")))
     }
 
     func testExportWithoutARunSaysSo() throws {
@@ -360,10 +496,19 @@ final class AggregateCommandTests: XCTestCase {
 
         _ = try AggregateFixture.make(in: dir, validation: true)
         let db = dir.path("study.sqlite")
-        let run = try runTool("aggregate", ["run", "--db", db, "--bootstrap", "100", "--pair", "companion:grief"])
+        let run = try runTool("aggregate", ["run", "--db", db, "--min-labeled", "2", "--pair", "companion:grief"])
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertTrue(run.out.contains("8 in the primary denominator"), run.out)
         XCTAssertTrue(run.out.contains("note: association pair companion:grief skipped"), run.out)
+        // Every category three ways on the terminal.
+        XCTAssertTrue(run.out.contains("naive (coder alone)") && run.out.contains("PPI++ (corrected)") && run.out.contains("human (labels alone)"), run.out)
+        XCTAssertTrue(run.out.contains("relevant                  0.750 [0.409, 0.929]   0.857 ["), run.out)
+        let badDay = try runTool("aggregate", ["run", "--db", db, "--until", "14/08/2025"])
+        XCTAssertEqual(badDay.status, 64)
+        XCTAssertTrue(badDay.err.contains("--until '14/08/2025' is not a UTC date YYYY-MM-DD"), badDay.err)
+        let badBin = try runTool("aggregate", ["run", "--db", db, "--bin", "year"])
+        XCTAssertTrue(badBin.err.contains("'day', 'week' or 'month'"), badBin.err)
+
         let export = try runTool("aggregate", ["export", "--db", db, "--format", "md", "--no-charts", "--out", dir.path("out")])
         XCTAssertEqual(export.status, 0, export.err)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("out/md/tables.md")))

@@ -468,7 +468,11 @@ final class CodeTests: XCTestCase {
         let codebook = try miniCodebook()
         let summary = try stage.runLexicon(codebook: codebook, options: CodeOptions())
         XCTAssertEqual(summary.notes, [])
-        XCTAssertEqual(try db.scalarInt("SELECT count(DISTINCT post_id) FROM codings"), 2)
+        // Post 2 is an exact copy of post 1: it is not coded but inherits post 1's codings.
+        XCTAssertEqual(try db.scalarInt("SELECT count(DISTINCT post_id) FROM codings"), 3)
+        XCTAssertEqual(try db.scalarText("SELECT DISTINCT evidence FROM codings WHERE post_id = 2"), #"[{"rule":"inherited","from":1}]"#)
+        XCTAssertEqual(try db.scalarInt("SELECT value FROM codings WHERE post_id = 2 AND category = 'companion'"), 1)
+        XCTAssertEqual(summary.postsCoded, 2)
         // Post 1 (Chinese) gets the Chinese indicator; post 3 (Japanese) does not.
         XCTAssertEqual(try db.scalarInt("SELECT value FROM codings WHERE post_id = 1 AND category = 'companion'"), 1)
         XCTAssertEqual(try db.scalarInt("SELECT value FROM codings WHERE post_id = 3 AND category = 'companion'"), 0)

@@ -2,26 +2,6 @@ import Foundation
 import XCTest
 @testable import StudyKit
 
-/// Runs a built executable of this package and returns its exit status, stdout and stderr.
-func runTool(_ name: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> (status: Int32, out: String, err: String) {
-    let binary = Repository.root.appendingPathComponent(".build/debug/\(name)")
-    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-        XCTFail("\(binary.path) is not built; run `swift build --build-tests` first (make test does)", file: file, line: line)
-        return (-1, "", "")
-    }
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
-
 final class IngestCommandTests: XCTestCase {
     func testSummaryAndRerunFromTheCommandLine() throws {
         let dir = try TemporaryDirectory()

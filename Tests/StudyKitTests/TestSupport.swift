@@ -66,3 +66,50 @@ func assertReconciles(_ db: Database, _ summaries: [FileSummary], file: StaticSt
         XCTAssertEqual(rejected, row.int(6), "rejects rows", file: file, line: line)
     }
 }
+
+/// What a finished process printed, and its exit status.
+typealias ProcessResult = (status: Int32, out: String, err: String)
+
+/// Runs a program and waits for it: `folder` is its working directory, `environment` is added to ours.
+func runProcess(_ executable: String, _ arguments: [String], in folder: URL? = nil,
+                environment: [String: String] = [:]) throws -> ProcessResult {
+    try runProcessesAtOnce([(executable, arguments)], in: folder, environment: environment)[0]
+}
+
+/// Starts several programs at the same time and waits for all of them. Output goes to temporary
+/// files, not pipes: a pipe's write end inherited by a sibling process would hold back its EOF.
+func runProcessesAtOnce(_ commands: [(String, [String])], in folder: URL? = nil,
+                        environment: [String: String] = [:]) throws -> [ProcessResult] {
+    let outputs = try TemporaryDirectory()
+    let started = try commands.enumerated().map { index, command -> (Process, String, String) in
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command.0)
+        process.arguments = command.1
+        if let folder { process.currentDirectoryURL = folder }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        let out = try outputs.write("\(index).out", ""), err = try outputs.write("\(index).err", "")
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        try process.run()
+        return (process, out, err)
+    }
+    return try started.map { process, out, err in
+        process.waitUntilExit()
+        return (process.terminationStatus, try String(contentsOfFile: out, encoding: .utf8), try String(contentsOfFile: err, encoding: .utf8))
+    }
+}
+
+/// The path of one of this package's executables (built by `swift build --build-tests`).
+func toolPath(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+    let binary = Repository.root.appendingPathComponent(".build/debug/\(name)").path
+    if !FileManager.default.isExecutableFile(atPath: binary) {
+        XCTFail("\(binary) is not built; run `swift build --build-tests` first (make test does)", file: file, line: line)
+    }
+    return binary
+}
+
+/// Runs one of this package's executables and returns its exit status, stdout and stderr.
+func runTool(_ name: String, _ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:],
+             file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+    try runProcess(toolPath(name, file: file, line: line), arguments, in: folder, environment: environment)
+}

@@ -1,19 +1,29 @@
 import Crypto
 import Foundation
 
-/// A figure reported in the published study, shown next to ours.
+/// A published figure, shown next to ours computed on the same posts when the data has them.
 public struct PublishedFigure: Sendable, Equatable {
     public let category: String
     public let share: Double
     public let text: String
     public let source: String
+    /// The posts the figure is about, in words, and as a platform and UTC days (inclusive).
+    public let scope: String
+    public let platform: String?
+    public let since: String?
+    public let until: String?
 
-    /// The figures the #keep4o paper reports (Lai, CHI 2026): the comparison table's rows.
+    /// WIRED's figures from Lai's #keep4o analysis (see docs/aggregate.md): the paper itself
+    /// (CHI 2026, arXiv 2602.00773) coded 1,482 X posts of 6-14 August 2025.
     public static let keep4o: [PublishedFigure] = [
-        PublishedFigure(category: "more_than_tool", share: 0.33, text: "over 33% describe GPT-4o as more than a tool",
-                        source: "Lai (CHI 2026)"),
-        PublishedFigure(category: "companion", share: 0.22, text: "22% describe GPT-4o as a companion",
-                        source: "Lai (CHI 2026)"),
+        PublishedFigure(
+            category: "more_than_tool", share: 0.33, text: "over 33% of posts describe GPT-4o as more than a tool",
+            source: "WIRED (Feb 2026), reporting Lai (CHI 2026, arXiv 2602.00773)",
+            scope: "1,482 X posts, 6-14 Aug 2025", platform: "x", since: "2025-08-06", until: "2025-08-14"),
+        PublishedFigure(
+            category: "companion", share: 0.22, text: "22% of posts describe GPT-4o as a companion",
+            source: "WIRED (Feb 2026), reporting Lai (CHI 2026, arXiv 2602.00773)",
+            scope: "1,482 X posts, 6-14 Aug 2025", platform: "x", since: "2025-08-06", until: "2025-08-14"),
     ]
 }
 
@@ -22,7 +32,10 @@ public struct AggregateOptions: Sendable {
     /// The coder whose codings are aggregated; nil: study setting `primary_coder`, else the coder
     /// of the most recent completed `code` run.
     public var coder: String?
+    /// Whose labels correct the coder (`adjudicated`, or a human coder `human:NAME`).
     public var referenceCoder = "adjudicated"
+    /// The validation sample; nil: the most recent one drawn with `--purpose validation`.
+    public var validationSample: String?
     /// The gate category; nil: the codebook's `gate:`, else `relevant`.
     public var gate: String?
     /// Count near-duplicates, exact copies and reposts in the primary tables (default: canonical posts only).
@@ -30,9 +43,16 @@ public struct AggregateOptions: Sendable {
     /// Keep posts whose language is `und` (default: known languages only).
     public var includeUnknownLanguage = false
     public var pairs: [(String, String)] = [("choice_deprivation", "rights_protest")]
-    public var bootstrapReplicates = 2000
-    public var seed: UInt64 = 4242
     public var published: [PublishedFigure] = PublishedFigure.keep4o
+    /// The study window and scope: UTC days (inclusive), platforms, languages (empty: all).
+    public var since: String?
+    public var until: String?
+    public var platforms: [String] = []
+    public var languages: [String] = []
+    /// Width of the timeline's bins; nil: chosen from the span of the posts.
+    public var bin: TimeBin?
+    /// Human and PPI estimates need at least this many labelled posts in their denominator.
+    public var minimumLabelled = 10
 
     public init() {}
 
@@ -40,14 +60,33 @@ public struct AggregateOptions: Sendable {
         [
             "coder_option": coder ?? "",
             "reference_coder": referenceCoder,
+            "validation_sample_option": validationSample ?? "",
             "gate_option": gate ?? "",
             "include_duplicates": includeDuplicates ? "true" : "false",
             "include_und": includeUnknownLanguage ? "true" : "false",
             "pairs": pairs.map { "\($0.0):\($0.1)" }.joined(separator: ","),
-            "bootstrap_replicates": String(bootstrapReplicates),
-            "seed": String(seed),
             "published": published.map { "\($0.category)=\(FixedFormat.decimal($0.share))" }.joined(separator: ","),
+            "since": since ?? "", "until": until ?? "",
+            "platforms": platforms.joined(separator: ","), "languages": languages.joined(separator: ","),
+            "bin_option": bin?.rawValue ?? "",
+            "minimum_labelled": String(minimumLabelled),
         ]
+    }
+
+    /// The window as day numbers; a date that is not YYYY-MM-DD is refused naming the option.
+    func window() throws -> (since: Int64?, until: Int64?) {
+        func day(_ text: String?, _ option: String) throws -> Int64? {
+            guard let text else { return nil }
+            guard let value = parseUTCDay(text) else {
+                throw StudyError("\(option) '\(text)' is not a UTC date YYYY-MM-DD")
+            }
+            return value
+        }
+        let window = (try day(since, "--since"), try day(until, "--until"))
+        if let s = window.0, let u = window.1, s > u {
+            throw StudyError("--since \(since!) is after --until \(until!)")
+        }
+        return window
     }
 }
 
@@ -68,11 +107,17 @@ public struct AggregateSummary: Sendable {
     public let primaryDenominator: Int
     public let rowsWritten: Int
     public let notes: [String]
+    /// The validation sample used, with its labelled posts in scope; nil: none (uncorrected).
+    public let validation: (name: String, labelled: Int)?
+    /// Overall shares of the primary set: category -> method -> result (for the command's summary).
+    public let overall: [(category: String, results: [Estimation.Method: Estimation.Result])]
 }
 
-/// Turns the primary coder's codings into the paper's tables (prevalence with Wilson intervals,
-/// with and without duplicates, co-occurrence, association tests, Rogan-Gladen corrected shares,
-/// the published-figures comparison) and stores them, replacing the previous run's, atomically.
+/// Turns the primary coder's codings and a validation sample's reference labels into the paper's
+/// tables: every share three ways (the coder alone, the labels alone, PPI++), overall and by
+/// language, platform and time bin, with and without duplicates; co-occurrence; the association
+/// of chosen pairs three ways; the published figures on their own scope. Stores them, replacing
+/// the previous run's, atomically.
 public final class Aggregator {
     let db: Database
     let options: AggregateOptions
@@ -93,7 +138,9 @@ public final class Aggregator {
     public static func checkInputs(_ db: Database) throws {
         for (table, stage) in requiredTables {
             let hasRows = try db.scalarInt("SELECT EXISTS (SELECT 1 FROM \(table))") ?? 0
-            let ran = try db.scalarInt("SELECT count(*) FROM runs WHERE stage = ? AND status = 'completed'", [.text(stage)]) ?? 0
+            let ran =
+                try db.scalarInt("SELECT count(*) FROM runs WHERE stage = ? AND status = 'completed'", [.text(stage)])
+                ?? 0
             if hasRows == 0 && ran == 0 { throw MissingStageError(table: table, stage: stage) }
         }
     }
@@ -102,10 +149,14 @@ public final class Aggregator {
     public static func primaryCoder(_ db: Database, option: String?) throws -> String {
         if let option, !option.isEmpty { return option }
         if let setting = try StudySettings.value(db, "primary_coder"), !setting.isEmpty { return setting }
-        if let coder = try db.scalarText("""
+        if let coder = try db.scalarText(
+            """
             SELECT coder FROM codings WHERE run_id = (
                 SELECT max(run_id) FROM runs WHERE stage = 'code' AND status = 'completed') LIMIT 1
-            """) { return coder }
+            """)
+        {
+            return coder
+        }
         throw MissingStageError(table: "codings (rows of a completed code run)", stage: "code")
     }
 
@@ -113,12 +164,12 @@ public final class Aggregator {
 
     /// One post as aggregation sees it.
     struct PostRecord {
-        var platform: Int32 = -1   // index into platforms
-        var language: Int32 = -1   // index into languages
-        var day: Int64 = 0         // days since 1970-01-01, UTC
+        var platform: Int32 = -1  // index into platforms
+        var language: Int32 = -1  // index into languages
+        var day: Int64 = 0  // days since 1970-01-01, UTC
         var canonical = true
         var exists = false
-        var coded = false          // has a gate coding by the coder
+        var coded = false  // has a gate coding by the coder
         var positives: UInt64 = 0  // bit i: category i coded 1
     }
 
@@ -126,7 +177,7 @@ public final class Aggregator {
         var posts: [PostRecord]
         var platforms: [String]
         var languages: [String]
-        var categories: [String]   // gate first, then sorted
+        var categories: [String]  // gate first, then sorted
         var postsTotal = 0
         var missingCluster = 0
         var missingLanguage = 0
@@ -134,14 +185,17 @@ public final class Aggregator {
     }
 
     func load(coder: String, gate: String) throws -> Loaded {
-        var categories = try db.query("SELECT DISTINCT category FROM codings WHERE coder = ? ORDER BY category", [.text(coder)])
-            .compactMap { $0.text(0) }
+        var categories = try db.query(
+            "SELECT DISTINCT category FROM codings WHERE coder = ? ORDER BY category", [.text(coder)]
+        )
+        .compactMap { $0.text("category") }
         guard !categories.isEmpty else {
             throw MissingStageError(table: "codings for coder '\(coder)'", stage: "code")
         }
         guard categories.contains(gate) else {
-            throw InputError(file: db.path, line: nil,
-                             reason: "coder '\(coder)' has no codings for the gate category '\(gate)' (use --gate to name it)")
+            throw InputError(
+                file: db.path, line: nil,
+                reason: "coder '\(coder)' has no codings for the gate category '\(gate)' (use --gate to name it)")
         }
         guard categories.count <= 64 else {
             throw InputError(file: db.path, line: nil, reason: "more than 64 categories are not supported")
@@ -155,7 +209,9 @@ public final class Aggregator {
         var languages: [String] = [], languageIndex: [String: Int32] = [:]
         var loaded = Loaded(posts: [], platforms: [], languages: [], categories: categories)
 
-        let postQuery = try db.prepare("""
+        // Hot loops over every post and every coding row: prepared statements read by position.
+        let postQuery = try db.prepare(
+            """
             SELECT p.post_id, p.platform, p.created_unix, l.language, c.canonical_post_id
             FROM posts p
             LEFT JOIN post_languages l ON l.post_id = p.post_id
@@ -166,23 +222,42 @@ public final class Aggregator {
             let platform = postQuery.columnText(1) ?? ""
             var record = PostRecord()
             record.exists = true
-            if let index = platformIndex[platform] { record.platform = index } else {
-                record.platform = Int32(platforms.count); platformIndex[platform] = record.platform; platforms.append(platform)
+            if let index = platformIndex[platform] {
+                record.platform = index
+            } else {
+                record.platform = Int32(platforms.count)
+                platformIndex[platform] = record.platform
+                platforms.append(platform)
             }
             let language: String
-            if postQuery.columnIsNull(3) { language = "und"; loaded.missingLanguage += 1 } else { language = postQuery.columnText(3) ?? "und" }
-            if let index = languageIndex[language] { record.language = index } else {
-                record.language = Int32(languages.count); languageIndex[language] = record.language; languages.append(language)
+            if postQuery.columnIsNull(3) {
+                language = "und"
+                loaded.missingLanguage += 1
+            } else {
+                language = postQuery.columnText(3) ?? "und"
+            }
+            if let index = languageIndex[language] {
+                record.language = index
+            } else {
+                record.language = Int32(languages.count)
+                languageIndex[language] = record.language
+                languages.append(language)
             }
             record.day = Timestamp.floorDiv(postQuery.columnInt(2), 86_400)
-            if postQuery.columnIsNull(4) { loaded.missingCluster += 1 } else { record.canonical = postQuery.columnInt(4) == Int64(id) }
+            if postQuery.columnIsNull(4) {
+                loaded.missingCluster += 1
+            } else {
+                record.canonical = postQuery.columnInt(4) == Int64(id)
+            }
             posts[id] = record
             loaded.postsTotal += 1
         }
         postQuery.reset()
 
         // Category names become bit positions inside SQLite, so no string is made per coding row.
-        let caseExpression = "CASE category " + categories.enumerated().map { "WHEN \(sqlLiteral($1)) THEN \($0)" }.joined(separator: " ") + " END"
+        let caseExpression =
+            "CASE category "
+            + categories.enumerated().map { "WHEN \(sqlLiteral($1)) THEN \($0)" }.joined(separator: " ") + " END"
         let codingQuery = try db.prepare("SELECT post_id, \(caseExpression), value FROM codings WHERE coder = ?")
         try codingQuery.bind([.text(coder)])
         while try codingQuery.step() {
@@ -198,7 +273,9 @@ public final class Aggregator {
         var hasher = StreamingFingerprint()
         hasher.add("categories:" + categories.joined(separator: ",") + "\n")
         for (id, post) in posts.enumerated() where post.exists {
-            hasher.add("\(id)\t\(platforms[Int(post.platform)])\t\(post.day)\t\(languages[Int(post.language)])\t\(post.canonical ? 1 : 0)\t\(post.coded ? 1 : 0)\t\(post.positives)\n")
+            hasher.add(
+                "\(id)\t\(platforms[Int(post.platform)])\t\(post.day)\t\(languages[Int(post.language)])\t\(post.canonical ? 1 : 0)\t\(post.coded ? 1 : 0)\t\(post.positives)\n"
+            )
         }
         loaded.dataFingerprint = hasher.finish()
         loaded.posts = posts
@@ -210,18 +287,29 @@ public final class Aggregator {
     // MARK: Running
 
     public func run() throws -> AggregateSummary {
+        let window = try options.window()
         try Self.checkInputs(db)
         let coder = try Self.primaryCoder(db, option: options.coder)
         let codebook = try Self.codebook(db, coder: coder)
         let gate = options.gate ?? codebook?.gate ?? "relevant"
         let data = try load(coder: coder, gate: gate)
-        let tables = Self.compute(data, coder: coder, options: options)
+        let validation = try ValidationSample.load(
+            db, name: options.validationSample, referenceCoder: options.referenceCoder,
+            categories: data.categories)
+        let scope = Scope(data: data, options: options, window: window)
+        let tables = Self.compute(data, validation: validation, scope: scope, coder: coder, options: options)
         var notes = tables.notes
-        if data.missingCluster > 0 { notes.append("\(data.missingCluster) posts have no post_clusters row (counted as canonical): re-run dedupe") }
-        if data.missingLanguage > 0 { notes.append("\(data.missingLanguage) posts have no post_languages row (counted as und): re-run language-detect") }
+        if data.missingCluster > 0 {
+            notes.append("\(data.missingCluster) posts have no post_clusters row (counted as canonical): re-run dedupe")
+        }
+        if data.missingLanguage > 0 {
+            notes.append(
+                "\(data.missingLanguage) posts have no post_languages row (counted as und): re-run language-detect")
+        }
         if let stale = try Self.staleCodebookNote(db) { notes.append(stale) }
-        let validation = try loadValidation(coder: coder, data: data)
-        let corrected = Self.corrected(validation: validation, tables: tables, data: data, options: options)
+        let warnings = try Freshness.warnings(
+            db, coder: coder, codebook: codebook, validation: validation, data: data, scope: scope)
+        notes += warnings.map(\.message)
 
         var manifest: [String: String] = [
             "tool_version": BuildInfo.toolVersion,
@@ -234,292 +322,403 @@ public final class Aggregator {
             "inputs.data_fingerprint": data.dataFingerprint,
             "inputs.posts": String(data.postsTotal),
             "inputs.posts_coded": String(data.posts.lazy.filter(\.coded).count),
-            "inputs.validation_posts": String(validation.posts),
-            "inputs.source_files": try db.query("SELECT fingerprint FROM source_files ORDER BY fingerprint").compactMap { $0.text(0) }.joined(separator: ","),
+            "inputs.source_files": try db.query("SELECT fingerprint FROM source_files ORDER BY fingerprint")
+                .compactMap { $0.text("fingerprint") }.joined(separator: ","),
             "primary_posts_set": options.includeDuplicates ? "all" : "canonical",
+            "time_bin": tables.timeBin.rawValue,
+            "scope": scope.words,
+            "methods": validation == nil || tables.labelledInScope == 0
+                ? "naive (uncorrected: no labelled validation sample)" : "naive, human, ppi",
         ]
-        for stage in ["ingest", "dedupe", "language-detect", "code", "annotate"] {
-            if let fingerprint = try db.scalarText("""
+        if let validation {
+            manifest["validation_sample"] = validation.name
+            manifest["validation_purpose"] = validation.purpose
+            manifest["validation_design"] = validation.design.rawValue
+            manifest["inputs.validation_posts"] = String(validation.drawn.count)
+            manifest["inputs.labelled_posts"] = String(validation.labels.count)
+            manifest["inputs.labelled_posts_in_scope"] = String(tables.labelledInScope)
+            manifest["inputs.validation_fingerprint"] = Self.fingerprint(validation)
+        }
+        for warning in warnings { manifest["warnings.\(warning.key)"] = warning.message }
+        for stage in ["ingest", "dedupe", "language-detect", "code", "annotate-sample"] {
+            if let fingerprint = try db.scalarText(
+                """
                 SELECT input_fingerprint FROM runs WHERE stage = ? AND status = 'completed' ORDER BY run_id DESC LIMIT 1
-                """, [.text(stage)]) {
+                """, [.text(stage)])
+            {
                 manifest["inputs.run_fingerprint.\(stage)"] = fingerprint
             }
         }
         for (key, value) in options.parameters { manifest["parameters.\(key)"] = value }
         if !notes.isEmpty { manifest["notes"] = notes.joined(separator: "; ") }
 
-        let run = try StageRun.begin(db, stage: "aggregate", parameters: options.parameters.merging(["coder": coder, "gate": gate]) { $1 },
-                                     inputFingerprint: data.dataFingerprint)
+        let run = try StageRun.begin(
+            db, stage: "aggregate", parameters: options.parameters.merging(["coder": coder, "gate": gate]) { $1 },
+            inputFingerprint: data.dataFingerprint)
         do {
             let written = try db.transaction { () -> Int in
-                for table in ["aggregate_prevalence", "aggregate_cooccurrence", "aggregate_association",
-                              "aggregate_corrected", "aggregate_published", "aggregate_manifest"] {
+                for table in [
+                    "aggregate_estimates", "aggregate_cooccurrence", "aggregate_association",
+                    "aggregate_published", "aggregate_manifest",
+                ] {
                     try db.execute("DELETE FROM \(table)")
                 }
-                let rows = try write(tables, corrected: corrected, manifest: manifest, coder: coder, runID: run.id)
-                try run.finish(rowsIn: data.postsTotal, rowsOut: rows, rejects: 0,
-                               message: notes.isEmpty ? nil : notes.joined(separator: "; "))
+                let rows = try write(tables, manifest: manifest, runID: run.id)
+                try run.finish(
+                    rowsIn: data.postsTotal, rowsOut: rows, rejects: 0,
+                    message: notes.isEmpty ? nil : notes.joined(separator: "; "))
                 return rows
             }
-            return AggregateSummary(runID: run.id, coder: coder, categories: data.categories,
-                                    postsCoded: data.posts.lazy.filter(\.coded).count,
-                                    primaryDenominator: tables.primaryCodedInScope, rowsWritten: written, notes: notes)
+            let primary = options.includeDuplicates ? "all" : "canonical"
+            let overall = data.categories.map { category in
+                (
+                    category,
+                    Dictionary(
+                        uniqueKeysWithValues: tables.estimates.filter {
+                            $0.postsSet == primary && $0.breakdown == "all" && $0.category == category
+                        }.map { ($0.method, $0.result) })
+                )
+            }
+            return AggregateSummary(
+                runID: run.id, coder: coder, categories: data.categories,
+                postsCoded: data.posts.lazy.filter(\.coded).count,
+                primaryDenominator: tables.primaryDenominator, rowsWritten: written, notes: notes,
+                validation: validation.map { ($0.name, tables.labelledInScope) }, overall: overall)
         } catch {
             run.fail(error)
             throw error
         }
     }
 
+    static func fingerprint(_ validation: ValidationSample) -> String {
+        var hasher = StreamingFingerprint()
+        hasher.add("sample:\(validation.name)\tdesign:\(validation.design.rawValue)\n")
+        for (post, drawn) in validation.drawn.sorted(by: { $0.key < $1.key }) {
+            hasher.add(
+                "\(post)\t\(drawn.weight)\t\(drawn.stratum)\t\(validation.labels[post].map(String.init) ?? "-")\n")
+        }
+        return hasher.finish()
+    }
+
     // MARK: Computing
 
-    struct PrevalenceRow {
-        let postsSet: String, breakdown: String, stratum: String, category: String, denominator: String
-        let n: Int, count: Int
-        let proportion: Statistics.Proportion?
+    /// Which posts the tables are about: coded, with a known language (unless --include-und), in
+    /// the window, platforms and languages asked for.
+    struct Scope {
+        let includes: (PostRecord) -> Bool
+        let words: String
+
+        init(data: Loaded, options: AggregateOptions, window: (since: Int64?, until: Int64?)) {
+            let und = data.languages.firstIndex(of: "und").map(Int32.init)
+            let platforms = Set(options.platforms.compactMap { data.platforms.firstIndex(of: $0).map(Int32.init) })
+            let languages = Set(options.languages.compactMap { data.languages.firstIndex(of: $0).map(Int32.init) })
+            let includeUnd = options.includeUnknownLanguage, wantPlatforms = !options.platforms.isEmpty
+            let wantLanguages = !options.languages.isEmpty
+            includes = { p in
+                p.exists && p.coded && (includeUnd || p.language != und)
+                    && (!wantPlatforms || platforms.contains(p.platform))
+                    && (!wantLanguages || languages.contains(p.language))
+                    && (window.since.map { p.day >= $0 } ?? true) && (window.until.map { p.day <= $0 } ?? true)
+            }
+            var parts = [options.includeUnknownLanguage ? "any language, und included" : "with a known language"]
+            if wantPlatforms { parts.append("platform " + options.platforms.joined(separator: " or ")) }
+            if wantLanguages { parts.append("language " + options.languages.joined(separator: " or ")) }
+            if options.since != nil || options.until != nil {
+                parts.append(
+                    "posted \(options.since.map { "from \($0)" } ?? "") \(options.until.map { "to \($0)" } ?? "")"
+                        .trimmingCharacters(in: .whitespaces) + " (UTC)")
+            }
+            words = parts.joined(separator: ", ")
+        }
+    }
+
+    struct EstimateRow {
+        let postsSet: String, breakdown: String, stratum: String, category: String
+        let method: Estimation.Method
+        let result: Estimation.Result
+        let denominator: String
     }
 
     struct CooccurrenceRow {
         let a: String, b: String, n: Int, countA: Int, countB: Int, both: Int
     }
 
-    struct Tables {
-        var prevalence: [PrevalenceRow] = []
-        var cooccurrence: [CooccurrenceRow] = []
-        var association: [(String, String, Statistics.TwoByTwo)] = []
-        var notes: [String] = []
-        var primaryCodedInScope = 0
-        /// Observed share in the primary set over all strata, by category.
-        var observed: [String: Double] = [:]
-        var observedRow: [String: PrevalenceRow] = [:]
+    struct PublishedRow {
+        let figure: PublishedFigure
+        let ourScope: String
+        let gatePositive: Int
+        let naive: Estimation.Result?
+        let ppi: Estimation.Result?
     }
 
-    static let breakdowns = ["all", "language", "platform", "day"]
+    struct Tables {
+        var estimates: [EstimateRow] = []
+        var cooccurrence: [CooccurrenceRow] = []
+        var association: [(String, String, [Estimation.Association])] = []
+        var published: [PublishedRow] = []
+        var notes: [String] = []
+        var primaryDenominator = 0
+        var labelledInScope = 0
+        var timeBin = TimeBin.day
+    }
 
-    static func compute(_ data: Loaded, coder: String, options: AggregateOptions) -> Tables {
+    static func compute(
+        _ data: Loaded, validation: ValidationSample?, scope: Scope, coder: String,
+        options: AggregateOptions
+    ) -> Tables {
         var tables = Tables()
         let k = data.categories.count
-        let und = data.languages.firstIndex(of: "und").map(Int32.init)
-        let inScope = data.posts.indices.filter { i in
-            let p = data.posts[i]
-            return p.exists && p.coded && (options.includeUnknownLanguage || p.language != und)
-        }
+        let gate = data.categories[0]
+        let inScope = data.posts.indices.filter { scope.includes(data.posts[$0]) }
         let days = inScope.map { data.posts[$0].day }
         let firstDay = days.min() ?? 0, lastDay = days.max() ?? -1
-        let dayCount = Int(lastDay - firstDay + 1)
+        let bin = options.bin ?? TimeBin.automatic(spanDays: max(0, lastDay - firstDay + 1))
+        tables.timeBin = bin
         let primarySet = options.includeDuplicates ? "all" : "canonical"
+        let reference = options.referenceCoder
+
+        // The labelled posts among `domain` (only canonical posts: the sample frame).
+        func labelled(_ domain: [Int]) -> Estimation.Labelled {
+            var result = Estimation.Labelled()
+            guard let validation else { return result }
+            for i in domain {
+                let id = Int64(i)
+                guard let label = validation.labels[id], let drawn = validation.drawn[id], data.posts[i].canonical
+                else { continue }
+                result.append(
+                    reference: label, predicted: data.posts[i].positives, weight: drawn.weight, stratum: drawn.stratum)
+            }
+            return result
+        }
 
         for postsSet in ["canonical", "all"] {
-            // counts[breakdown][stratum] = [coded, relevant, positives of category 1..k-1]
-            var counts: [[[Int]]] = [
-                [[Int](repeating: 0, count: k + 1)],
-                Array(repeating: [Int](repeating: 0, count: k + 1), count: data.languages.count),
-                Array(repeating: [Int](repeating: 0, count: k + 1), count: data.platforms.count),
-                Array(repeating: [Int](repeating: 0, count: k + 1), count: max(dayCount, 0)),
-            ]
-            var pairCounts = [Int](repeating: 0, count: k * k)
-            for i in inScope {
-                let p = data.posts[i]
-                if postsSet == "canonical" && !p.canonical { continue }
-                let strata = [0, Int(p.language), Int(p.platform), Int(p.day - firstDay)]
-                let relevant = p.positives & 1 != 0
-                for b in 0..<4 {
-                    counts[b][strata[b]][0] += 1
-                    guard relevant else { continue }
-                    counts[b][strata[b]][1] += 1
-                    for c in 1..<max(k, 1) where p.positives & (1 << UInt64(c)) != 0 { counts[b][strata[b]][c + 1] += 1 }
-                }
-                if relevant && postsSet == primarySet {
-                    for a in 1..<max(k, 1) where p.positives & (1 << UInt64(a)) != 0 {
-                        for c in 1..<k where p.positives & (1 << UInt64(c)) != 0 { pairCounts[a * k + c] += 1 }
-                    }
-                }
-            }
-            let setWords = postsSet == "canonical" ? "canonical posts (one per duplicate cluster)" : "all posts (duplicates included)"
-            let languageWords = options.includeUnknownLanguage ? "any language, und included" : "with a known language"
-            for (b, breakdown) in breakdowns.enumerated() {
-                for (s, cell) in counts[b].enumerated() {
-                    let stratum: String
+            let members = inScope.filter { postsSet == "all" || data.posts[$0].canonical }
+            // A validation sample is drawn from canonical posts: it corrects canonical tables only.
+            let design = postsSet == "canonical" ? validation?.design : nil
+            let setWords =
+                postsSet == "canonical"
+                ? "canonical posts (one per duplicate cluster)" : "all posts (duplicates included)"
+            if postsSet == "canonical" { tables.labelledInScope = labelled(members).count }
+            for breakdown in ["all", "language", "platform", bin.rawValue] {
+                var groups: [Int64: [Int]] = [:]
+                for i in members {
+                    let p = data.posts[i]
+                    let key: Int64
                     switch breakdown {
-                    case "all": stratum = "all"
-                    case "language": stratum = data.languages[s]
-                    case "platform": stratum = data.platforms[s]
-                    default: stratum = Timestamp.day(unixSeconds: (firstDay + Int64(s)) * 86_400)
+                    case "all": key = 0
+                    case "language": key = Int64(p.language)
+                    case "platform": key = Int64(p.platform)
+                    default: key = bin.start(of: p.day)
                     }
-                    // Strata with no coded posts at all (a language outside the scope) are left out;
-                    // days stay in, with zero posts, so the timeline has no gaps.
-                    if cell[0] == 0 && breakdown != "day" { continue }
-                    if breakdown == "language" && !options.includeUnknownLanguage && stratum == "und" { continue }
+                    groups[key, default: []].append(i)
+                }
+                var keys: [(Int64, String)]
+                switch breakdown {
+                case "all": keys = [(0, "all")]
+                case "language": keys = groups.keys.map { ($0, data.languages[Int($0)]) }
+                case "platform": keys = groups.keys.map { ($0, data.platforms[Int($0)]) }
+                // Every bin from the first post's to the last's, empty ones too, so the timeline has no gaps.
+                default: keys = bin.bins(from: firstDay, through: lastDay).map { ($0, TimeBin.label($0)) }
+                }
+                keys.sort { $0.1 < $1.1 }
+                for (key, stratum) in keys {
+                    let domain = groups[key] ?? []
+                    let predicted = domain.map { data.posts[$0].positives }
+                    let results = Estimation.shares(
+                        predicted: predicted, labelled: labelled(domain), design: design,
+                        categories: k, minimumLabelled: options.minimumLabelled)
                     for (c, category) in data.categories.enumerated() {
-                        let n = c == 0 ? cell[0] : cell[1]
-                        let count = c == 0 ? cell[1] : cell[c + 1]
-                        let denominator = c == 0
-                            ? "\(setWords) coded by \(coder), \(languageWords)"
-                            : "\(setWords) coded \(data.categories[0]) by \(coder), \(languageWords)"
-                        let row = PrevalenceRow(postsSet: postsSet, breakdown: breakdown, stratum: stratum, category: category,
-                                                denominator: denominator, n: n, count: count,
-                                                proportion: Statistics.wilson(count: count, n: n))
-                        tables.prevalence.append(row)
-                        if postsSet == primarySet && breakdown == "all" {
-                            tables.observed[category] = row.proportion?.share
-                            tables.observedRow[category] = row
-                            if c == 0 { tables.primaryCodedInScope = n }
+                        for (method, result) in results[c].sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                            let words: String
+                            switch (method, c == 0) {
+                            case (.naive, true): words = "\(setWords) coded by \(coder), \(scope.words)"
+                            case (.naive, false): words = "\(setWords) coded \(gate) by \(coder), \(scope.words)"
+                            case (.human, true):
+                                words =
+                                    "labelled posts of validation sample '\(validation?.name ?? "")' (reference \(reference))"
+                            case (.human, false): words = "labelled posts the reference \(reference) coded \(gate)"
+                            case (.ppi, true):
+                                words =
+                                    "\(setWords), \(scope.words): coder on every post, corrected with the labelled posts"
+                            case (.ppi, false):
+                                words = "\(setWords) that are \(gate), \(scope.words): ratio of PPI++ means"
+                            }
+                            tables.estimates.append(
+                                EstimateRow(
+                                    postsSet: postsSet, breakdown: breakdown, stratum: stratum,
+                                    category: category, method: method, result: result, denominator: words))
+                        }
+                        if postsSet == primarySet && breakdown == "all" && c == 0 {
+                            tables.primaryDenominator = domain.count
                         }
                     }
                 }
             }
-            if postsSet == primarySet {
-                let n = counts[0][0][1]
-                let ordered = (1..<max(k, 1)).sorted { data.categories[$0] < data.categories[$1] }
-                for (x, a) in ordered.enumerated() {
-                    for c in ordered[(x + 1)...] {
-                        tables.cooccurrence.append(CooccurrenceRow(
-                            a: data.categories[a], b: data.categories[c], n: n,
-                            countA: pairCounts[a * k + a], countB: pairCounts[c * k + c], both: pairCounts[a * k + c]))
-                    }
-                }
-                for (first, second) in options.pairs {
-                    guard let a = data.categories.firstIndex(of: first), let c = data.categories.firstIndex(of: second),
-                          a > 0, c > 0, a != c else {
-                        tables.notes.append("association pair \(first):\(second) skipped: both must be coded non-gate categories")
-                        continue
-                    }
-                    let both = pairCounts[a * k + c], countA = pairCounts[a * k + a], countB = pairCounts[c * k + c]
-                    tables.association.append((first, second, Statistics.TwoByTwo(
-                        a: both, b: countA - both, c: countB - both, d: n - countA - countB + both)))
+            guard postsSet == primarySet else { continue }
+            var pairCounts = [Int](repeating: 0, count: k * k)
+            for i in members where data.posts[i].positives & 1 != 0 {
+                let p = data.posts[i].positives
+                for a in 1..<max(k, 1) where p & (1 << UInt64(a)) != 0 {
+                    for c in 1..<k where p & (1 << UInt64(c)) != 0 { pairCounts[a * k + c] += 1 }
                 }
             }
+            let gatePositive = members.filter { data.posts[$0].positives & 1 != 0 }.count
+            let ordered = (1..<max(k, 1)).sorted { data.categories[$0] < data.categories[$1] }
+            for (x, a) in ordered.enumerated() {
+                for c in ordered[(x + 1)...] {
+                    tables.cooccurrence.append(
+                        CooccurrenceRow(
+                            a: data.categories[a], b: data.categories[c], n: gatePositive,
+                            countA: pairCounts[a * k + a], countB: pairCounts[c * k + c], both: pairCounts[a * k + c]))
+                }
+            }
+            let predicted = members.map { data.posts[$0].positives }
+            for (first, second) in options.pairs {
+                guard let a = data.categories.firstIndex(of: first), let b = data.categories.firstIndex(of: second),
+                    a > 0, b > 0, a != b
+                else {
+                    tables.notes.append(
+                        "association pair \(first):\(second) skipped: both must be coded non-gate categories")
+                    continue
+                }
+                tables.association.append(
+                    (
+                        first, second,
+                        Estimation.association(
+                            a: a, b: b, predicted: predicted, labelled: labelled(members), design: design,
+                            minimumLabelled: options.minimumLabelled)
+                    ))
+            }
+            for figure in options.published {
+                guard let c = data.categories.firstIndex(of: figure.category), c > 0 else {
+                    tables.notes.append(
+                        "published figure for \(figure.category) skipped: not a non-gate category of the coder")
+                    continue
+                }
+                let since = figure.since.flatMap(parseUTCDay), until = figure.until.flatMap(parseUTCDay)
+                let platform = figure.platform.flatMap { data.platforms.firstIndex(of: $0) }.map(Int32.init)
+                let matching = members.filter { i in
+                    let p = data.posts[i]
+                    return (figure.platform == nil || p.platform == platform)
+                        && (since.map { p.day >= $0 } ?? true) && (until.map { p.day <= $0 } ?? true)
+                }
+                let domain = matching.isEmpty ? members : matching
+                let ourScope =
+                    matching.isEmpty
+                    ? "all posts in scope: the data has no posts of the published scope (\(figure.scope))"
+                    : "the published scope (\(figure.platform ?? "any platform"), \(figure.since ?? "") to \(figure.until ?? ""))"
+                let results = Estimation.shares(
+                    predicted: domain.map { data.posts[$0].positives }, labelled: labelled(domain),
+                    design: design, categories: k, minimumLabelled: options.minimumLabelled)
+                tables.published.append(
+                    PublishedRow(
+                        figure: figure, ourScope: ourScope, gatePositive: results[0][.naive]?.count ?? 0,
+                        naive: results[c][.naive], ppi: results[c][.ppi]))
+            }
         }
-        tables.prevalence.sort {
-            ($0.postsSet, $0.breakdown, $0.stratum, $0.category) < ($1.postsSet, $1.breakdown, $1.stratum, $1.category)
+        if let validation {
+            tables.notes += validation.notes
+            tables.notes.append(
+                "validation sample '\(validation.name)' (\(validation.design.rawValue)): "
+                    + "\(validation.labels.count) of \(validation.drawn.count) posts labelled by \(reference) "
+                    + "(\(validation.unlabelledCount) count as unlabelled), \(tables.labelledInScope) of them in scope")
+            if options.includeDuplicates {
+                tables.notes.append(
+                    "--include-duplicates: corrected (human, ppi) estimates exist for canonical posts only, "
+                        + "the posts the validation sample is drawn from")
+            }
+        } else {
+            tables.notes.append(
+                "no validation sample (draw one with `annotate sample --purpose validation`): "
+                    + "every share is the coder's own, uncorrected")
+        }
+        tables.estimates.sort {
+            ($0.postsSet, $0.breakdown, $0.stratum, $0.category, $0.method.rawValue)
+                < ($1.postsSet, $1.breakdown, $1.stratum, $1.category, $1.method.rawValue)
         }
         tables.association.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        tables.published.sort { $0.figure.category < $1.figure.category }
         return tables
-    }
-
-    // MARK: Validation and correction
-
-    struct Validation {
-        var posts = 0
-        /// By category index: per validation post, (automatic value, reference value), in post order.
-        var pairs: [[(Bool, Bool)]] = []
-    }
-
-    /// Per-post (automatic, reference) pairs, joined here from `codings` so the bootstrap can
-    /// resample posts. For non-gate categories only posts the automatic coder called relevant
-    /// count: the observed share is over those posts, so its error rates must be too.
-    func loadValidation(coder: String, data: Loaded) throws -> Validation {
-        var validation = Validation(posts: 0, pairs: Array(repeating: [], count: data.categories.count))
-        let caseExpression = "CASE a.category " + data.categories.enumerated().map { "WHEN \(sqlLiteral($1)) THEN \($0)" }.joined(separator: " ") + " END"
-        // CROSS JOIN fixes the loop order: the small reference sample drives, each of its rows finds
-        // the coder's row by primary key (the other way round would scan all the coder's rows).
-        let rows = try db.prepare("""
-            SELECT a.post_id, \(caseExpression), a.value, r.value
-            FROM codings r CROSS JOIN codings a ON a.post_id = r.post_id AND a.category = r.category AND a.coder = ?
-            WHERE r.coder = ? ORDER BY a.post_id, a.category
-            """)
-        try rows.bind([.text(coder), .text(options.referenceCoder)])
-        var byPost: [Int64: [Int: (Bool, Bool)]] = [:]
-        var order: [Int64] = []
-        while try rows.step() {
-            guard !rows.columnIsNull(1) else { continue }
-            let id = rows.columnInt(0)
-            if byPost[id] == nil { order.append(id); byPost[id] = [:] }
-            byPost[id]![Int(rows.columnInt(1))] = (rows.columnInt(2) != 0, rows.columnInt(3) != 0)
-        }
-        rows.reset()
-        validation.posts = order.count
-        for id in order {
-            let values = byPost[id]!
-            let autoRelevant = values[0]?.0 ?? false
-            for (category, pair) in values.sorted(by: { $0.key < $1.key }) where category == 0 || autoRelevant {
-                validation.pairs[category].append(pair)
-            }
-        }
-        return validation
-    }
-
-    struct CorrectedRow {
-        let category: String
-        let validationPosts: Int
-        let result: Statistics.CorrectedShare
-        let observed: Double?
-    }
-
-    static func corrected(validation: Validation, tables: Tables, data: Loaded, options: AggregateOptions) -> [CorrectedRow] {
-        guard validation.posts > 0 else { return [] }
-        var rows: [CorrectedRow] = []
-        for (c, category) in data.categories.enumerated() {
-            let pairs = validation.pairs[c]
-            guard !pairs.isEmpty else { continue }
-            let observed = tables.observed[category]
-            let result = Statistics.roganGladenBootstrap(observed: observed ?? .nan, pairs: pairs,
-                                                         replicates: observed == nil ? 0 : options.bootstrapReplicates,
-                                                         seed: options.seed)
-            rows.append(CorrectedRow(category: category, validationPosts: pairs.count, result: result, observed: observed))
-        }
-        return rows.sorted { $0.category < $1.category }
     }
 
     // MARK: Writing
 
-    func write(_ tables: Tables, corrected: [CorrectedRow], manifest: [String: String], coder: String, runID: Int64) throws -> Int {
+    func write(_ tables: Tables, manifest: [String: String], runID: Int64) throws -> Int {
         var rows = 0
         let run = SQLValue.int(runID)
-        let prevalence = try db.prepare("""
-            INSERT INTO aggregate_prevalence(posts_set, breakdown, stratum, category, denominator, n, count, share, ci_low, ci_high, run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        let insert = try db.prepare(
+            """
+            INSERT INTO aggregate_estimates(posts_set, breakdown, stratum, category, method, estimate, ci_low, ci_high,
+                                            n_labeled, n_unlabeled, count, lambda, denominator, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for r in tables.prevalence {
-            prevalence.reset()
-            try prevalence.bind([.text(r.postsSet), .text(r.breakdown), .text(r.stratum), .text(r.category), .text(r.denominator),
-                                 .int(Int64(r.n)), .int(Int64(r.count)), .from(r.proportion?.share), .from(r.proportion?.low),
-                                 .from(r.proportion?.high), run])
-            try prevalence.runToCompletion()
+        for r in tables.estimates {
+            insert.reset()
+            try insert.bind([
+                .text(r.postsSet), .text(r.breakdown), .text(r.stratum), .text(r.category), .text(r.method.rawValue),
+                .from(r.result.estimate), .from(r.result.low), .from(r.result.high), .from(r.result.labelled),
+                .from(r.result.unlabelled), .from(r.result.count), .from(r.result.lambda), .text(r.denominator), run,
+            ])
+            try insert.runToCompletion()
             rows += 1
         }
         for r in tables.cooccurrence {
-            let t = Statistics.TwoByTwo(a: r.both, b: r.countA - r.both, c: r.countB - r.both, d: r.n - r.countA - r.countB + r.both)
-            try db.run("""
-                INSERT INTO aggregate_cooccurrence(category_a, category_b, n, count_a, count_b, count_both, share_b_given_a, share_a_given_b, phi, run_id)
+            let t = Statistics.TwoByTwo(
+                a: r.both, b: r.countA - r.both, c: r.countB - r.both, d: r.n - r.countA - r.countB + r.both)
+            try db.run(
+                """
+                INSERT INTO aggregate_cooccurrence(category_a, category_b, n, count_a, count_b, count_both, share_b_given_a,
+                                                   share_a_given_b, phi, run_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(r.a), .text(r.b), .int(Int64(r.n)), .int(Int64(r.countA)), .int(Int64(r.countB)), .int(Int64(r.both)),
-                      .from(r.countA > 0 ? Double(r.both) / Double(r.countA) : nil),
-                      .from(r.countB > 0 ? Double(r.both) / Double(r.countB) : nil), .from(Statistics.phi(t)), run])
+                """,
+                [
+                    .text(r.a), .text(r.b), .from(r.n), .from(r.countA), .from(r.countB), .from(r.both),
+                    .from(r.countA > 0 ? Double(r.both) / Double(r.countA) : nil),
+                    .from(r.countB > 0 ? Double(r.both) / Double(r.countB) : nil), .from(Statistics.phi(t)), run,
+                ])
             rows += 1
         }
-        for (a, b, t) in tables.association {
-            let chi = Statistics.chiSquare(t), or = Statistics.oddsRatio(t)
-            try db.run("""
-                INSERT INTO aggregate_association(category_a, category_b, n, both_yes, a_only, b_only, neither, chi_square, p_value,
-                                                  odds_ratio, or_ci_low, or_ci_high, or_method, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(a), .text(b), .int(Int64(t.n)), .int(Int64(t.a)), .int(Int64(t.b)), .int(Int64(t.c)), .int(Int64(t.d)),
-                      .from(chi?.statistic), .from(chi?.p), .from(or?.estimate), .from(or?.low), .from(or?.high), .from(or?.method), run])
-            rows += 1
+        for (a, b, methods) in tables.association {
+            for m in methods {
+                try db.run(
+                    """
+                    INSERT INTO aggregate_association(category_a, category_b, method, n_labeled, n_unlabeled, both_yes, a_only,
+                        b_only, neither, log_odds_ratio, standard_error, odds_ratio, or_ci_low, or_ci_high, chi_square, p_value,
+                        or_method, lambda, run_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .text(a), .text(b), .text(m.method.rawValue), .from(m.labelled), .from(m.unlabelled),
+                        .from(m.table?.a), .from(m.table?.b), .from(m.table?.c), .from(m.table?.d),
+                        .from(m.logOddsRatio),
+                        .from(m.standardError), .from(m.oddsRatio), .from(m.low), .from(m.high), .from(m.chiSquare),
+                        .from(m.pValue), .from(m.orMethod), .from(m.lambda), run,
+                    ])
+                rows += 1
+            }
         }
-        for r in corrected {
-            let c = r.result.confusion
-            try db.run("""
-                INSERT INTO aggregate_corrected(category, coder, reference_coder, validation_posts, tp, fp, fn, tn, sensitivity, specificity,
-                                                observed_share, corrected_share, ci_low, ci_high, replicates_used, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(r.category), .text(coder), .text(options.referenceCoder), .int(Int64(r.validationPosts)),
-                      .int(Int64(c.tp)), .int(Int64(c.fp)), .int(Int64(c.fn)), .int(Int64(c.tn)), .from(c.sensitivity), .from(c.specificity),
-                      .from(r.observed), .from(r.result.corrected), .from(r.result.low), .from(r.result.high),
-                      .int(Int64(r.result.replicatesUsed)), run])
-            rows += 1
-        }
-        for figure in options.published.sorted(by: { $0.category < $1.category }) {
-            let ours = tables.observedRow[figure.category]
-            try db.run("""
-                INSERT INTO aggregate_published(category, published_share, published_text, source, n, our_share, our_ci_low, our_ci_high, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(figure.category), .double(figure.share), .text(figure.text), .text(figure.source), .int(Int64(ours?.n ?? 0)),
-                      .from(ours?.proportion?.share), .from(ours?.proportion?.low), .from(ours?.proportion?.high), run])
+        for r in tables.published {
+            let f = r.figure
+            try db.run(
+                """
+                INSERT INTO aggregate_published(category, published_share, published_text, source, published_scope, platform,
+                    since, until, our_scope, n, n_labeled, naive_share, naive_ci_low, naive_ci_high, ppi_share, ppi_ci_low,
+                    ppi_ci_high, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(f.category), .double(f.share), .text(f.text), .text(f.source), .text(f.scope),
+                    .from(f.platform),
+                    .from(f.since), .from(f.until), .text(r.ourScope), .from(r.gatePositive),
+                    .from(r.ppi?.labelled ?? 0),
+                    .from(r.naive?.estimate), .from(r.naive?.low), .from(r.naive?.high), .from(r.ppi?.estimate),
+                    .from(r.ppi?.low), .from(r.ppi?.high), run,
+                ])
             rows += 1
         }
         for (key, value) in manifest.sorted(by: { $0.key < $1.key }) {
-            try db.run("INSERT INTO aggregate_manifest(key, value, run_id) VALUES (?, ?, ?)", [.text(key), .text(value), run])
+            try db.run(
+                "INSERT INTO aggregate_manifest(key, value, run_id) VALUES (?, ?, ?)", [.text(key), .text(value), run])
         }
         return rows
     }
@@ -531,13 +730,17 @@ public final class Aggregator {
     /// When the codebook file of the last completed code run has changed since, the codings are from
     /// an older codebook: say so, and how to re-code (`make` re-codes, its code stamp depends on codebooks/).
     static func staleCodebookNote(_ db: Database) throws -> String? {
-        guard let parameters = try db.scalarText(
-                "SELECT parameters FROM runs WHERE stage = 'code' AND status = 'completed' ORDER BY run_id DESC LIMIT 1"),
-              let object = try? JSONSerialization.jsonObject(with: Data(parameters.utf8)) as? [String: String],
-              let path = object["codebook"], let used = object["codebook_fingerprint"],
-              FileManager.default.fileExists(atPath: path) else { return nil }
+        guard
+            let parameters = try db.scalarText(
+                "SELECT parameters FROM runs WHERE stage = 'code' AND status = 'completed' ORDER BY run_id DESC LIMIT 1"
+            ),
+            let object = try? JSONSerialization.jsonObject(with: Data(parameters.utf8)) as? [String: String],
+            let path = object["codebook"], let used = object["codebook_fingerprint"],
+            FileManager.default.fileExists(atPath: path)
+        else { return nil }
         guard let current = try? CodebookLoader.load(path: path) else {
-            return "codings may be stale: \(path) no longer loads; fix it and re-run `code --codebook \(path)` (make re-codes)"
+            return
+                "codings may be stale: \(path) no longer loads; fix it and re-run `code --codebook \(path)` (make re-codes)"
         }
         guard current.fingerprint != used else { return nil }
         return "codings are stale: \(path) changed since the last code run (fingerprint \(used.prefix(12)) then, "
@@ -549,13 +752,22 @@ public final class Aggregator {
         let afterKind = coder.split(separator: ":", maxSplits: 1).last.map(String.init) ?? coder
         let parts = afterKind.split(separator: "@", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return nil }
-        guard let row = try db.query("""
-            SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? AND version = ? ORDER BY codebook_id DESC LIMIT 1
-            """, [.text(parts[0]), .text(parts[1])]).first else { return nil }
+        guard
+            let row = try db.query(
+                """
+                SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? AND version = ? ORDER BY codebook_id DESC LIMIT 1
+                """, [.text(parts[0]), .text(parts[1])]
+            ).first
+        else { return nil }
         // The gate is a top-level `gate: id` line; a full YAML parser is the code stage's business.
-        let gate = (row.text(3) ?? "").split(separator: "\n").first { $0.hasPrefix("gate:") }
-            .map { $0.dropFirst(5).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
-        return CodebookInfo(name: row.text(0)!, version: row.text(1)!, fingerprint: row.text(2) ?? "", gate: gate)
+        let gate = (row.text("yaml") ?? "").split(separator: "\n").first { $0.hasPrefix("gate:") }
+            .map {
+                $0.dropFirst(5).trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\"'"))
+            }
+        return CodebookInfo(
+            name: try row.required(text: "name"), version: try row.required(text: "version"),
+            fingerprint: row.text("fingerprint") ?? "", gate: gate)
     }
 }
 
@@ -567,7 +779,14 @@ struct StreamingFingerprint {
     private var hasher = SHA256()
     mutating func add(_ text: String) {
         buffer.append(contentsOf: text.utf8)
-        if buffer.count > 1 << 20 { hasher.update(data: buffer); buffer.removeAll(keepingCapacity: true) }
+        if buffer.count > 1 << 20 {
+            hasher.update(data: buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
     }
-    mutating func finish() -> String { hasher.update(data: buffer); buffer.removeAll(); return Fingerprint.hex(hasher.finalize()) }
+    mutating func finish() -> String {
+        hasher.update(data: buffer)
+        buffer.removeAll()
+        return Fingerprint.hex(hasher.finalize())
+    }
 }

@@ -5,6 +5,8 @@ import Foundation
 public enum Cell: Equatable, Sendable {
     case text(String)
     case int(Int)
+    /// An integer that may be missing (shown empty, like a missing number).
+    case optionalInt(Int?)
     case number(Double?, places: Int)
     case pValue(Double?)
 
@@ -13,6 +15,7 @@ public enum Cell: Equatable, Sendable {
         switch self {
         case .text(let s): return s
         case .int(let v): return String(v)
+        case .optionalInt(let v): return v.map(String.init) ?? ""
         case .number(let v, let places): return FixedFormat.decimal(v, places: places)
         case .pValue(let v): return FixedFormat.pValue(v)
         }

@@ -56,7 +56,8 @@ public enum SVGChart {
     }
 
     /// Horizontal bars grouped by category, one bar per series (language), with interval whiskers.
-    public static func groupedBars(title: String, subtitle: String, groups: [BarGroup], series: [String], legend: [String]) -> String {
+    public static func groupedBars(title: String, subtitle: String, groups: [BarGroup], series: [String], legend: [String],
+                                   axisLabel: String = "share of relevant posts") -> String {
         let barHeight = 9.0, groupGap = 12.0
         let left = 200.0, right = 40.0, top = 70.0 + Double((legend.count + 3) / 4) * 18, plotWidth = 640.0
         let groupHeight = Double(max(series.count, 1)) * barHeight + groupGap
@@ -75,7 +76,7 @@ public enum SVGChart {
             svg += line(x, top, x, top + plotHeight, stroke: "#dddddd")
             svg += text(x, top + plotHeight + 16, tickLabel(value, percent: true), size: 11, anchor: "middle", fill: "#444")
         }
-        svg += text(left + plotWidth / 2, top + plotHeight + 36, "share of relevant posts", size: 12, anchor: "middle", fill: "#444")
+        svg += text(left + plotWidth / 2, top + plotHeight + 36, axisLabel, size: 12, anchor: "middle", fill: "#444")
         for (g, group) in groups.enumerated() {
             let y0 = top + Double(g) * groupHeight + groupGap / 2
             svg += text(left - 8, y0 + Double(series.count) * barHeight / 2 + 4, group.label, size: 12, anchor: "end")
@@ -98,7 +99,8 @@ public enum SVGChart {
     /// Two panels over the same days: relevant posts per day (bars) and daily shares of a few
     /// categories (lines with interval bands; gaps where a day has no posts), with event markers.
     public static func timeline(title: String, subtitle: String, days: [String], counts: [Int],
-                                lines: [(String, [(Double?, Double?, Double?)])], events: [Exporter.Event]) -> String {
+                                lines: [(String, [(Double?, Double?, Double?)])], events: [Exporter.Event],
+                                binEnd: String? = nil) -> String {
         let left = 70.0, right = 30.0, plotWidth = 900.0
         let countTop = 104.0, countHeight = 170.0, shareTop = countTop + countHeight + 40, shareHeight = 220.0
         let width = left + plotWidth + right, height = shareTop + shareHeight + 60
@@ -159,7 +161,11 @@ public enum SVGChart {
             svg += text(x(i), shareTop + shareHeight + 18, String(days[i]), size: 11, anchor: "middle", fill: "#444")
         }
         for event in events {
-            guard let i = days.firstIndex(of: event.day) else { continue }
+            // Bins are labelled by their first day (YYYY-MM-DD sorts as text): an event belongs to the
+            // last bin starting on or before it, when it falls before the end of the last bin.
+            guard let i = days.lastIndex(where: { $0 <= event.day }), event.day < (binEnd ?? days.last.map { $0 + "~" } ?? "") else {
+                continue
+            }
             svg += line(x(i), countTop - 2, x(i), shareTop + shareHeight, stroke: "#c0392b", width: 1.2, dash: "4 3")
             // Labels near the right edge go to the left of their line so they stay inside the figure.
             let label = event.label + " (" + event.day + ")"

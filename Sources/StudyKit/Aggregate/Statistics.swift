@@ -87,91 +87,15 @@ public enum Statistics {
                          method: corrected ? "woolf+0.5" : "woolf")
     }
 
-    /// Rogan-Gladen (1978) prevalence corrected for a classifier's sensitivity and specificity:
-    /// (observed + specificity - 1) / (sensitivity + specificity - 1), clipped to [0, 1].
-    /// nil when sensitivity + specificity <= 1 (the coder is no better than chance: no correction exists).
-    public static func roganGladen(observed: Double, sensitivity: Double, specificity: Double) -> Double? {
-        let youden = sensitivity + specificity - 1
-        guard youden > 0, observed.isFinite else { return nil }
-        return min(1, max(0, (observed + specificity - 1) / youden))
-    }
-
-    /// A coder's agreement with a reference on one binary category.
-    public struct Confusion: Equatable, Sendable {
-        public var tp = 0, fp = 0, fn = 0, tn = 0
-        public init(tp: Int = 0, fp: Int = 0, fn: Int = 0, tn: Int = 0) { (self.tp, self.fp, self.fn, self.tn) = (tp, fp, fn, tn) }
-        public mutating func add(auto: Bool, reference: Bool) {
-            switch (auto, reference) {
-            case (true, true): tp += 1
-            case (true, false): fp += 1
-            case (false, true): fn += 1
-            case (false, false): tn += 1
-            }
-        }
-        /// nil when the reference has no positives (sensitivity) or no negatives (specificity).
-        public var sensitivity: Double? { tp + fn > 0 ? Double(tp) / Double(tp + fn) : nil }
-        public var specificity: Double? { tn + fp > 0 ? Double(tn) / Double(tn + fp) : nil }
-    }
-
-    /// Rogan-Gladen with a percentile bootstrap interval over the validation posts: each replicate
-    /// draws posts with replacement, recomputes sensitivity and specificity, and corrects the same
-    /// observed share. Replicates where the correction is undefined are dropped and counted.
-    public struct CorrectedShare: Equatable, Sendable {
-        public let confusion: Confusion
-        public let corrected: Double?
-        public let low: Double?
-        public let high: Double?
-        public let replicatesUsed: Int
-    }
-
-    /// `pairs[i]` is (automatic value, reference value) for validation post i.
-    public static func roganGladenBootstrap(observed: Double, pairs: [(Bool, Bool)], replicates: Int,
-                                            seed: UInt64) -> CorrectedShare {
-        var confusion = Confusion()
-        for (auto, reference) in pairs { confusion.add(auto: auto, reference: reference) }
-        let point = confusion.sensitivity.flatMap { se in
-            confusion.specificity.flatMap { sp in roganGladen(observed: observed, sensitivity: se, specificity: sp) }
-        }
-        guard !pairs.isEmpty, replicates > 0 else {
-            return CorrectedShare(confusion: confusion, corrected: point, low: nil, high: nil, replicatesUsed: 0)
-        }
-        // Cells as small integers so a replicate is counting, not allocating.
-        let cells = pairs.map { ($0.0 ? 2 : 0) + ($0.1 ? 1 : 0) }
-        var rng = SplitMix64(seed: seed)
-        var estimates: [Double] = []
-        estimates.reserveCapacity(replicates)
-        for _ in 0..<replicates {
-            var counts = (0, 0, 0, 0)  // by cell: tn, fn, fp, tp
-            for _ in 0..<cells.count {
-                switch cells[rng.index(below: cells.count)] {
-                case 0: counts.0 += 1
-                case 1: counts.1 += 1
-                case 2: counts.2 += 1
-                default: counts.3 += 1
-                }
-            }
-            let c = Confusion(tp: counts.3, fp: counts.2, fn: counts.1, tn: counts.0)
-            if let se = c.sensitivity, let sp = c.specificity,
-               let value = roganGladen(observed: observed, sensitivity: se, specificity: sp) {
-                estimates.append(value)
-            }
-        }
-        guard !estimates.isEmpty else {
-            return CorrectedShare(confusion: confusion, corrected: point, low: nil, high: nil, replicatesUsed: 0)
-        }
-        estimates.sort()
-        return CorrectedShare(confusion: confusion, corrected: point, low: quantile(sorted: estimates, 0.025),
-                              high: quantile(sorted: estimates, 0.975), replicatesUsed: estimates.count)
-    }
-
-    /// Quantile with linear interpolation between order statistics (Hyndman-Fan type 7, numpy's default).
-    public static func quantile(sorted values: [Double], _ q: Double) -> Double {
-        precondition(!values.isEmpty)
-        let position = q * Double(values.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, values.count - 1)
-        let fraction = position - Double(lower)
-        return values[lower] + (values[upper] - values[lower]) * fraction
+    /// Wilson interval for a share `p` observed on an effective sample size `n`, which may be
+    /// fractional (a weighted sample's p(1-p)/variance). (0, 1) when there is no information.
+    public static func wilson(share p: Double, n: Double, z: Double = z95) -> (low: Double, high: Double) {
+        guard n > 0, p.isFinite else { return (0, 1) }
+        let z2 = z * z
+        let denominator = 1 + z2 / n
+        let center = (p + z2 / (2 * n)) / denominator
+        let half = z * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot() / denominator
+        return (p <= 0 ? 0 : max(0, center - half), p >= 1 ? 1 : min(1, center + half))
     }
 }
 

@@ -75,4 +75,14 @@ enum AnnotateSchema {
             PRIMARY KEY (coder, reference_coder, category)
         ) WITHOUT ROWID;
         """
+
+    /// Migration 9: why a sample was drawn and each post's chance of being drawn, so that
+    /// `aggregate` can weight a validation sample by its design (and refuse one it cannot weight).
+    static let samplePurposeSQL = """
+        ALTER TABLE samples ADD COLUMN purpose TEXT NOT NULL DEFAULT 'training'
+            CHECK (purpose IN ('validation', 'training'));
+        ALTER TABLE samples ADD COLUMN strategy TEXT NOT NULL DEFAULT 'stratified';
+        ALTER TABLE sample_posts ADD COLUMN inclusion_probability REAL;
+        UPDATE sample_posts SET inclusion_probability = CAST(stratum_sampled AS REAL) / stratum_population;
+        """
 }

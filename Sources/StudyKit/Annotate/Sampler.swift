@@ -1,10 +1,28 @@
 import Foundation
 
+/// Why a sample is drawn. A validation sample must give every post of the population a known
+/// chance, so that `aggregate` can correct the coder with it; a training sample may favour posts
+/// a coder learns most from, and is used for validation only when its inclusion probabilities are known.
+public enum SamplePurpose: String, CaseIterable, Sendable {
+    case validation, training
+}
+
+/// How posts are drawn. `random`: a simple random sample of the population (every post the same
+/// chance); `stratified`: a simple random sample within each stratum (language and/or the
+/// automated coder's rarest category), with each stratum's inclusion probability stored.
+/// Strategies whose probabilities are not known store NULL in `sample_posts.inclusion_probability`.
+public enum SampleStrategy: String, CaseIterable, Sendable {
+    case random, stratified
+}
+
 /// What `annotate sample` draws.
 public struct SampleOptions: Sendable {
     public var name: String
     public var size: Int
     public var seed: UInt64 = 4242
+    public var purpose: SamplePurpose = .training
+    /// nil: `random` for validation samples, `stratified` for training samples.
+    public var strategy: SampleStrategy?
     /// Only posts the automated coder put in the codebook's gate category (e.g. 'relevant').
     public var relevantOnly = false
     public var stratifyByLanguage = true
@@ -24,11 +42,22 @@ public struct SampleOptions: Sendable {
         self.size = size
     }
 
+    public var effectiveStrategy: SampleStrategy { strategy ?? (purpose == .validation ? .random : .stratified) }
+
     var parameters: [String: String] {
-        ["name": name, "size": String(size), "seed": String(seed), "relevant_only": String(relevantOnly),
-         "stratify_language": String(stratifyByLanguage), "stratify_decision": String(stratifyByDecision),
-         "auto_coder": autoCoder ?? "", "min_per_stratum": String(minPerStratum),
-         "coders": coders.joined(separator: ","), "overlap": String(overlap), "codebook": codebookName ?? ""]
+        let stratified = effectiveStrategy == .stratified
+        var result = ["name": name, "size": String(size), "seed": String(seed), "relevant_only": String(relevantOnly),
+                      "stratify_language": String(stratified && stratifyByLanguage),
+                      "stratify_decision": String(stratified && stratifyByDecision),
+                      "auto_coder": autoCoder ?? "", "min_per_stratum": String(minPerStratum),
+                      "coders": coders.joined(separator: ","), "overlap": String(overlap), "codebook": codebookName ?? ""]
+        // Samples drawn before purposes existed were stratified training samples: their stored
+        // parameters lack these keys, and re-running the same command must still find them.
+        if purpose != .training || !stratified {
+            result["purpose"] = purpose.rawValue
+            result["strategy"] = effectiveStrategy.rawValue
+        }
+        return result
     }
 }
 
@@ -71,6 +100,15 @@ public enum Sampler {
     public static func draw(_ db: Database, _ options: SampleOptions) throws -> SampleSummary {
         guard options.size > 0 else { throw AnnotateError("--size must be positive") }
         guard (0...1).contains(options.overlap) else { throw AnnotateError("--overlap must be between 0 and 1") }
+        var options = options
+        if options.effectiveStrategy == .random {
+            options.stratifyByLanguage = false
+            options.stratifyByDecision = false
+        }
+        if options.purpose == .validation && options.relevantOnly {
+            throw AnnotateError("a validation sample must give every post a chance: --relevant-only leaves out the posts "
+                                + "the coder called irrelevant, whose errors the validation must see")
+        }
         try requireTables(db, ["post_clusters": "dedupe", "codings": "code", "codebooks": "code"])
         if options.stratifyByLanguage { try requireTables(db, ["post_languages": "language-detect"]) }
         let codebook = try StoredCodebook.load(db, name: options.codebookName)
@@ -101,19 +139,23 @@ public enum Sampler {
         let run = try StageRun.begin(db, stage: "annotate-sample", parameters: parameters)
         let sampleID: Int64 = try db.transaction {
             try db.run("""
-                INSERT INTO samples(name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO samples(name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id,
+                                    purpose, strategy)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(options.name), .text(codebook.fingerprint), .int(Int64(bitPattern: options.seed)),
                       .text(canonicalJSON(parameters)), .from(candidates.count), .from(drawn.count),
-                      .text(Timestamp.now()), .int(run.id)])
+                      .text(Timestamp.now()), .int(run.id), .text(options.purpose.rawValue),
+                      .text(options.effectiveStrategy.rawValue)])
             let sampleID = db.lastInsertRowID
             for (index, c) in drawn.enumerated() {
                 let population = byStratum[c.stratum]!.count, sampled = allocation[c.stratum]!
                 try db.run("""
-                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight,
+                                             inclusion_probability)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.int(sampleID), .int(c.postID), .from(index + 1), .text(c.stratum), .from(population),
-                          .from(sampled), .double(Double(population) / Double(sampled))])
+                          .from(sampled), .double(Double(population) / Double(sampled)),
+                          .double(Double(sampled) / Double(population))])
                 if !options.coders.isEmpty {
                     let shared = index < sharedCount
                     let coders = shared ? options.coders : [options.coders[(index - sharedCount) % options.coders.count]]

@@ -48,7 +48,9 @@ public final class CodeStage {
         var inputs = "posts:" + (try db.scalarText("SELECT coalesce(max(post_id), 0) || '/' || count(*) FROM posts") ?? "")
         if !allPosts {
             if try tableExists("post_clusters"), (try db.scalarInt("SELECT count(*) FROM post_clusters") ?? 0) > 0 {
-                join += " JOIN post_clusters c ON c.post_id = p.post_id AND c.post_id = c.canonical_post_id"
+                // Canonical posts and near-duplicates (edited copies that may say more or less) are coded;
+                // exact copies and reposts inherit the canonical post's codings (`inheritCopies`).
+                join += " JOIN post_clusters c ON c.post_id = p.post_id AND (c.post_id = c.canonical_post_id OR c.kind = 'near')"
                 inputs += ";dedupe"
             } else {
                 notes.append("dedupe has not run (no post_clusters): coding all posts")
@@ -131,6 +133,7 @@ public final class CodeStage {
                         written += 1
                     }
                 }
+                if !options.allPosts { written += try inheritCopies(coder: coderName) }
                 try db.run("INSERT INTO study_settings(key, value) VALUES ('primary_coder', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                            [.text(primary)])
                 try run.finish(rowsIn: posts.count, rowsOut: written, rejects: 0,
@@ -143,6 +146,23 @@ public final class CodeStage {
             run.fail(error)
             throw error
         }
+    }
+}
+
+extension CodeStage {
+    /// Exact copies and reposts say what their cluster's canonical post says (a repost's own text is
+    /// often cut short), so they get its codings, same coder, with evidence naming where they come
+    /// from. Then "all posts" tables count every copy, and campaigns weigh as much as they posted.
+    func inheritCopies(coder: String) throws -> Int {
+        guard try tableExists("post_clusters") else { return 0 }
+        try db.run("""
+            INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id)
+            SELECT k.post_id, c.category, c.value, c.coder, '[{"rule":"inherited","from":' || k.canonical_post_id || '}]',
+                   c.confidence, c.run_id
+            FROM post_clusters k JOIN codings c ON c.post_id = k.canonical_post_id AND c.coder = ?
+            WHERE k.kind IN ('exact', 'repost') AND k.post_id <> k.canonical_post_id
+            """, [.text(coder)])
+        return db.changes
     }
 }
 

@@ -23,30 +23,47 @@ public enum QDCExchange {
         xml += #"<CodeBook xmlns="urn:QDA-XML:codebook:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" "#
             + #"xsi:schemaLocation="urn:QDA-XML:codebook:1.0 http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd" "#
             + #"origin="keep4o-pipeline \#(BuildInfo.toolVersion): \#(escape(codebook.name))@\#(escape(codebook.version))">"# + "\n"
-        xml += "  <Codes>\n"
+        xml += codesElement(codebook, indent: "  ")
+        xml += "</CodeBook>\n"
+        return xml
+    }
+
+    /// The `<Codes>` element (the same in a .qdc and inside a .qdpx project), with GUIDs derived
+    /// from the codebook name and category ids, so a project's codings point at the .qdc's codes.
+    public static func codesElement(_ codebook: Codebook, indent base: String) -> String {
+        var xml = "\(base)<Codes>\n"
         func emit(_ category: CodebookCategory, indent: String) {
             var description = "id: \(category.id)\n\(category.definition)"
             if !category.include.isEmpty { description += "\nInclude: " + category.include.joined(separator: "; ") }
             if !category.exclude.isEmpty { description += "\nExclude: " + category.exclude.joined(separator: "; ") }
-            xml += "\(indent)<Code guid=\"\(guid(codebook.name, "category", category.id))\" name=\"\(escape(category.primaryLabel))\" isCodable=\"true\" color=\"\(color(category.id))\">\n"
+            xml += "\(indent)<Code guid=\"\(codeGUID(codebook, category.id))\" name=\"\(escape(category.primaryLabel))\" "
+                + "isCodable=\"true\" color=\"\(color(category.id))\">\n"
             xml += "\(indent)  <Description>\(escape(description))</Description>\n"
             for child in codebook.categories where child.parent == category.id { emit(child, indent: indent + "  ") }
             xml += "\(indent)</Code>\n"
         }
         let roots = codebook.categories.filter { $0.parent == nil }
+        let inner = base + "  ", deeper = base + "    "
         for theme in codebook.themes {
-            xml += "    <Code guid=\"\(guid(codebook.name, "theme", theme))\" name=\"\(escape(theme))\" isCodable=\"false\">\n"
-            xml += "      <Description>\(escape("theme: \(theme)"))</Description>\n"
-            for category in roots where category.theme == theme { emit(category, indent: "      ") }
-            xml += "    </Code>\n"
+            xml += "\(inner)<Code guid=\"\(guid(codebook.name, "theme", theme))\" name=\"\(escape(theme))\" isCodable=\"false\">\n"
+            xml += "\(deeper)<Description>\(escape("theme: \(theme)"))</Description>\n"
+            for category in roots where category.theme == theme { emit(category, indent: deeper) }
+            xml += "\(inner)</Code>\n"
         }
-        for category in roots where category.theme == nil { emit(category, indent: "    ") }
-        xml += "  </Codes>\n</CodeBook>\n"
+        for category in roots where category.theme == nil { emit(category, indent: inner) }
+        xml += "\(base)</Codes>\n"
         return xml
     }
 
+    /// The GUID of a category's code.
+    public static func codeGUID(_ codebook: Codebook, _ categoryID: String) -> String {
+        guid(codebook.name, "category", categoryID)
+    }
+
     /// A UUID-shaped id from SHA-256 (version nibble 5, RFC 4122 variant), the same on every export.
-    static func guid(_ parts: String...) -> String {
+    static func guid(_ parts: String...) -> String { guid(parts: parts) }
+
+    static func guid(parts: [String]) -> String {
         let hex = Array(Fingerprint.ofString(parts.joined(separator: "\u{1F}")).prefix(32))
         var chars = hex
         chars[12] = "5"

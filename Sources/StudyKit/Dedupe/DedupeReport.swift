@@ -24,16 +24,18 @@ public enum DedupeReport {
         guard !rows.isEmpty else { return "No cluster has more than one post." }
         var out = "Largest clusters (\(rows.count) shown; cluster id = canonical post id)\n"
         for (rank, row) in rows.enumerated() {
-            let clusterID = row.int(0)!
-            out += "\n#\(rank + 1)  cluster \(clusterID)  size \(row.int(1)!)  \(row.text(2)!) .. \(row.text(3)!)\n"
-            out += "    kinds \(row.text(5)!)  languages \(row.text(4)!)\n"
-            out += "    canonical (\(row.text(6)!)): \(oneLine(row.text(7)!))\n"
+            let clusterID = try row.required(int64: "cluster_id")
+            out += "\n#\(rank + 1)  cluster \(clusterID)  size \(try row.required(int: "size"))  "
+                + "\(try row.required(text: "first_at")) .. \(try row.required(text: "last_at"))\n"
+            out += "    kinds \(try row.required(text: "kinds"))  languages \(try row.required(text: "languages"))\n"
+            out += "    canonical (\(try row.required(text: "platform"))): \(oneLine(try row.required(text: "text")))\n"
             // The least similar near member shows how far the edits go.
             if let variant = try db.query("""
                 SELECT pc.similarity, p.text FROM post_clusters pc JOIN posts p USING (post_id)
                 WHERE pc.cluster_id = ? AND pc.kind = 'near' ORDER BY pc.similarity, pc.post_id LIMIT 1
-                """, [.int(Int64(clusterID))]).first {
-                out += "    most edited (similarity \(String(format: "%.2f", variant.double(0)!))): \(oneLine(variant.text(1)!))\n"
+                """, [.int(clusterID)]).first {
+                let similarity = String(format: "%.2f", try variant.required(double: "similarity"))
+                out += "    most edited (similarity \(similarity)): \(oneLine(try variant.required(text: "text")))\n"
             }
         }
         return out

@@ -137,10 +137,10 @@ public final class LanguageDetectStage {
     /// parameter, hashed: the same value means the same inputs and settings. Content rather than run
     /// ids, so that a killed and re-run ingest gives the same value as an uninterrupted one.
     private func inputFingerprint(_ parameters: [String: String]) throws -> String {
-        let posts = try database.query("SELECT count(*), coalesce(max(post_id), 0) FROM posts").first
+        let posts = try database.query("SELECT count(*) AS posts, coalesce(max(post_id), 0) AS max_id FROM posts").first
         let ingest = try database.scalarText(
             "SELECT coalesce(group_concat(fingerprint, ','), '') FROM (SELECT fingerprint FROM source_files ORDER BY source_file_id)") ?? ""
-        let description = "posts=\(posts?.int(0) ?? 0);max=\(posts?.int(1) ?? 0);ingest=\(ingest);"
+        let description = "posts=\(posts?.int("posts") ?? 0);max=\(posts?.int("max_id") ?? 0);ingest=\(ingest);"
             + canonicalJSON(parameters)
         return Fingerprint.ofString(description)
     }

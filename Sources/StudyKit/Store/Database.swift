@@ -69,7 +69,8 @@ public final class Database {
             }
         }
         if mode != .readOnly, let problem = Self.writeProblem(path) {
-            throw DatabaseError(message: problem + "; reports, exports and notebooks can still read it", path: path, code: SQLITE_READONLY)
+            let advice = FileManager.default.fileExists(atPath: path) ? "; reports, exports and notebooks can still read it" : ""
+            throw DatabaseError(message: problem + advice, path: path, code: SQLITE_READONLY)
         }
         handle = try Self.open(path, mode: mode, immutable: false)
         var opened = handle
@@ -130,6 +131,10 @@ public final class Database {
     static func writeProblem(_ path: String) -> String? {
         let folder = (path as NSString).deletingLastPathComponent
         let directory = folder.isEmpty ? "." : folder
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return "the folder \(directory) does not exist"
+        }
         if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
             return "cannot write to this database file (permission denied)"
         }

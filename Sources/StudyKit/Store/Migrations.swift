@@ -24,12 +24,19 @@ public enum Schema {
             ALTER TABLE runs ADD COLUMN process_start TEXT;
             ALTER TABLE posts ADD COLUMN thread_title TEXT;
             """),
+        Migration(version: 9, name: "annotate: sample purpose, strategy and inclusion probabilities",
+                  sql: AnnotateSchema.samplePurposeSQL),
+        Migration(version: 10, name: "aggregate: estimates by method (naive, human, PPI), association by method, "
+                    + "published figures with their scope; Rogan-Gladen table removed", sql: AggregateSchema.estimatesSQL),
+        Migration(version: 11, name: "embed: post embeddings", sql: EmbedSchema.sql),
         Migration(version: 15, name: "annotate: adjudications with their basis, re-opened when a human coding changes",
                   sql: AdjudicationSchema.sql),
         Migration(version: 16, name: "annotate: state of the keyword (FTS5) index", sql: KeywordIndexSchema.sql),
+        Migration(version: 19, name: "browse: posts_overview view (language, cluster, primary coder's codes per post)",
+                  sql: BrowseSchema.sql),
     ]
 
-    public static var currentVersion: Int { migrations.last!.version }
+    public static var currentVersion: Int { migrations.map(\.version).max() ?? 0 }
 
     static let coreSchema = """
         CREATE TABLE study_settings (
@@ -101,7 +108,7 @@ enum Migrator {
 
     static func appliedVersions(_ db: Database) throws -> Set<Int> {
         guard try appliedVersion(db) > 0 else { return [] }
-        return Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int(0) })
+        return Set(try db.query("SELECT version FROM schema_migrations").compactMap { $0.int("version") })
     }
 
     private static func pendingMigrations(_ db: Database) throws -> [Migration] {
