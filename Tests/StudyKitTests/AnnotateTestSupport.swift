@@ -100,7 +100,10 @@ func makeSample(_ db: Database, name: String, posts: [Int64],
             """, [.text(name), .int(Int64(posts.count)), .int(Int64(posts.count))])
         let id = db.lastInsertRowID
         for (i, post) in posts.enumerated() {
-            try db.run("INSERT INTO sample_posts VALUES (?, ?, ?, 'all', ?, ?, 1.0)",
+            try db.run("""
+                INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight)
+                VALUES (?, ?, ?, 'all', ?, ?, 1.0)
+                """,
                        [.int(id), .int(post), .int(Int64(i + 1)), .int(Int64(posts.count)), .int(Int64(posts.count))])
         }
         for (coder, assigned) in assignments {
