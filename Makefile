@@ -265,6 +265,7 @@ bench: deps bench-data python-peers model embed-server
 	python3 scripts/bench_language_detect.py
 	python3 scripts/bench_aggregate.py
 	python3 scripts/bench_annotate.py
+	python3 scripts/bench_kwic.py
 	python3 scripts/bench_code.py
 	python3 scripts/bench_embed.py
 	python3 scripts/bench_pipeline.py

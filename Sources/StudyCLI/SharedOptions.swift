@@ -145,3 +145,4 @@ extension SamplePurpose: ExpressibleByArgument {}
 extension SampleStrategy: ExpressibleByArgument {}
 extension TimeBin: ExpressibleByArgument {}
 extension QDPXTextMode: ExpressibleByArgument {}
+extension KwicSort: ExpressibleByArgument {}

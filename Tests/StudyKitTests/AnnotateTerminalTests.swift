@@ -81,6 +81,7 @@ final class AnnotateTerminalTests: XCTestCase {
         kill(session.pid, SIGTERM)
         XCTAssertEqual(try session.waitForExit(), 128 + SIGTERM)
         XCTAssertTrue(session.output.hasSuffix("\u{1B}[?25h\u{1B}[?1049l"), "terminal restored")
+        XCTAssertTrue(session.output.contains("\u{1B}[?1007l"), "alternate-scroll mode turned off")
         XCTAssertEqual(try db.count("codings", where: "coder = 'human:bob' AND value = 1"), 1)   // saved at the keystroke
     }
 
@@ -239,7 +240,7 @@ final class PseudoTerminalProcess {
     private(set) var bytes: [UInt8] = []
     private var exitStatus: Int32?
 
-    init(binary: String, arguments: [String], columns: UInt16, rows: UInt16) throws {
+    init(binary: String, arguments: [String], columns: UInt16, rows: UInt16, environment extra: [String] = []) throws {
         // posix_openpt/ptsname are not imported into Swift's Glibc module: do what they do on Linux.
         // TIOCSPTLCK = _IOW('T', 0x31, int), TIOCGPTN = _IOR('T', 0x30, unsigned int).
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
@@ -265,7 +266,7 @@ final class PseudoTerminalProcess {
 
         let words: [String] = [binary] + arguments
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        let environment: [String] = ["TERM=xterm-256color", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"]
+        let environment: [String] = ["TERM=xterm-256color", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"] + extra
         let env: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
         defer { (argv + env).forEach { free($0) } }
         var child: pid_t = 0
@@ -288,7 +289,17 @@ final class PseudoTerminalProcess {
         guard let end = text.range(of: "\u{1B}[J", options: .backwards),
               let home = text.range(of: "\u{1B}[H", options: .backwards, range: text.startIndex..<end.lowerBound) else { return [] }
         let frame = String(text[home.upperBound..<end.lowerBound])
-        return frame.replacingOccurrences(of: "\u{1B}[K", with: "").components(separatedBy: "\r\n")
+        return frame.replacingOccurrences(of: "\u{1B}[K", with: "")
+            .replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)   // colours
+            .replacingOccurrences(of: "\r", with: "")     // ONLCR turns the frame's \r\n into \r\r\n
+            .components(separatedBy: "\n")
+    }
+
+    /// Sends raw bytes at once (an escape sequence must arrive whole, as a terminal sends it).
+    func send(_ sequence: String) {
+        let bytes = Array(sequence.utf8)
+        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+        usleep(30_000)
     }
 
     func type(_ keys: String) {

@@ -87,3 +87,31 @@ func standardTestPosts() -> [TestPost] {
         return TestPost(text: text, language: language, auto: auto, duplicateOf: i == 59 ? 58 : nil)
     }
 }
+
+/// A sample whose posts are exactly `posts`, in that order (no draw), so a test knows which post
+/// the coding screen shows first. `assignments` splits it between named coders.
+@discardableResult
+func makeSample(_ db: Database, name: String, posts: [Int64],
+                assignments: [String: [Int64]] = [:]) throws -> SampleRef {
+    try db.transaction {
+        try db.run("""
+            INSERT INTO samples(name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id)
+            VALUES (?, 'fp-testbook', 1, '{}', ?, ?, 'now', 1)
+            """, [.text(name), .int(Int64(posts.count)), .int(Int64(posts.count))])
+        let id = db.lastInsertRowID
+        for (i, post) in posts.enumerated() {
+            try db.run("""
+                INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight)
+                VALUES (?, ?, ?, 'all', ?, ?, 1.0)
+                """,
+                       [.int(id), .int(post), .int(Int64(i + 1)), .int(Int64(posts.count)), .int(Int64(posts.count))])
+        }
+        for (coder, assigned) in assignments {
+            for post in assigned {
+                try db.run("INSERT INTO sample_assignments VALUES (?, ?, ?, 0)",
+                           [.int(id), .text(HumanCoder.id(coder)), .int(post)])
+            }
+        }
+    }
+    return try SampleRef.find(db, name)
+}

@@ -109,11 +109,11 @@ final class AnnotateTests: XCTestCase {
         let screen = state.render(width: 80, height: 24).joined(separator: "\n")
         XCTAssertTrue(screen.contains("post 1 of 2"))
         XCTAssertTrue(screen.contains(" · ja · 2025-08-08 10:00"))
-        XCTAssertTrue(screen.contains("more lines"))
+        XCTAssertTrue(screen.contains("lines 1-"), screen)
         XCTAssertFalse(screen.contains("lexicon"))
         _ = state.reduce(.character("?"), now: 1)
         XCTAssertTrue(state.render(width: 80, height: 24).joined().contains("About the retirement of GPT-4o."))
-        state.reference = [1: [("human:bob", ["relevant"])]]
+        state.votes = [1: [CoderVote(coder: "human:bob", present: ["relevant"])]]
         XCTAssertTrue(state.render(width: 80, height: 24).joined(separator: "\n").contains("bob:1"))
     }
 
@@ -242,10 +242,14 @@ final class AnnotateTests: XCTestCase {
         // Adjudicate: unanimous posts are settled automatically, disputed ones are left for the screen.
         let adjudicated = try AnnotationStore(db: db, sample: sample, coder: HumanCoder.adjudicated)
         let plan = try Adjudication.plan(db, sample: sample, scheme: adjudicated.scheme)
-        XCTAssertEqual(plan.disputed.count, Set(report.disagreements.map(\.postID)).count)
-        XCTAssertEqual(plan.unanimous.count, 12 - plan.disputed.count)   // bob's skipped post: alice alone decides it
+        // Bob's skipped post goes to the adjudicator with the disagreements.
+        XCTAssertEqual(plan.disputed.count, Set(report.disagreements.map(\.postID)).count + 1)
+        XCTAssertEqual(plan.disputed[posts[11].postID]?.map(\.status), [.coded, .skipped])
+        XCTAssertEqual(plan.unanimous.count, 12 - plan.disputed.count)
         XCTAssertEqual(try Adjudication.storeUnanimous(plan, store: adjudicated), plan.unanimous.count)
         for post in plan.disputed.keys { try adjudicated.save(postID: post, Decision(status: .coded, present: auto[post] ?? [])) }
+        XCTAssertEqual(try db.count("adjudications", where: "method = 'adjudicator'"), plan.disputed.count)
+        XCTAssertEqual(try db.count("adjudications", where: "method = 'unanimous'"), plan.unanimous.count)
 
         // Validate: the adjudicated labels equal the automated coder's except alice's first post.
         let rows = try Validation.compute(db, reference: "adjudicated", sample: sample)

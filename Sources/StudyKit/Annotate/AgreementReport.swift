@@ -27,12 +27,13 @@ public struct AgreementReport: Sendable {
         if coders.isEmpty {
             coders = try db.query("""
                 SELECT DISTINCT coder FROM annotation_progress WHERE sample_id = ? AND status = 'coded' AND coder LIKE 'human:%' ORDER BY coder
-                """, [.int(sample.id)]).compactMap { $0.text(0) }
+                """, [.int(sample.id)]).compactMap { $0.text("coder") }
         }
         guard coders.count >= 2 else {
             throw AnnotateError("sample '\(sample.name)' has \(coders.count) human coder(s) with coded posts; agreement needs at least two")
         }
-        let posts = try db.query("SELECT post_id FROM sample_posts WHERE sample_id = ? ORDER BY position", [.int(sample.id)]).map { Int64($0.int(0)!) }
+        let posts = try db.query("SELECT post_id FROM sample_posts WHERE sample_id = ? ORDER BY position",
+                                 [.int(sample.id)]).map { try $0.required(int64: "post_id") }
         // values[coder][post][category]
         var values: [String: [Int64: [String: Int]]] = [:]
         for coder in coders {
@@ -41,7 +42,8 @@ public struct AgreementReport: Sendable {
                   ON a.sample_id = ? AND a.coder = c.coder AND a.post_id = c.post_id AND a.status = 'coded'
                 WHERE c.coder = ?
                 """, [.int(sample.id), .text(coder)]) {
-                values[coder, default: [:]][Int64(row.int(0)!), default: [:]][row.text(1)!] = row.int(2)!
+                let post = try row.required(int64: "post_id"), category = try row.required(text: "category")
+                values[coder, default: [:]][post, default: [:]][category] = try row.required(int: "value")
             }
         }
         var results: [CategoryResult] = []
@@ -114,6 +116,40 @@ public struct AgreementReport: Sendable {
             out += "  post \(d.postID)  \(d.category)  " + d.votes.sorted { $0.key < $1.key }.map { "\($0.key.replacingOccurrences(of: "human:", with: ""))=\($0.value)" }.joined(separator: " ") + "\n"
         }
         return out
+    }
+
+    /// The disagreements for a team meeting: one row per post and category, each coder's value and
+    /// note, and the post's text (libcsv quoting).
+    public func disagreementsCSV(_ db: Database, sample: SampleRef) throws -> String {
+        let names = coders.map { $0.hasPrefix("human:") ? String($0.dropFirst("human:".count)) : $0 }
+        var rows = CSVRows(header: ["post_id", "platform", "language", "created_at", "category"] + names
+                           + names.map { "\($0)_note" } + ["text"])
+        let posts = Set(disagreements.map(\.postID))
+        var info: [Int64: Row] = [:]
+        let language = try PostContext.languageSQL(db)
+        try db.forEachRow("""
+            SELECT p.post_id, p.platform, \(language) AS language, p.created_at, p.text
+            FROM sample_posts s JOIN posts p ON p.post_id = s.post_id WHERE s.sample_id = ?
+            """, [.int(sample.id)]) { row in
+            let post = try row.required(int64: "post_id")
+            if posts.contains(post) { info[post] = row }
+        }
+        var notes: [Int64: [String: String]] = [:]
+        try db.forEachRow("SELECT post_id, coder, note FROM annotation_notes WHERE sample_id = ?",
+                          [.int(sample.id)]) { row in
+            notes[try row.required(int64: "post_id"), default: [:]][try row.required(text: "coder")] = row.text("note")
+        }
+        for d in disagreements {
+            guard let post = info[d.postID] else { continue }
+            var fields: [CSVRows.Field] = [.int(d.postID), .text(try post.required(text: "platform")),
+                                           .text(try post.required(text: "language")),
+                                           .text(try post.required(text: "created_at")), .text(d.category)]
+            fields += coders.map { coder in d.votes[coder].map { .int(Int64($0)) } ?? .empty }
+            fields += coders.map { coder in notes[d.postID]?[coder].map(CSVRows.Field.text) ?? .empty }
+            fields.append(.text(try post.required(text: "text")))
+            rows.append(fields)
+        }
+        return rows.text
     }
 
     func format(_ e: Estimate) -> String {

@@ -44,7 +44,8 @@ public enum AnnotationCSV {
             guard let i = header.firstIndex(of: name) else { throw AnnotateError("\(path):1: no '\(name)' column") }
             return i
         }
-        let postColumn = try column("post_id"), statusColumn = try column("status")
+        // `status` is optional: without it, a row with any 0/1 cell is coded and an empty row stays undecided.
+        let postColumn = try column("post_id"), statusColumn = header.firstIndex(of: "status")
         let noteColumn = header.firstIndex(of: "note")
         var categoryColumns: [(String, Int)] = []
         for id in categories { categoryColumns.append((id, try column(id))) }
@@ -73,7 +74,7 @@ public enum AnnotationCSV {
                 }
             }
             let note = noteColumn.map(cell)
-            switch cell(statusColumn) {
+            switch statusColumn.map(cell) ?? "" {
             case "skipped":
                 planned.append((postID, Decision(status: .skipped), note)); summary.skipped += 1
             case "coded":

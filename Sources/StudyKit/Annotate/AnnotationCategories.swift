@@ -66,7 +66,8 @@ public struct StoredCodebook: Sendable {
         guard let row = rows.first else {
             throw AnnotateError("no codebook \(fingerprint.map { "with fingerprint \($0)" } ?? name.map { "named '\($0)'" } ?? "") in the database; run `code --codebook codebooks/keep4o.yaml` first")
         }
-        return StoredCodebook(name: row.text(0)!, version: row.text(1)!, fingerprint: row.text(2)!, yaml: row.text(3)!)
+        return StoredCodebook(name: try row.required(text: "name"), version: try row.required(text: "version"),
+                              fingerprint: try row.required(text: "fingerprint"), yaml: try row.required(text: "yaml"))
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A post as a coder sees it.
+/// A post as a coder sees it, with the context the coding screen shows above it.
 public struct SamplePost: Sendable, Equatable {
     public var postID: Int64
     public var position: Int
@@ -8,6 +8,29 @@ public struct SamplePost: Sendable, Equatable {
     public var language: String
     public var createdAt: String
     public var text: String
+    /// The thread's title (`posts.thread_title`), else the first line of the thread's first post.
+    public var threadTitle: String? = nil
+    /// The text of the post this one replies to, quotes or reposts, when it is in the study.
+    public var parentText: String? = nil
+    /// "reply to", "quoting" or "repost of".
+    public var parentRelation: String? = nil
+    /// Posts in its duplicate cluster (dedupe's `clusters.size`), nil before dedupe has run.
+    public var clusterSize: Int? = nil
+}
+
+extension SamplePost: RowDecodable {
+    public init(row: Row) throws {
+        postID = try row.required(int64: "post_id")
+        position = try row.required(int: "position")
+        platform = try row.required(text: "platform")
+        language = try row.required(text: "language")
+        createdAt = try row.required(text: "created_at")
+        text = try row.required(text: "text")
+        threadTitle = row.text("thread_title")
+        parentText = row.text("parent_text")
+        parentRelation = row.text("parent_relation")
+        clusterSize = row.int("cluster_size")
+    }
 }
 
 /// A coder's decision on one post: coded (with the categories set present; every other category
@@ -35,6 +58,9 @@ public final class AnnotationStore {
     public let scheme: AnnotationScheme
     /// The run recorded with every coding written (the coding session's run).
     public var runID: Int64?
+    /// For the 'adjudicated' coder: how its decisions settle posts, and who settles them.
+    public var settlementMethod: Adjudication.Method = .adjudicator
+    public var adjudicator: String?
 
     public init(db: Database, sample: SampleRef, coder: String, runID: Int64? = nil, language: String = "en") throws {
         try requireTables(db, ["codings": "code", "codebooks": "code"])
@@ -49,49 +75,52 @@ public final class AnnotationStore {
     /// named coders, else every post of the sample.
     public func posts() throws -> [SamplePost] {
         let assigned = try db.scalarInt("SELECT count(*) FROM sample_assignments WHERE sample_id = ?", [.int(sample.id)]) ?? 0
-        let mine = try db.scalarInt("SELECT count(*) FROM sample_assignments WHERE sample_id = ? AND coder = ?", [.int(sample.id), .text(coder)]) ?? 0
+        let mine = try db.scalarInt("SELECT count(*) FROM sample_assignments WHERE sample_id = ? AND coder = ?",
+                                    [.int(sample.id), .text(coder)]) ?? 0
         if assigned > 0 && mine == 0 && coder != HumanCoder.adjudicated {
-            let coders = try db.query("SELECT DISTINCT coder FROM sample_assignments WHERE sample_id = ? ORDER BY 1", [.int(sample.id)]).compactMap { $0.text(0) }
+            let coders = try db.query(
+                "SELECT DISTINCT coder FROM sample_assignments WHERE sample_id = ? ORDER BY coder",
+                [.int(sample.id)]).compactMap { $0.text("coder") }
             throw AnnotateError("sample '\(sample.name)' is assigned to \(coders.joined(separator: ", ")), not to \(coder)")
         }
-        let hasLanguages = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'post_languages'") ?? 0
-        let language = hasLanguages > 0 ? "coalesce((SELECT language FROM post_languages l WHERE l.post_id = p.post_id), p.lang_hint, 'und')" : "coalesce(p.lang_hint, 'und')"
-        let filter = assigned > 0 && mine > 0
-            ? "AND EXISTS (SELECT 1 FROM sample_assignments a WHERE a.sample_id = s.sample_id AND a.post_id = s.post_id AND a.coder = ?)" : ""
-        var values: [SQLValue] = [.int(sample.id)]
-        if !filter.isEmpty { values.append(.text(coder)) }
-        return try db.query("""
-            SELECT p.post_id, s.position, p.platform, \(language), p.created_at, p.text
+        let onlyMine = assigned > 0 && mine > 0
+        let filter = onlyMine ? """
+            AND EXISTS (SELECT 1 FROM sample_assignments a
+                        WHERE a.sample_id = s.sample_id AND a.post_id = s.post_id AND a.coder = ?2)
+            """ : ""
+        let language = try PostContext.languageSQL(db), context = try PostContext.columnsSQL(db)
+        return try db.fetchAll(SamplePost.self, """
+            SELECT p.post_id, s.position, p.platform, \(language) AS language, p.created_at, p.text,
+                   \(context)
             FROM sample_posts s JOIN posts p ON p.post_id = s.post_id
-            WHERE s.sample_id = ? \(filter)
+            WHERE s.sample_id = ?1 \(filter)
             ORDER BY s.position
-            """, values).map {
-            SamplePost(postID: Int64($0.int(0)!), position: $0.int(1)!, platform: $0.text(2)!, language: $0.text(3)!,
-                       createdAt: $0.text(4)!, text: $0.text(5)!)
-        }
+            """, onlyMine ? [.int(sample.id), .text(coder)] : [.int(sample.id)])
     }
 
     /// Every decision this coder has stored for this sample.
     public func decisions() throws -> [Int64: Decision] {
         var result: [Int64: Decision] = [:]
-        for row in try db.query("SELECT post_id, status, seconds FROM annotation_progress WHERE sample_id = ? AND coder = ?",
-                                [.int(sample.id), .text(coder)]) {
-            result[Int64(row.int(0)!)] = Decision(status: Decision.Status(rawValue: row.text(1)!) ?? .skipped, seconds: row.double(2))
+        try db.forEachRow("SELECT post_id, status, seconds FROM annotation_progress WHERE sample_id = ? AND coder = ?",
+                          [.int(sample.id), .text(coder)]) { row in
+            let status = Decision.Status(rawValue: try row.required(text: "status")) ?? .skipped
+            result[try row.required(int64: "post_id")] = Decision(status: status, seconds: row.double("seconds"))
         }
-        for row in try db.query("""
+        try db.forEachRow("""
             SELECT c.post_id, c.category FROM codings c JOIN annotation_progress a
               ON a.post_id = c.post_id AND a.coder = c.coder AND a.sample_id = ? AND a.status = 'coded'
             WHERE c.coder = ? AND c.value = 1
-            """, [.int(sample.id), .text(coder)]) {
-            result[Int64(row.int(0)!)]?.present.insert(row.text(1)!)
+            """, [.int(sample.id), .text(coder)]) { row in
+            result[try row.required(int64: "post_id")]?.present.insert(try row.required(text: "category"))
         }
         return result
     }
 
     public func notes() throws -> [Int64: String] {
         var result: [Int64: String] = [:]
-        for row in try db.query("SELECT post_id, note FROM annotation_notes WHERE sample_id = ? AND coder = ?", [.int(sample.id), .text(coder)]) {
-            result[Int64(row.int(0)!)] = row.text(1)!
+        try db.forEachRow("SELECT post_id, note FROM annotation_notes WHERE sample_id = ? AND coder = ?",
+                          [.int(sample.id), .text(coder)]) { row in
+            result[try row.required(int64: "post_id")] = try row.required(text: "note")
         }
         return result
     }
@@ -107,6 +136,7 @@ public final class AnnotationStore {
         guard let decision else {
             try db.run("DELETE FROM annotation_progress WHERE sample_id = ? AND coder = ? AND post_id = ?",
                        [.int(sample.id), .text(coder), .int(postID)])
+            try recordSettlement(postID: postID, nil)
             return
         }
         if decision.status == .coded {
@@ -123,6 +153,14 @@ public final class AnnotationStore {
             ON CONFLICT(sample_id, coder, post_id) DO UPDATE SET status = excluded.status,
                 seconds = coalesce(excluded.seconds, seconds), updated_at = excluded.updated_at
             """, [.int(sample.id), .text(coder), .int(postID), .text(decision.status.rawValue), .from(decision.seconds), .text(Timestamp.now())])
+        try recordSettlement(postID: postID, decision)
+    }
+
+    /// An 'adjudicated' decision settles the post (or, removed or skipped, un-settles it).
+    private func recordSettlement(postID: Int64, _ decision: Decision?) throws {
+        guard coder == HumanCoder.adjudicated else { return }
+        try Adjudication.recordSettlement(db, sample: sample, postID: postID, decision: decision,
+                                          method: settlementMethod, adjudicator: adjudicator, runID: runID)
     }
 
     public func saveNote(postID: Int64, _ note: String?) throws {

@@ -4,12 +4,44 @@ import Foundation
 public enum Key: Equatable, Sendable {
     case character(Character)
     case up, down, left, right, enter, backspace, escape, interrupt
+    case pageUp, pageDown, home, end, tab, backTab
+    /// The mouse wheel, when the terminal reports it as a mouse event (most terminals send arrow
+    /// keys instead in the alternate screen, which scroll the same way).
+    case wheelUp, wheelDown
 }
 
 /// What the I/O loop must do after a key: the reducer itself never touches the database.
 public enum Effect: Equatable, Sendable {
     case save(postID: Int64, decision: Decision?)
     case saveNote(postID: Int64, note: String?)
+}
+
+/// One coder's decision on a post, shown beside the categories when adjudicating (never in blind coding).
+public struct CoderVote: Sendable, Equatable {
+    public var coder: String
+    public var status: Decision.Status
+    public var present: Set<String>
+    public var note: String?
+
+    public init(coder: String, status: Decision.Status = .coded, present: Set<String> = [], note: String? = nil) {
+        self.coder = coder
+        self.status = status
+        self.present = present
+        self.note = note
+    }
+
+    /// 'human:alice' is shown as 'alice'.
+    public var name: String { coder.hasPrefix("human:") ? String(coder.dropFirst("human:".count)) : coder }
+}
+
+/// The size of the terminal, in columns and rows.
+public struct ScreenSize: Sendable, Equatable {
+    public var columns: Int
+    public var rows: Int
+    public init(columns: Int, rows: Int) {
+        self.columns = columns
+        self.rows = rows
+    }
 }
 
 /// The whole state of the coding screen. `reduce` (state + key → effects) and `render`
@@ -22,24 +54,36 @@ public struct CodingState: Sendable {
     public var notes: [Int64: String]
     public var index = 0
     public var highlighted = 0
+    /// `?`: the highlighted category's definition and the keyboard map (beside the post at 120
+    /// columns and more, in place of it below that).
     public var showDefinition = false
     /// Text being typed after `m`, nil when not writing a note.
     public var noteDraft: String?
     public var message: String?
     public var quit = false
-    /// Adjudication: other coders' decisions shown beside the categories (never in blind coding).
-    public var reference: [Int64: [(coder: String, present: Set<String>)]] = [:]
+    /// Adjudication: each coder's decision and note per post. Empty in blind coding.
+    public var votes: [Int64: [CoderVote]] = [:]
+    /// Adjudication: settled posts re-opened because a coder changed their coding since (post → coders).
+    public var reopened: [Int64: String] = [:]
+    /// The terminal size the reducer pages by; the I/O loop keeps it current.
+    public var viewport = ScreenSize(columns: 80, rows: 24)
+    /// First line of the post shown (and of the definition view when it replaces the post).
+    public var scroll = 0
+    public var definitionScroll = 0
     /// When the current post appeared (seconds, from the caller's clock), for time per post.
     public var shownAt: Double = 0
     var undoStack: [(index: Int, postID: Int64, previous: Decision?)] = []
 
     public init(title: String, posts: [SamplePost], scheme: AnnotationScheme, decisions: [Int64: Decision],
-                notes: [Int64: String] = [:], now: Double = 0) {
+                notes: [Int64: String] = [:], votes: [Int64: [CoderVote]] = [:], reopened: [Int64: String] = [:],
+                now: Double = 0) {
         self.title = title
         self.posts = posts
         self.scheme = scheme
         self.decisions = decisions
         self.notes = notes
+        self.votes = votes
+        self.reopened = reopened
         shownAt = now
         // Resume at the first post without a decision.
         if let first = posts.firstIndex(where: { decisions[$0.postID] == nil }) {
@@ -48,15 +92,38 @@ public struct CodingState: Sendable {
             index = posts.count - 1
             message = "every post is decided; p/n to review, q to quit"
         }
+        highlightFirstDisagreement()
     }
 
     public var current: SamplePost? { posts.indices.contains(index) ? posts[index] : nil }
     public var decidedCount: Int { posts.reduce(0) { $0 + (decisions[$1.postID] == nil ? 0 : 1) } }
+    public var isAdjudicating: Bool { !votes.isEmpty }
 
     /// Mean seconds per decided post (stored times of earlier sessions included).
     public var secondsPerPost: Double? {
         let times = posts.compactMap { decisions[$0.postID]?.seconds }
         return times.isEmpty ? nil : times.reduce(0, +) / Double(times.count)
+    }
+
+    /// Adjudication: the categories every coder marked present, when every coder coded the post.
+    /// An undecided post starts from these, so the adjudicator only settles what is in dispute.
+    public func prefill(_ postID: Int64) -> Set<String> {
+        guard let votes = votes[postID], !votes.isEmpty, votes.allSatisfy({ $0.status == .coded }) else { return [] }
+        return votes.dropFirst().reduce(votes[0].present) { $0.intersection($1.present) }
+    }
+
+    /// Adjudication: indices of the categories on which the coders who coded the post differ.
+    public func disputedCategories(_ postID: Int64) -> [Int] {
+        let coded = (votes[postID] ?? []).filter { $0.status == .coded }
+        return scheme.categories.indices.filter { i in
+            Set(coded.map { $0.present.contains(scheme.categories[i].id) }).count > 1
+        }
+    }
+
+    /// The categories shown as present: the decision, else (adjudicating) the pre-filled agreement.
+    public func shownPresent(_ postID: Int64) -> Set<String> {
+        if let decision = decisions[postID] { return decision.status == .coded ? decision.present : [] }
+        return prefill(postID)
     }
 
     // MARK: Reducer
@@ -68,12 +135,16 @@ public struct CodingState: Sendable {
         }
         if noteDraft != nil { return reduceNote(key, post: post) }
         message = nil
+        if let lines = scrollLines(for: key) {
+            scrollBy(lines)
+            return []
+        }
         switch key {
         case .interrupt, .character("q"):
             quit = true
             return []
         case .character(let c) where c.isNumber && c.isASCII:
-            let number = Int(String(c))!
+            let number = Int(String(c)) ?? 0
             let categoryIndex = number == 0 ? 9 : number - 1
             guard scheme.categories.indices.contains(categoryIndex) else {
                 message = "no category \(number)"
@@ -81,24 +152,43 @@ public struct CodingState: Sendable {
             }
             highlighted = categoryIndex
             return toggle(categoryIndex, post: post, now: now)
-        case .character(" "), .enter:
+        case .enter, .character("x"):
             return toggle(highlighted, post: post, now: now)
-        case .up, .character("k"):
+        case .character("k"):
             highlighted = max(0, highlighted - 1)
-        case .down, .character("j"):
+        case .character("j"):
             highlighted = max(0, min(scheme.categories.count - 1, highlighted + 1))
+        case .tab, .backTab:
+            jumpToDisagreement(forward: key == .tab, post: post)
         case .character("?"):
             showDefinition.toggle()
+            definitionScroll = 0
+        case .escape:
+            if showDefinition {
+                showDefinition = false
+            } else {
+                message = "Esc closes the definition view (?); q quits"
+            }
         case .character("n"), .right:
-            // Moving on from an undecided post records "seen, no category present".
+            // Moving on from an undecided post records "seen, no category present" (or, adjudicating,
+            // the categories the coders agree on).
             var effects: [Effect] = []
             if decisions[post.postID] == nil {
-                effects = record(Decision(status: .coded, present: []), post: post, now: now)
+                effects = record(Decision(status: .coded, present: prefill(post.postID)), post: post, now: now)
             }
             move(to: index + 1, now: now)
             return effects
         case .character("p"), .left:
             move(to: index - 1, now: now)
+        case .character("]"), .character("["):
+            let forward = key == .character("]")
+            let candidates = forward ? Array(posts.indices.dropFirst(index + 1))
+                                     : Array(posts.indices.prefix(index).reversed())
+            if let next = candidates.first(where: { decisions[posts[$0].postID] == nil }) {
+                move(to: next, now: now)
+            } else {
+                message = "no undecided post \(forward ? "after" : "before") this one"
+            }
         case .character("s"):
             let effects = record(Decision(status: .skipped), post: post, now: now)
             move(to: index + 1, now: now)
@@ -109,6 +199,7 @@ public struct CodingState: Sendable {
                 return []
             }
             decisions[last.postID] = last.previous
+            if last.index != index { scroll = 0 }
             index = last.index
             shownAt = now
             message = "undone"
@@ -116,15 +207,75 @@ public struct CodingState: Sendable {
         case .character("m"):
             noteDraft = notes[post.postID] ?? ""
         default:
-            message = "keys: 1-9/0 toggle, j/k move, n next, p previous, s skip, u undo, m note, ? definition, q quit"
+            message = "? shows every key (q quits)"
         }
         return []
+    }
+
+    /// Lines to scroll for a scrolling key, nil for any other key. A page keeps one line of the
+    /// previous page in view, so the reader does not lose their place.
+    func scrollLines(for key: Key) -> Int? {
+        let page = max(1, pageRows - 1)
+        switch key {
+        case .up: return -1
+        case .down: return 1
+        case .wheelUp: return -3
+        case .wheelDown: return 3
+        case .pageUp, .character("b"): return -page
+        case .pageDown, .character(" "): return page
+        case .home: return Int.min / 2
+        case .end: return Int.max / 2
+        default: return nil
+        }
+    }
+
+    /// Rows the scrolled view has at the current terminal size.
+    var pageRows: Int { layout(width: viewport.columns, height: viewport.rows).bodyRows }
+
+    /// Below 120 columns the definition view takes the post's place (and the scroll keys scroll it).
+    var definitionReplacesPost: Bool { showDefinition && viewport.columns < CodingState.sideBySideColumns }
+
+    mutating func scrollBy(_ lines: Int) {
+        let layout = self.layout(width: viewport.columns, height: viewport.rows)
+        if definitionReplacesPost {
+            let total = definitionLines(width: layout.postWidth).count
+            definitionScroll = clampScroll(definitionScroll, by: lines, total: total, rows: layout.bodyRows)
+        } else {
+            let total = current.map { postLines($0, width: layout.postWidth).count } ?? 0
+            scroll = clampScroll(scroll, by: lines, total: total, rows: layout.bodyRows)
+        }
+    }
+
+    func clampScroll(_ value: Int, by lines: Int, total: Int, rows: Int) -> Int {
+        let maximum = max(0, total - rows)
+        let moved = lines > 0 ? (value > Int.max - lines ? Int.max : value + lines)
+                              : (value < Int.min - lines ? Int.min : value + lines)
+        return max(0, min(maximum, moved))
+    }
+
+    mutating func jumpToDisagreement(forward: Bool, post: SamplePost) {
+        let disputed = disputedCategories(post.postID)
+        guard !disputed.isEmpty else {
+            message = isAdjudicating ? "the coders agree on every category of this post"
+                                     : "Tab jumps between the categories coders disagree on (when adjudicating)"
+            return
+        }
+        if forward {
+            highlighted = disputed.first(where: { $0 > highlighted }) ?? disputed[0]
+        } else {
+            highlighted = disputed.last(where: { $0 < highlighted }) ?? disputed[disputed.count - 1]
+        }
+    }
+
+    mutating func highlightFirstDisagreement() {
+        guard let post = current, let first = disputedCategories(post.postID).first else { return }
+        highlighted = first
     }
 
     mutating func reduceNote(_ key: Key, post: SamplePost) -> [Effect] {
         switch key {
         case .enter:
-            let note = noteDraft!.trimmingCharacters(in: .whitespaces)
+            let note = (noteDraft ?? "").trimmingCharacters(in: .whitespaces)
             notes[post.postID] = note.isEmpty ? nil : note
             noteDraft = nil
             message = note.isEmpty ? "note removed" : "note saved"
@@ -133,9 +284,9 @@ public struct CodingState: Sendable {
             noteDraft = nil
             message = "note not changed"
         case .backspace:
-            if !noteDraft!.isEmpty { noteDraft!.removeLast() }
+            if noteDraft?.isEmpty == false { noteDraft?.removeLast() }
         case .character(let c):
-            noteDraft!.append(c)
+            noteDraft?.append(c)
         default:
             break
         }
@@ -149,7 +300,9 @@ public struct CodingState: Sendable {
         }
         if newIndex < 0 { message = "first post"; return }
         index = newIndex
+        scroll = 0
         shownAt = now
+        highlightFirstDisagreement()
     }
 
     /// Toggles a category, then applies the codebook's rules: setting any category sets the gate,
@@ -158,7 +311,7 @@ public struct CodingState: Sendable {
     mutating func toggle(_ categoryIndex: Int, post: SamplePost, now: Double) -> [Effect] {
         guard scheme.categories.indices.contains(categoryIndex) else { return [] }
         let id = scheme.categories[categoryIndex].id
-        var present = decisions[post.postID].flatMap { $0.status == .coded ? $0.present : nil } ?? []
+        var present = shownPresent(post.postID)
         var notes: [String] = []
         if present.contains(id) {
             present.remove(id)
@@ -199,115 +352,5 @@ public struct CodingState: Sendable {
         undoStack.append((index, post.postID, previous))
         decisions[post.postID] = decision
         return [.save(postID: post.postID, decision: decision)]
-    }
-
-    // MARK: Rendering
-
-    /// The screen as `height` lines, each at most `width` columns (by display width).
-    public func render(width: Int, height: Int) -> [String] {
-        guard width >= 20, height >= 8 else { return [truncate("window too small: need 20x8", toWidth: max(width, 0))] }
-        guard let post = current else {
-            return ([title, "", "This sample has no posts for you."] + Array(repeating: "", count: height)).prefix(height).map { truncate($0, toWidth: width) }
-        }
-        var lines: [String] = []
-        let pace = secondsPerPost.map { String(format: " · %.1f s/post", $0) } ?? ""
-        lines.append(truncate("\(title) · post \(index + 1) of \(posts.count) · decided \(decidedCount)\(pace)", toWidth: width))
-        let status = decisions[post.postID].map { $0.status.rawValue } ?? "new"
-        lines.append(truncate("#\(post.postID) · \(post.platform) · \(post.language) · \(post.createdAt.prefix(16).replacingOccurrences(of: "T", with: " ")) · \(status)\(notes[post.postID] != nil ? " · note" : "")", toWidth: width))
-        lines.append(String(repeating: "-", count: width))
-
-        let footerLines = 2
-        let categoryRows = min(scheme.categories.count, max(3, height - 3 - 1 - footerLines - 3))
-        let bodyRows = height - lines.count - 1 - categoryRows - footerLines
-
-        var body: [String]
-        if showDefinition {
-            let c = scheme.categories[highlighted]
-            body = wrap("\(c.label) (\(c.id)): \(c.definition)", width: width)
-            if !c.include.isEmpty { body += wrap("Include: " + c.include.joined(separator: "; "), width: width) }
-            if !c.exclude.isEmpty { body += wrap("Exclude: " + c.exclude.joined(separator: "; "), width: width) }
-        } else {
-            body = wrap(post.text, width: width)
-        }
-        if body.count > bodyRows {
-            body = Array(body.prefix(max(0, bodyRows - 1))) + (bodyRows > 0 ? ["… (\(body.count - bodyRows + 1) more lines)"] : [])
-        }
-        lines += body
-        lines += Array(repeating: "", count: max(0, bodyRows - body.count))
-        lines.append(String(repeating: "-", count: width))
-
-        // A window of categories that keeps the highlighted one visible.
-        let first = min(max(0, highlighted - categoryRows / 2), scheme.categories.count - categoryRows)
-        let present = decisions[post.postID].flatMap { $0.status == .coded ? $0.present : nil } ?? []
-        let others = reference[post.postID] ?? []
-        for i in first..<(first + categoryRows) {
-            let c = scheme.categories[i]
-            let key = i < 10 ? String((i + 1) % 10) : " "
-            let mark = present.contains(c.id) ? "[x]" : "[ ]"
-            let pointer = i == highlighted ? ">" : " "
-            var line = "\(pointer)\(key) \(mark) \(c.label)"
-            if !others.isEmpty {
-                let votes = others.map { "\($0.coder.replacingOccurrences(of: "human:", with: "")):\($0.present.contains(c.id) ? "1" : "0")" }
-                line = pad(line, toWidth: max(10, width - 2 - displayWidth(votes.joined(separator: " ")))) + "  " + votes.joined(separator: " ")
-            }
-            lines.append(truncate(line, toWidth: width))
-        }
-        if let draft = noteDraft {
-            lines.append(truncate("note (Enter saves, Esc cancels): \(draft)_", toWidth: width))
-        } else {
-            lines.append(truncate(message ?? (notes[post.postID].map { "note: \($0)" } ?? ""), toWidth: width))
-        }
-        lines.append(truncate("1-9 toggle  j/k move  n next  p prev  s skip  u undo  m note  ? def  q quit", toWidth: width))
-        return Array(lines.prefix(height)) + Array(repeating: "", count: max(0, height - lines.count))
-    }
-}
-
-/// Turns terminal input bytes into keys (UTF-8 characters, arrows, Enter, Backspace, Esc, Ctrl-C).
-public struct KeyDecoder: Sendable {
-    var pending: [UInt8] = []
-    public init() {}
-
-    /// Keys from the bytes so far; an incomplete sequence waits for more bytes. `flush` ends a lone Esc.
-    public mutating func feed(_ bytes: [UInt8], flush: Bool = false) -> [Key] {
-        pending += bytes
-        var keys: [Key] = []
-        var i = 0
-        while i < pending.count {
-            let b = pending[i]
-            switch b {
-            case 0x1B:
-                if i + 1 >= pending.count {
-                    if flush { keys.append(.escape); i += 1; continue }
-                    pending.removeFirst(i)
-                    return keys
-                }
-                if pending[i + 1] == UInt8(ascii: "[") || pending[i + 1] == UInt8(ascii: "O") {
-                    guard i + 2 < pending.count else { pending.removeFirst(i); return keys }
-                    switch pending[i + 2] {
-                    case UInt8(ascii: "A"): keys.append(.up)
-                    case UInt8(ascii: "B"): keys.append(.down)
-                    case UInt8(ascii: "C"): keys.append(.right)
-                    case UInt8(ascii: "D"): keys.append(.left)
-                    default: break
-                    }
-                    i += 3
-                } else {
-                    keys.append(.escape)
-                    i += 1
-                }
-            case 0x0D, 0x0A: keys.append(.enter); i += 1
-            case 0x7F, 0x08: keys.append(.backspace); i += 1
-            case 0x03: keys.append(.interrupt); i += 1
-            case 0x00..<0x20: i += 1
-            default:
-                let length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
-                guard i + length <= pending.count else { pending.removeFirst(i); return keys }
-                let scalarText = String(decoding: pending[i..<(i + length)], as: UTF8.self)
-                keys += scalarText.map { Key.character($0) }
-                i += length
-            }
-        }
-        pending.removeAll()
-        return keys
     }
 }

@@ -10,25 +10,39 @@ nonisolated(unsafe) private var savedTerminal = termios()
 nonisolated(unsafe) private var terminalIsRaw = false
 nonisolated(unsafe) private var windowChanged: sig_atomic_t = 0
 
-private let leaveScreen = "\u{1B}[?25h\u{1B}[?1049l"
+/// Leaves the alternate screen, shows the cursor, and turns off alternate-scroll mode (1007).
+private let leaveScreen = "\u{1B}[?1007l\u{1B}[?25h\u{1B}[?1049l"
+
+/// Enters the alternate screen, hides the cursor, and asks for alternate-scroll mode (1007): in it,
+/// terminals that support it send the mouse wheel as arrow keys, which scroll the post. Mouse
+/// tracking proper is not enabled, so coders can still select and copy text with the mouse.
+private let enterScreen = "\u{1B}[?1049h\u{1B}[?25l\u{1B}[?1007h"
 
 /// The thin I/O loop around `CodingState`: raw mode (termios), alternate screen, SIGWINCH for
 /// resizes, and the effects of each key written to the database before the next key is read.
 public enum TerminalUI {
+    /// Colours unless NO_COLOR is set to a non-empty value (https://no-color.org) or TERM is dumb.
+    public static func coloursWanted(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+        return environment["TERM"] != "dumb"
+    }
+
     public static func run(_ state: inout CodingState, store: AnnotationStore,
                            input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) throws {
+        let colour = coloursWanted()
         guard isatty(input) != 0, isatty(output) != 0 else {
             throw AnnotateError("`annotate code` needs a terminal; use `annotate import` to load codings from a CSV file")
         }
         try enterRawMode(input)
         defer { restoreTerminal() }
         installSignalHandlers()
-        writeAll(output, "\u{1B}[?1049h\u{1B}[?25l")
+        writeAll(output, enterScreen)
 
         var size = windowSize(output)
+        state.viewport = ScreenSize(columns: size.columns, rows: size.rows)
         var decoder = KeyDecoder()
         var buffer = [UInt8](repeating: 0, count: 1024)
-        draw(state, size: size, to: output)
+        draw(state, size: size, colour: colour, to: output)
         while !state.quit {
             var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 150)
@@ -36,6 +50,8 @@ public enum TerminalUI {
             if windowChanged != 0 {
                 windowChanged = 0
                 size = windowSize(output)
+                state.viewport = ScreenSize(columns: size.columns, rows: size.rows)
+                state.scrollBy(0)                           // keep the view inside the post at the new size
                 redraw = true
             }
             var keys: [Key] = []
@@ -62,15 +78,15 @@ public enum TerminalUI {
                 redraw = true
                 if state.quit { break }
             }
-            if redraw && !state.quit { draw(state, size: size, to: output) }
+            if redraw && !state.quit { draw(state, size: size, colour: colour, to: output) }
         }
     }
 
-    static func draw(_ state: CodingState, size: (columns: Int, rows: Int), to output: Int32) {
-        let lines = state.render(width: size.columns, height: size.rows)
+    static func draw(_ state: CodingState, size: (columns: Int, rows: Int), colour: Bool, to output: Int32) {
+        let lines = state.renderLines(width: size.columns, height: size.rows)
         var frame = "\u{1B}[H"
         for (i, line) in lines.enumerated() {
-            frame += line + "\u{1B}[K"
+            frame += line.terminalText(colour: colour) + "\u{1B}[K"
             if i < lines.count - 1 { frame += "\r\n" }
         }
         frame += "\u{1B}[J"

@@ -16,37 +16,46 @@ public struct ValidationRow: Sendable, Equatable {
 }
 
 public enum Validation {
-    public static func compute(_ db: Database, reference: String, sample: SampleRef? = nil, coders requested: [String] = []) throws -> [ValidationRow] {
+    /// Per automated coder and category, the confusion counts against the reference. Posts whose
+    /// adjudication is stale (a coder changed their coding after it was settled) are left out when
+    /// the reference is 'adjudicated': `staleLeftOut` says how many.
+    public static func compute(_ db: Database, reference: String, sample: SampleRef? = nil,
+                               coders requested: [String] = []) throws -> [ValidationRow] {
+        try computeReport(db, reference: reference, sample: sample, coders: requested).rows
+    }
+
+    public static func computeReport(_ db: Database, reference: String, sample: SampleRef? = nil,
+                                     coders requested: [String] = [])
+        throws -> (rows: [ValidationRow], staleLeftOut: Int) {
         try requireTables(db, ["codings": "code"])
-        let reference = reference == HumanCoder.adjudicated || reference.contains(":") ? reference : HumanCoder.id(reference)
-        let scope = sample == nil ? "" : "AND r.post_id IN (SELECT post_id FROM sample_posts WHERE sample_id = ?)"
-        var coders = requested
-        if coders.isEmpty {
-            coders = try db.query("SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder").compactMap { $0.text(0) }
-        }
+        let reference = referenceID(reference)
         guard try db.scalarInt("SELECT count(*) FROM codings WHERE coder = ?", [.text(reference)]) ?? 0 > 0 else {
             throw AnnotateError("no codings by the reference coder '\(reference)'; run `annotate adjudicate` (or name a human coder)")
         }
-        guard !coders.isEmpty else { throw AnnotateError("no automated coder's codings to validate; run `code` first") }
+        let coders = try automatedCoders(db, requested)
+        let stale = reference == HumanCoder.adjudicated ? try Adjudication.stalePosts(db) : [:]
+        var staleSeen = Set<Int64>()
+        var sql = """
+            SELECT r.post_id, r.category, a.value AS coder_value, r.value AS reference_value FROM codings r
+            JOIN codings a ON a.post_id = r.post_id AND a.category = r.category AND a.coder = ?2
+            WHERE r.coder = ?1
+            """
+        if sample != nil { sql += " AND r.post_id IN (SELECT post_id FROM sample_posts WHERE sample_id = ?3)" }
         var rows: [ValidationRow] = []
         for coder in coders {
             var values: [SQLValue] = [.text(reference), .text(coder)]
             if let sample { values.append(.int(sample.id)) }
             var byCategory: [String: ValidationRow] = [:]
-            for row in try db.query("""
-                SELECT r.category, a.value, r.value, count(*) FROM codings r
-                JOIN codings a ON a.post_id = r.post_id AND a.category = r.category AND a.coder = ?2
-                WHERE r.coder = ?1 \(scope.replacingOccurrences(of: "?", with: "?3"))
-                GROUP BY 1, 2, 3
-                """, values) {
-                let category = row.text(0)!
+            try db.forEachRow(sql, values) { row in
+                let post = try row.required(int64: "post_id")
+                if stale[post] != nil { staleSeen.insert(post); return }
+                let category = try row.required(text: "category")
                 var v = byCategory[category] ?? ValidationRow(coder: coder, category: category)
-                let n = row.int(3)!
-                switch (row.int(1)!, row.int(2)!) {
-                case (1, 1): v.tp += n
-                case (1, 0): v.fp += n
-                case (0, 1): v.fn += n
-                default: v.tn += n
+                switch (try row.required(int: "coder_value"), try row.required(int: "reference_value")) {
+                case (1, 1): v.tp += 1
+                case (1, 0): v.fp += 1
+                case (0, 1): v.fn += 1
+                default: v.tn += 1
                 }
                 byCategory[category] = v
             }
@@ -56,7 +65,7 @@ public enum Validation {
             for r in ordered { micro.tp += r.tp; micro.fp += r.fp; micro.fn += r.fn; micro.tn += r.tn }
             rows += ordered + [micro]
         }
-        return rows
+        return (rows, staleSeen.count)
     }
 
     public static func store(_ db: Database, rows: [ValidationRow], reference: String, parameters: [String: String]) throws {

@@ -29,6 +29,9 @@ public enum Schema {
         Migration(version: 10, name: "aggregate: estimates by method (naive, human, PPI), association by method, "
                     + "published figures with their scope; Rogan-Gladen table removed", sql: AggregateSchema.estimatesSQL),
         Migration(version: 11, name: "embed: post embeddings", sql: EmbedSchema.sql),
+        Migration(version: 15, name: "annotate: adjudications with their basis, re-opened when a human coding changes",
+                  sql: AdjudicationSchema.sql),
+        Migration(version: 16, name: "annotate: state of the keyword (FTS5) index", sql: KeywordIndexSchema.sql),
         Migration(version: 17, name: "ingest: search keyword and rounded counts (Xiaohongshu and Weibo)", sql: """
             ALTER TABLE posts ADD COLUMN search_keyword TEXT;
             ALTER TABLE posts ADD COLUMN counts_rounded INTEGER;
