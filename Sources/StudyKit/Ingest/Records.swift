@@ -16,8 +16,6 @@ public struct PostRecord: Sendable {
     public var quotedID: String?
     public var conversationID: String?
     public var community: String?
-    /// The title of the thread a comment belongs to (posts.thread_title).
-    public var threadTitle: String?
     public var likeCount: Int64?
     public var repostCount: Int64?
     public var replyCount: Int64?
@@ -25,7 +23,8 @@ public struct PostRecord: Sendable {
     /// MediaCrawler: true when a count came as the platform's rounded display ("1.2万", "10万+"),
     /// false when every count is exact; nil for formats whose counts are always exact.
     public var countsRounded: Bool?
-    /// The title of the thread: a Xiaohongshu note's own title; its comments get it from the note.
+    /// The title of the thread a post belongs to (posts.thread_title): a Reddit comment's link title,
+    /// a Xiaohongshu note's own title; its comments get it from the note.
     public var threadTitle: String?
     /// The search keyword the collector used to find the post (MediaCrawler's `source_keyword`).
     public var searchKeyword: String?
