@@ -77,6 +77,7 @@ struct Run: ParsableCommand {
         let stage = CodeStage(database: try database.open(.readWrite))
         let summary: CodeSummary
         if let model {
+            options.modelFileSHA256 = try BuildInfo.sha256(ofFile: model)
             switch try ModelFile.kind(path: model) {
             case .prototype:
                 let prototypes = try PrototypeModel.load(path: model)

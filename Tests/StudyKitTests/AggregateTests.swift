@@ -363,6 +363,34 @@ final class AggregateStageTests: XCTestCase {
         let parameters = try XCTUnwrap(try db.scalarText("SELECT parameters FROM runs WHERE run_id = \(second.runID)"))
         XCTAssertTrue(parameters.contains(#""reference_coder":"adjudicated""#), parameters)
     }
+
+    func testManifestNamesTheBuildPackagesAndModelFiles() throws {
+        let dir = try TemporaryDirectory()
+        let db = try AggregateFixture.make(in: dir)
+        try db.run("INSERT INTO study_settings(key, value) VALUES ('primary_coder', ?)", [.text(AggregateFixture.coder)])
+        let fastText = String(repeating: "a", count: 64)
+        let modelFile = String(repeating: "b", count: 64)
+        try StageRun.begin(db, stage: "language-detect", parameters: ["fasttext_model_sha256": fastText])
+            .finish(rowsIn: 0, rowsOut: 0, rejects: 0)
+        // Another coder's model file must not be credited to the primary coder.
+        try StageRun.begin(db, stage: "code", parameters: ["coder": "supervised:other", "model_file_sha256": "c"])
+            .finish(rowsIn: 0, rowsOut: 0, rejects: 0)
+        try StageRun.begin(db, stage: "code", parameters: ["coder": AggregateFixture.coder, "model_file_sha256": modelFile])
+            .finish(rowsIn: 0, rowsOut: 0, rejects: 0)
+        try StageRun.begin(db, stage: "embed", parameters: ["model": "multilingual-e5-small", "input_profile": "{}"])
+            .finish(rowsIn: 0, rowsOut: 0, rejects: 0)
+        _ = try Aggregator(database: db).run()
+        let manifest = Dictionary(uniqueKeysWithValues: try db.query("SELECT key, value FROM aggregate_manifest")
+            .map { ($0.text("key")!, $0.text("value")!) })
+        XCTAssertEqual(manifest["tool_version"], BuildInfo.toolVersion)
+        XCTAssertEqual(manifest["packages.swift-argument-parser"], "1.8.2")
+        XCTAssertEqual(manifest["packages.Yams"], "6.2.2")
+        XCTAssertEqual(manifest["models.fasttext_sha256"], fastText)
+        XCTAssertEqual(manifest["models.coder_file_sha256"], modelFile)
+        XCTAssertEqual(manifest["models.embedding"], "multilingual-e5-small")
+        // The test executable lives in this checkout's .build, so the commit is known.
+        XCTAssertEqual(manifest["tool_git_commit"]?.count, 40)
+    }
 }
 
 final class AggregateExportTests: XCTestCase {

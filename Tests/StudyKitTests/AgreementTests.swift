@@ -165,28 +165,8 @@ final class AgreementTests: XCTestCase {
         }
         let input = dir.path("datasets.json")
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: input))
-        let output = try runProcess("/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/agreement_peer.py"), input])
+        let output = try outputOf("/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/agreement_peer.py"), input])
         let parsed = try JSONSerialization.jsonObject(with: output) as! [[String: Any]]
         return parsed.map { $0.mapValues { ($0 as? NSNumber)?.doubleValue } }
     }
-}
-
-/// Runs a program to completion and returns its stdout; fails with its stderr when it fails.
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw NSError(domain: "runProcess", code: Int(process.terminationStatus), userInfo: [
-            NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))"])
-    }
-    return data
 }

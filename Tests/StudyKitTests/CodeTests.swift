@@ -617,6 +617,18 @@ final class CodeTests: XCTestCase {
         XCTAssertThrowsError(try QDCExchange.parse(Data("<CodeBook><Codes><Code".utf8), path: "bad.qdc")) { error in
             XCTAssertTrue(String(describing: error).hasPrefix("bad.qdc:1: "), String(describing: error))
         }
+        // Hand-edited files broken after a complete code: Foundation's parser on Linux can report
+        // success for these; every one must still be refused with its line.
+        let broken = [
+            "<CodeBook><Codes>\n<Code guid=\"a\" name=\"x\" isCodable=\"true\"/>\n</Codex></CodeBook>",
+            "<CodeBook><Codes>\n<Code guid=\"a\" name=\"x\" isCodable=\"true\"/>\n<Code guid=b name=\"y\"/></Codes></CodeBook>",
+            "<CodeBook><Codes>\n<Code guid=\"a\" name=\"x\" isCodable=\"true\"/>\n</Codes></CodeBook>\n<CodeBook>",
+        ]
+        for xml in broken {
+            XCTAssertThrowsError(try QDCExchange.parse(Data(xml.utf8), path: "edited.qdc"), xml) { error in
+                XCTAssertTrue(String(describing: error).hasPrefix("edited.qdc:"), String(describing: error))
+            }
+        }
     }
 
     func testKeep4oExportsToQDCAndMarkdown() throws {

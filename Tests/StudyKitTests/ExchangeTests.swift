@@ -9,7 +9,7 @@ enum CodedSampleStudy {
     static let folder = FileManager.default.temporaryDirectory.appendingPathComponent("exchange-sample-\(getpid())")
     static let built: Result<String, Error> = Result {
         try? FileManager.default.removeItem(at: folder)
-        let output = try runProcess(
+        let output = try outputOf(
             "/usr/bin/env", ["python3", Repository.path("Tests/Helpers/build_sample_study.py"), folder.path])
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -38,7 +38,7 @@ func validateAgainstProjectSchema(_ path: String) throws -> (Bool, String) {
 
 /// An entry of a zip, read by Info-ZIP's `unzip` (not by our reader).
 func unzipEntry(_ archive: String, _ entry: String) throws -> Data {
-    try runProcess("/usr/bin/unzip", ["-p", archive, entry])
+    try outputOf("/usr/bin/unzip", ["-p", archive, entry])
 }
 
 final class ExchangeTests: XCTestCase {
@@ -54,7 +54,7 @@ final class ExchangeTests: XCTestCase {
             options.textMode = mode
             let summary = try QDPXExporter(database: db, codebook: codebook).export(to: archive, options: options)
             // Info-ZIP checks every entry's CRC; the project goes to xmllint.
-            let test = String(decoding: try runProcess("/usr/bin/unzip", ["-t", archive]), as: UTF8.self)
+            let test = String(decoding: try outputOf("/usr/bin/unzip", ["-t", archive]), as: UTF8.self)
             XCTAssertTrue(test.contains("No errors detected"), test)
             let qde = try dir.write("project-\(mode.rawValue).qde", [UInt8](try unzipEntry(archive, "project.qde")))
             let (valid, messages) = try validateAgainstProjectSchema(qde)
@@ -85,7 +85,7 @@ final class ExchangeTests: XCTestCase {
             XCTAssertEqual(summary.codingsOfUnknownCategories, 0)
             if mode == .files {
                 // One text file per post, holding exactly the post's text.
-                let listing = String(decoding: try runProcess("/usr/bin/unzip", ["-Z1", archive]), as: UTF8.self)
+                let listing = String(decoding: try outputOf("/usr/bin/unzip", ["-Z1", archive]), as: UTF8.self)
                 XCTAssertEqual(listing.split(separator: "\n").filter { $0.hasPrefix("sources/") }.count, coded)
                 let first = try XCTUnwrap(
                     try db.query(
@@ -204,7 +204,7 @@ final class ExchangeTests: XCTestCase {
                     checked += 1
             print(checked)
             """
-        let output = try runProcess(
+        let output = try outputOf(
             "/usr/bin/env", ["python3", "-c", script, archive, try CodedSampleStudy.built.get()])
         let checked = Int(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         XCTAssertGreaterThan(checked, 100, "selections over matched words were checked")
@@ -420,11 +420,11 @@ final class ExchangeTests: XCTestCase {
         try zip.addEntry("sources/noise.bin", bytes: noise)  // incompressible: stored
         try zip.addEntry("sources/empty.txt", bytes: [])
         try zip.close()
-        let test = String(decoding: try runProcess("/usr/bin/unzip", ["-t", path]), as: UTF8.self)
+        let test = String(decoding: try outputOf("/usr/bin/unzip", ["-t", path]), as: UTF8.self)
         XCTAssertTrue(test.contains("No errors detected"), test)
         XCTAssertEqual([UInt8](try unzipEntry(path, "project.qde")), text)
         XCTAssertEqual([UInt8](try unzipEntry(path, "sources/noise.bin")), noise)
-        let python = try runProcess(
+        let python = try outputOf(
             "/usr/bin/env",
             [
                 "python3", "-c",
@@ -453,7 +453,7 @@ final class ExchangeTests: XCTestCase {
         // Python's zipfile writing to a stream uses data descriptors (sizes after the data).
         let dir = try TemporaryDirectory()
         let path = dir.path("py.zip")
-        _ = try runProcess(
+        _ = try outputOf(
             "/usr/bin/env",
             [
                 "python3", "-c",
@@ -526,7 +526,7 @@ final class ExchangeTests: XCTestCase {
             print(len(posts), round(posts["companion"].mean(), 4))
             """
         let output = String(
-            decoding: try runProcess(python, ["-c", script, dir.path("posts"), try CodedSampleStudy.built.get()]),
+            decoding: try outputOf(python, ["-c", script, dir.path("posts"), try CodedSampleStudy.built.get()]),
             as: UTF8.self)
         XCTAssertTrue(output.hasPrefix("\(posts) "), output)
 

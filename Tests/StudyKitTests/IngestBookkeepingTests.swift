@@ -17,12 +17,7 @@ final class IngestBookkeepingTests: XCTestCase {
                 + "\n"
         }
         let plain = try dir.write(name, text)
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-f", plain]
-        try gzip.run()
-        gzip.waitUntilExit()
-        XCTAssertEqual(gzip.terminationStatus, 0)
+        XCTAssertEqual(try runProcess("/bin/gzip", ["-f", plain]).status, 0)
         return plain + ".gz"
     }
 

@@ -166,12 +166,7 @@ final class IngestXJSONTests: XCTestCase {
     func testGzipInputIsReadTransparently() throws {
         let dir = try TemporaryDirectory()
         let plain = try dir.write("x.jsonl", page + "\n")
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-k", plain]
-        try gzip.run()
-        gzip.waitUntilExit()
-        XCTAssertEqual(gzip.terminationStatus, 0)
+        XCTAssertEqual(try runProcess("/bin/gzip", ["-k", plain]).status, 0)
         let (db, summaries) = try ingest([plain + ".gz"], in: dir)
         XCTAssertEqual(summaries[0].format, "x-v2-json")
         XCTAssertEqual(summaries[0].stored, 3)

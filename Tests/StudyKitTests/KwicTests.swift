@@ -214,17 +214,8 @@ final class KwicTests: XCTestCase {
     func testCommandBuildsTheIndexOnceAndAlignsTheMatches() throws {
         let (dir, _) = try corpus()
         let path = dir.path("study.sqlite")
-        func run(_ arguments: [String]) throws -> (out: String, err: String, status: Int32) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try annotateBinary())
-            process.arguments = ["kwic", "--db", path] + arguments
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self), process.terminationStatus)
+        func run(_ arguments: [String]) throws -> ProcessResult {
+            try runAnnotate(["kwic", "--db", path] + arguments)
         }
         var r = try run(["4o", "--context", "12"])
         XCTAssertEqual(r.status, 0, r.err)

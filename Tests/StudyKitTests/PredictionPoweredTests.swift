@@ -317,7 +317,7 @@ final class PredictionPoweredTests: XCTestCase {
         let dir = try TemporaryDirectory()
         let input = dir.path("datasets.json")
         try JSONSerialization.data(withJSONObject: datasets).write(to: URL(fileURLWithPath: input))
-        let output = try runProcess(
+        let output = try outputOf(
             "/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/ppi_peer.py"), input])
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: output) as? [[String: Any]])
     }

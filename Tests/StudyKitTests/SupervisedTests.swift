@@ -16,7 +16,7 @@ final class SupervisedTests: XCTestCase {
 
     /// Seeded data sets of different sizes, dimensions, separations, class balances and weights.
     static func datasets() -> [Dataset] {
-        var generator = SeededGenerator(seed: 20_251_130)
+        var generator = SplitMix64(seed: 20_251_130)
         func normal() -> Double {
             let u = max(Double.random(in: 0..<1, using: &generator), 1e-300), v = Double.random(in: 0..<1, using: &generator)
             return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
@@ -49,7 +49,7 @@ final class SupervisedTests: XCTestCase {
         }
         let input = dir.path("datasets.json")
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: input))
-        let output = try runProcess("/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/logistic_peer.py"), input])
+        let output = try outputOf("/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/logistic_peer.py"), input])
         let peers = try JSONSerialization.jsonObject(with: output) as! [[String: Any]]
         XCTAssertEqual(peers.count, 20)
         for (k, (d, peer)) in zip(datasets, peers).enumerated() {
@@ -115,7 +115,7 @@ final class SupervisedTests: XCTestCase {
 
     func testPlattScalingRecoversAKnownCalibration() {
         // Labels drawn with P(y) = σ(2z − 1): the fitted scaling must be close to a = 2, b = −1.
-        var generator = SeededGenerator(seed: 5)
+        var generator = SplitMix64(seed: 5)
         var logits: [Double] = [], labels: [Bool] = []
         for _ in 0..<20_000 {
             let z = Double.random(in: -3..<3, using: &generator)
@@ -158,7 +158,7 @@ final class SupervisedTests: XCTestCase {
     /// Posts of filler words; grief is present exactly when the token `zorvex` occurs (which no
     /// indicator lists), companion when `best friend` does (which the lexicon knows).
     static func plantedPosts(_ count: Int, seed: UInt64, offset: Int64 = 0) -> [LabelledPost] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let filler = ["model", "today", "night", "update", "answer", "really", "again", "write", "phone", "app",
                       "the", "and", "with", "about", "still"]
         return (0..<count).map { i in
@@ -252,7 +252,7 @@ final class SupervisedTests: XCTestCase {
         try text.replacingOccurrences(of: #""labelSource":"adjudicated""#, with: #""labelSource":"human:bob""#)
             .write(toFile: dir.path("m.json"), atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try SupervisedModel.load(path: dir.path("m.json"))) {
-            XCTAssertTrue("\($0)".contains("was changed after training"), "\($0)")
+            XCTAssertTrue("\($0)".contains("was changed after `code train` wrote it"), "\($0)")
         }
     }
 

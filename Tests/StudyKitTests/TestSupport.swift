@@ -76,6 +76,27 @@ func runProcess(_ executable: String, _ arguments: [String], in folder: URL? = n
     try runProcessesAtOnce([(executable, arguments)], in: folder, environment: environment)[0]
 }
 
+/// The standard output of a program that must succeed, as bytes; when it fails, the error carries
+/// its standard error.
+func outputOf(_ executable: String, _ arguments: [String]) throws -> Data {
+    let outputs = try TemporaryDirectory()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = try outputs.write("out", ""), err = try outputs.write("err", "")
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        let errors = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        throw NSError(domain: "outputOf", code: Int(process.terminationStatus), userInfo: [
+            NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")) failed: \(errors)"])
+    }
+    return try Data(contentsOf: URL(fileURLWithPath: out))
+}
+
 /// Starts several programs at the same time and waits for all of them. Output goes to temporary
 /// files, not pipes: a pipe's write end inherited by a sibling process would hold back its EOF.
 func runProcessesAtOnce(_ commands: [(String, [String])], in folder: URL? = nil,
@@ -88,6 +109,7 @@ func runProcessesAtOnce(_ commands: [(String, [String])], in folder: URL? = nil,
         if let folder { process.currentDirectoryURL = folder }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = try outputs.write("\(index).out", ""), err = try outputs.write("\(index).err", "")
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try process.run()

@@ -137,11 +137,10 @@ public final class Aggregator {
     /// has rows or a completed run of it is recorded (an empty corpus gives empty tables).
     public static func checkInputs(_ db: Database) throws {
         for (table, stage) in requiredTables {
-            let hasRows = try db.scalarInt("SELECT EXISTS (SELECT 1 FROM \(table))") ?? 0
             let ran =
                 try db.scalarInt("SELECT count(*) FROM runs WHERE stage = ? AND status = 'completed'", [.text(stage)])
                 ?? 0
-            if hasRows == 0 && ran == 0 { throw MissingStageError(table: table, stage: stage) }
+            if try !db.hasRows(table) && ran == 0 { throw MissingStageError(table: table, stage: stage) }
         }
     }
 
@@ -350,6 +349,7 @@ public final class Aggregator {
             }
         }
         for (key, value) in options.parameters { manifest["parameters.\(key)"] = value }
+        manifest.merge(try Self.provenance(db, coder: coder)) { $1 }
         if !notes.isEmpty { manifest["notes"] = notes.joined(separator: "; ") }
 
         let run = try StageRun.begin(
@@ -729,6 +729,36 @@ public final class Aggregator {
 
     /// When the codebook file of the last completed code run has changed since, the codings are from
     /// an older codebook: say so, and how to re-code (`make` re-codes, its code stamp depends on codebooks/).
+    /// What built the numbers, beyond the data: the tools' commit, the exact Swift package versions,
+    /// and the model files the stages used (sha256 of the fastText model and of a supervised or
+    /// prototype coder's file, the embedding model's name and input profile), read from the
+    /// parameters of the latest completed run of each stage.
+    static func provenance(_ db: Database, coder: String) throws -> [String: String] {
+        var entries: [String: String] = [:]
+        if let commit = BuildInfo.gitCommit { entries["tool_git_commit"] = commit }
+        for (name, version) in BuildInfo.packageVersions { entries["packages.\(name)"] = version }
+        func latest(_ stage: String, coder: String? = nil) throws -> [String: String] {
+            let text = try db.scalarText(
+                """
+                SELECT parameters FROM runs
+                WHERE stage = ?1 AND status = 'completed' AND (?2 IS NULL OR json_extract(parameters, '$.coder') = ?2)
+                ORDER BY run_id DESC LIMIT 1
+                """, [.text(stage), .from(coder)])
+            guard let text else { return [:] }
+            return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] ?? [:]
+        }
+        let detect = try latest("language-detect")
+        if let sha = detect["fasttext_model_sha256"], !sha.isEmpty { entries["models.fasttext_sha256"] = sha }
+        let code = try latest("code", coder: coder)
+        if let sha = code["model_file_sha256"] { entries["models.coder_file_sha256"] = sha }
+        let embed = try latest("embed")
+        if let model = embed["model"] {
+            entries["models.embedding"] = model
+            entries["models.embedding_input_profile"] = embed["input_profile"] ?? ""
+        }
+        return entries
+    }
+
     static func staleCodebookNote(_ db: Database) throws -> String? {
         guard
             let parameters = try db.scalarText(

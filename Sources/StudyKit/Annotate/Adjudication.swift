@@ -129,7 +129,7 @@ public enum Adjudication {
     /// Settled posts whose basis changed, across samples (post → the coders who changed it), for
     /// reports that use 'adjudicated' as their reference.
     public static func stalePosts(_ db: Database) throws -> [Int64: String] {
-        guard try PostContext.tableExists(db, "adjudications") else { return [:] }
+        guard try db.tableExists("adjudications") else { return [:] }
         var stale: [Int64: String] = [:]
         try db.forEachRow("SELECT post_id, changed_coders FROM adjudications WHERE changed_coders IS NOT NULL") { row in
             stale[try row.required(int64: "post_id")] = row.text("changed_coders")

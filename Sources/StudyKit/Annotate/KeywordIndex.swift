@@ -38,7 +38,7 @@ public enum KeywordIndex {
 
     /// The index's state, or nil when it has not been built.
     public static func state(_ db: Database) throws -> State? {
-        guard try PostContext.tableExists(db, "keyword_index"), try PostContext.tableExists(db, table) else {
+        guard try db.tableExists("keyword_index"), try db.tableExists(table) else {
             return nil
         }
         return try db.query("SELECT indexed_through, posts, build_seconds FROM keyword_index WHERE name = ?",

@@ -103,7 +103,7 @@ public enum Kwic {
             values += [.text(coder), .text(category), .int(Int64(options.categoryValue))]
         }
         if options.canonicalOnly {
-            guard try PostContext.tableExists(db, "post_clusters") else {
+            guard try db.tableExists("post_clusters") else {
                 throw AnnotateError("--canonical needs the duplicate clusters: run `dedupe` first")
             }
             sql += " AND NOT EXISTS (SELECT 1 FROM post_clusters pc"

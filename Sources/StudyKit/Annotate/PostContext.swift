@@ -3,12 +3,8 @@
 /// fragment reads a table only when the stage that writes it has run, so annotation also works on
 /// a study that was not deduplicated or language-detected. The fragments expect `posts AS p`.
 enum PostContext {
-    static func tableExists(_ db: Database, _ name: String) throws -> Bool {
-        try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(name)]) ?? 0 > 0
-    }
-
     static func languageSQL(_ db: Database) throws -> String {
-        try tableExists(db, "post_languages")
+        try db.tableExists("post_languages")
             ? "coalesce((SELECT l.language FROM post_languages l WHERE l.post_id = p.post_id), p.lang_hint, 'und')"
             : "coalesce(p.lang_hint, 'und')"
     }
@@ -18,7 +14,7 @@ enum PostContext {
     /// (a Reddit submission's title, an X conversation's root); the parent is shown only when it is
     /// not that first post, so the same text is not shown twice.
     static func columnsSQL(_ db: Database) throws -> String {
-        let cluster = try tableExists(db, "clusters") && tableExists(db, "post_clusters")
+        let cluster = try db.tableExists("clusters") && db.tableExists("post_clusters")
             ? "(SELECT c.size FROM post_clusters pc JOIN clusters c ON c.cluster_id = pc.cluster_id"
                 + " WHERE pc.post_id = p.post_id)"
             : "NULL"

@@ -122,10 +122,10 @@ public enum Sampler {
         let parameters = options.parameters.merging(["codebook_fingerprint": codebook.fingerprint]) { $1 }
 
         if let existing = try db.query("SELECT sample_id, parameters FROM samples WHERE name = ?", [.text(options.name)]).first {
-            guard existing.text(1) == canonicalJSON(parameters) else {
-                throw AnnotateError("a sample named '\(options.name)' already exists with other options (\(existing.text(1)!)); choose another --name")
+            guard existing.text("parameters") == canonicalJSON(parameters) else {
+                throw AnnotateError("a sample named '\(options.name)' already exists with other options (\(existing.text("parameters") ?? "")); choose another --name")
             }
-            return try summary(db, sampleID: Int64(existing.int(0)!), alreadyExisted: true)
+            return try summary(db, sampleID: try existing.required(int64: "sample_id"), alreadyExisted: true)
         }
         if options.effectiveStrategy == .uncertain {
             return try UncertaintySampling.draw(db, options, codebook: codebook, parameters: parameters)
@@ -144,6 +144,31 @@ public enum Sampler {
         for (stratum, members) in byStratum { drawn += members.prefix(allocation[stratum] ?? 0) }
         drawn.sort { $0.key < $1.key }
 
+        let rows = drawn.map { c -> DrawnPost in
+            let population = byStratum[c.stratum]!.count, sampled = allocation[c.stratum]!
+            return DrawnPost(postID: c.postID, stratum: c.stratum, stratumPopulation: population, stratumSampled: sampled,
+                             weight: Double(population) / Double(sampled),
+                             inclusionProbability: Double(sampled) / Double(population))
+        }
+        return try store(db, options, codebook: codebook, parameters: parameters, strategy: options.effectiveStrategy,
+                         population: candidates.count, drawn: rows)
+    }
+
+    /// One drawn post as `sample_posts` stores it.
+    struct DrawnPost {
+        var postID: Int64
+        var stratum: String
+        var stratumPopulation: Int
+        var stratumSampled: Int
+        var weight: Double
+        /// nil when the design gives no known chance (uncertainty sampling): never a validation sample.
+        var inclusionProbability: Double?
+    }
+
+    /// Writes the sample, its posts in order and the coders' assignments (the first `overlap`
+    /// share to every coder, the rest dealt round-robin) in one transaction with its run.
+    static func store(_ db: Database, _ options: SampleOptions, codebook: StoredCodebook, parameters: [String: String],
+                      strategy: SampleStrategy, population: Int, drawn: [DrawnPost]) throws -> SampleSummary {
         let sharedCount = options.coders.isEmpty ? drawn.count : Int((Double(drawn.count) * options.overlap).rounded())
         let run = try StageRun.begin(db, stage: "annotate-sample", parameters: parameters)
         let sampleID: Int64 = try db.transaction {
@@ -152,29 +177,27 @@ public enum Sampler {
                                     purpose, strategy)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(options.name), .text(codebook.fingerprint), .int(Int64(bitPattern: options.seed)),
-                      .text(canonicalJSON(parameters)), .from(candidates.count), .from(drawn.count),
-                      .text(Timestamp.now()), .int(run.id), .text(options.purpose.rawValue),
-                      .text(options.effectiveStrategy.rawValue)])
+                      .text(canonicalJSON(parameters)), .from(population), .from(drawn.count),
+                      .text(Timestamp.now()), .int(run.id), .text(options.purpose.rawValue), .text(strategy.rawValue)])
             let sampleID = db.lastInsertRowID
-            for (index, c) in drawn.enumerated() {
-                let population = byStratum[c.stratum]!.count, sampled = allocation[c.stratum]!
+            for (index, post) in drawn.enumerated() {
                 try db.run("""
                     INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight,
                                              inclusion_probability)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.int(sampleID), .int(c.postID), .from(index + 1), .text(c.stratum), .from(population),
-                          .from(sampled), .double(Double(population) / Double(sampled)),
-                          .double(Double(sampled) / Double(population))])
+                    """, [.int(sampleID), .int(post.postID), .from(index + 1), .text(post.stratum),
+                          .from(post.stratumPopulation), .from(post.stratumSampled), .double(post.weight),
+                          .from(post.inclusionProbability)])
                 if !options.coders.isEmpty {
                     let shared = index < sharedCount
                     let coders = shared ? options.coders : [options.coders[(index - sharedCount) % options.coders.count]]
                     for coder in coders {
                         try db.run("INSERT INTO sample_assignments(sample_id, coder, post_id, shared) VALUES (?, ?, ?, ?)",
-                                   [.int(sampleID), .text(HumanCoder.id(coder)), .int(c.postID), .from(shared)])
+                                   [.int(sampleID), .text(HumanCoder.id(coder)), .int(post.postID), .from(shared)])
                     }
                 }
             }
-            try run.finish(rowsIn: candidates.count, rowsOut: drawn.count, rejects: 0)
+            try run.finish(rowsIn: population, rowsOut: drawn.count, rejects: 0)
             return sampleID
         }
         return try summary(db, sampleID: sampleID, alreadyExisted: false)
@@ -221,15 +244,15 @@ public enum Sampler {
         var frequency: [String: Int] = [:]
         if let autoCoder {
             for row in try db.query("SELECT post_id, category FROM codings WHERE coder = ? AND value = 1", [.text(autoCoder)]) {
-                let category = row.text(1)!
-                positives[Int64(row.int(0)!), default: []].append(category)
+                let category = try row.required(text: "category")
+                positives[try row.required(int64: "post_id"), default: []].append(category)
                 frequency[category, default: 0] += 1
             }
         }
         let language = options.stratifyByLanguage ? "coalesce(l.language, 'und')" : "''"
         let join = options.stratifyByLanguage ? "LEFT JOIN post_languages l ON l.post_id = p.post_id" : ""
         let rows = try db.query("""
-            SELECT p.post_id, p.platform, p.external_id, \(language)
+            SELECT p.post_id, p.platform, p.external_id, \(language) AS language
             FROM posts p JOIN post_clusters c ON c.post_id = p.post_id AND c.canonical_post_id = p.post_id
             \(join)
             ORDER BY p.post_id
@@ -237,24 +260,24 @@ public enum Sampler {
         var result: [Candidate] = []
         result.reserveCapacity(rows.count)
         for row in rows {
-            let postID = Int64(row.int(0)!)
+            let postID = try row.required(int64: "post_id")
             let decided = positives[postID] ?? []
             if options.relevantOnly, let gate = scheme.gate, !decided.contains(gate) { continue }
             var parts: [String] = []
-            if options.stratifyByLanguage { parts.append("lang=\(row.text(3)!)") }
+            if options.stratifyByLanguage { parts.append("lang=\(try row.required(text: "language"))") }
             if options.stratifyByDecision {
                 // The rarest category the automated coder found (gate excluded), so rare codes get their own stratum.
                 let rarest = decided.filter { $0 != scheme.gate }.min { (frequency[$0]!, $0) < (frequency[$1]!, $1) }
                 parts.append("auto=\(rarest ?? "none")")
             }
-            let key = mixedKey(options.seed ^ fnv1a64("\(row.text(1)!):\(row.text(2)!)"))
+            let key = mixedKey(options.seed ^ fnv1a64("\(try row.required(text: "platform")):\(try row.required(text: "external_id"))"))
             result.append(Candidate(postID: postID, key: key, stratum: parts.isEmpty ? "all" : parts.joined(separator: "|")))
         }
         return result
     }
 
     static func resolveAutoCoder(_ db: Database, _ given: String?) throws -> String {
-        let coders = try db.query("SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder").compactMap { $0.text(0) }
+        let coders = try db.query("SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder").compactMap { $0.text("coder") }
         if let given {
             guard coders.contains(given) else { throw AnnotateError("no codings by '\(given)'; automated coders present: \(coders.joined(separator: ", "))") }
             return given
@@ -269,11 +292,13 @@ public enum Sampler {
     public static func summary(_ db: Database, sampleID: Int64, alreadyExisted: Bool) throws -> SampleSummary {
         let population = try db.scalarInt("SELECT population FROM samples WHERE sample_id = ?", [.int(sampleID)]) ?? 0
         let strata = try db.query("""
-            SELECT stratum, max(stratum_population), count(*) FROM sample_posts WHERE sample_id = ? GROUP BY stratum ORDER BY stratum
-            """, [.int(sampleID)]).map { ($0.text(0)!, $0.int(1)!, $0.int(2)!) }
+            SELECT stratum, max(stratum_population) AS population, count(*) AS drawn FROM sample_posts WHERE sample_id = ?
+            GROUP BY stratum ORDER BY stratum
+            """, [.int(sampleID)]).map { (try $0.required(text: "stratum"), try $0.required(int: "population"), try $0.required(int: "drawn")) }
         let assignments = try db.query("""
-            SELECT coder, count(*), sum(shared) FROM sample_assignments WHERE sample_id = ? GROUP BY coder ORDER BY coder
-            """, [.int(sampleID)]).map { ($0.text(0)!, $0.int(1)!, $0.int(2)!) }
+            SELECT coder, count(*) AS posts, sum(shared) AS shared FROM sample_assignments WHERE sample_id = ?
+            GROUP BY coder ORDER BY coder
+            """, [.int(sampleID)]).map { (try $0.required(text: "coder"), try $0.required(int: "posts"), try $0.required(int: "shared")) }
         return SampleSummary(sampleID: sampleID, population: population, strata: strata, assignments: assignments,
                              alreadyExisted: alreadyExisted)
     }
@@ -289,8 +314,7 @@ public enum HumanCoder {
 
 func requireTables(_ db: Database, _ tables: [String: String]) throws {
     for (table, stage) in tables.sorted(by: { $0.key < $1.key }) {
-        let exists = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) ?? 0
-        if exists == 0 { throw AnnotateError("table '\(table)' is missing: run the `\(stage)` stage first") }
+        if try !db.tableExists(table) { throw AnnotateError("table '\(table)' is missing: run the `\(stage)` stage first") }
     }
 }
 
@@ -316,9 +340,10 @@ public struct SampleRef: Sendable {
     public static func find(_ db: Database, _ name: String) throws -> SampleRef {
         try requireTables(db, ["samples": "annotate sample"])
         guard let row = try db.query("SELECT sample_id, name, codebook_fingerprint FROM samples WHERE name = ?", [.text(name)]).first else {
-            let known = try db.query("SELECT name FROM samples ORDER BY sample_id").compactMap { $0.text(0) }
+            let known = try db.query("SELECT name FROM samples ORDER BY sample_id").compactMap { $0.text("name") }
             throw AnnotateError("no sample named '\(name)'\(known.isEmpty ? "; draw one with `annotate sample`" : " (samples: \(known.joined(separator: ", ")))")")
         }
-        return SampleRef(id: Int64(row.int(0)!), name: row.text(1)!, codebookFingerprint: row.text(2)!)
+        return SampleRef(id: try row.required(int64: "sample_id"), name: try row.required(text: "name"),
+                         codebookFingerprint: try row.required(text: "codebook_fingerprint"))
     }
 }

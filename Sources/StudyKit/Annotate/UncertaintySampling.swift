@@ -45,42 +45,16 @@ enum UncertaintySampling {
         }
         candidates.sort { ($0.margin, $0.key) < ($1.margin, $1.key) }
         let drawn = Array(candidates.prefix(options.size))
-        let sharedCount = options.coders.isEmpty ? drawn.count : Int((Double(drawn.count) * options.overlap).rounded())
         var parameters = parameters
         parameters["auto_coder"] = coder
-        let run = try StageRun.begin(db, stage: "annotate-sample", parameters: parameters)
-        let sampleID: Int64 = try db.transaction {
-            try db.run("""
-                INSERT INTO samples(name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id,
-                                    purpose, strategy)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(options.name), .text(codebook.fingerprint), .int(Int64(bitPattern: options.seed)),
-                      .text(canonicalJSON(parameters)), .from(candidates.count), .from(drawn.count),
-                      .text(Timestamp.now()), .int(run.id), .text(options.purpose.rawValue),
-                      .text(SampleStrategy.uncertain.rawValue)])
-            let sampleID = db.lastInsertRowID
-            for (index, c) in drawn.enumerated() {
-                // weight 1 and no inclusion probability: this sample stands for no population.
-                try db.run("""
-                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight,
-                                             inclusion_probability)
-                    VALUES (?, ?, ?, ?, ?, ?, 1, NULL)
-                    """, [.int(sampleID), .int(c.postID), .from(index + 1),
-                          .text("uncertain|margin=\(String(format: "%.3f", c.margin))"),
-                          .from(candidates.count), .from(drawn.count)])
-                if !options.coders.isEmpty {
-                    let shared = index < sharedCount
-                    let coders = shared ? options.coders : [options.coders[(index - sharedCount) % options.coders.count]]
-                    for name in coders {
-                        try db.run("INSERT INTO sample_assignments(sample_id, coder, post_id, shared) VALUES (?, ?, ?, ?)",
-                                   [.int(sampleID), .text(HumanCoder.id(name)), .int(c.postID), .from(shared)])
-                    }
-                }
-            }
-            try run.finish(rowsIn: candidates.count, rowsOut: drawn.count, rejects: 0)
-            return sampleID
+        // Weight 1 and no inclusion probability: this sample stands for no population.
+        let rows = drawn.map {
+            Sampler.DrawnPost(postID: $0.postID, stratum: "uncertain|margin=\(String(format: "%.3f", $0.margin))",
+                              stratumPopulation: candidates.count, stratumSampled: drawn.count, weight: 1,
+                              inclusionProbability: nil)
         }
-        return try Sampler.summary(db, sampleID: sampleID, alreadyExisted: false)
+        return try Sampler.store(db, options, codebook: codebook, parameters: parameters, strategy: .uncertain,
+                                 population: candidates.count, drawn: rows)
     }
 
     /// The supervised coder named, or the only one with codings.

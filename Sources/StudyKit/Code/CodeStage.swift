@@ -6,6 +6,9 @@ public struct CodeOptions: Sendable {
     /// The coder aggregation uses ("primary"); default: the stored setting, or this run's coder when none is stored.
     public var primaryCoder: String?
     public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// sha256 of the model file a supervised or prototype coder was loaded from: stored with the run,
+    /// so the export manifest can name the exact file behind the codes.
+    public var modelFileSHA256: String?
     public init() {}
 }
 
@@ -53,17 +56,13 @@ public final class CodeStage {
             WHERE r.platform = p.platform AND r.external_id = p.conversation_id AND r.post_id <> p.post_id))
         """
 
-    func tableExists(_ name: String) throws -> Bool {
-        (try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(name)]) ?? 0) > 0
-    }
-
     /// The posts to code, with notes on the fallbacks taken when an earlier stage has not run.
     public func loadPosts(allPosts: Bool) throws -> (posts: [Post], notes: [String], inputs: String) {
         var notes: [String] = []
         var join = ""
         var inputs = "posts:" + (try db.scalarText("SELECT coalesce(max(post_id), 0) || '/' || count(*) FROM posts") ?? "")
         if !allPosts {
-            if try tableExists("post_clusters"), (try db.scalarInt("SELECT count(*) FROM post_clusters") ?? 0) > 0 {
+            if try db.hasRows("post_clusters") {
                 // Canonical posts and near-duplicates (edited copies that may say more or less) are coded;
                 // exact copies and reposts inherit the canonical post's codings (`inheritCopies`).
                 join += " JOIN post_clusters c ON c.post_id = p.post_id AND (c.post_id = c.canonical_post_id OR c.kind = 'near')"
@@ -73,7 +72,7 @@ public final class CodeStage {
             }
         }
         var languageColumn = "NULL"
-        if try tableExists("post_languages"), (try db.scalarInt("SELECT count(*) FROM post_languages") ?? 0) > 0 {
+        if try db.hasRows("post_languages") {
             join += " LEFT JOIN post_languages l ON l.post_id = p.post_id"
             languageColumn = "l.language"
             inputs += ";languages"
@@ -136,6 +135,7 @@ public final class CodeStage {
         parameters["codebook_fingerprint"] = codebook.fingerprint
         parameters["all_posts"] = options.allPosts ? "true" : "false"
         parameters["primary_coder"] = primary
+        if let sha = options.modelFileSHA256 { parameters["model_file_sha256"] = sha }
         let fingerprint = Fingerprint.ofString(codebook.fingerprint + "|" + coderName + "|" + inputs)
         let run = try StageRun.begin(db, stage: "code", parameters: parameters, inputFingerprint: fingerprint)
         do {
@@ -179,7 +179,7 @@ extension CodeStage {
     /// often cut short), so they get its codings, same coder, with evidence naming where they come
     /// from. Then "all posts" tables count every copy, and campaigns weigh as much as they posted.
     func inheritCopies(coder: String) throws -> Int {
-        guard try tableExists("post_clusters") else { return 0 }
+        guard try db.tableExists("post_clusters") else { return 0 }
         try db.run("""
             INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id)
             SELECT k.post_id, c.category, c.value, c.coder, '[{"rule":"inherited","from":' || k.canonical_post_id || '}]',

@@ -6,7 +6,8 @@ import Foundation
 /// category is its cosine similarity to the nearest positive prototype minus that to the nearest
 /// negative one. The threshold is chosen on the codebook's own examples (each example scored
 /// against the other prototypes, the F1-best cut), so no study post's label is ever used.
-public struct PrototypeModel: Codable, Sendable {
+public struct PrototypeModel: HashedModelFile, Sendable {
+    public static let maker = "code prototypes"
     public struct Prototype: Codable, Sendable {
         public var text: String
         public var language: String
@@ -35,14 +36,6 @@ public struct PrototypeModel: Codable, Sendable {
 
     /// e.g. `prototype:keep4o@1.1+5e0c1d2a9b3f`.
     public var coderName: String { "prototype:\(codebookName)@\(codebookVersion)+\(hash)" }
-
-    func contentHash() -> String {
-        var copy = self
-        copy.hash = ""
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(Fingerprint.ofString(String(decoding: (try? encoder.encode(copy)) ?? Data(), as: UTF8.self)).prefix(12))
-    }
 
     /// Embeds the codebook's examples and rules with `embed` (the same client and profile as the
     /// posts) and chooses each category's threshold on its own examples.
@@ -106,28 +99,6 @@ public struct PrototypeModel: Codable, Sendable {
         }
         let worst = negatives.map { cosine(v, $0) }.max() ?? 0
         return (positives.isEmpty ? -1 : best - worst, nearest)
-    }
-
-    public static func load(path: String) throws -> PrototypeModel {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StudyError("\(path): cannot read the model file; build one with `code prototypes`")
-        }
-        let model: PrototypeModel
-        do { model = try JSONDecoder().decode(PrototypeModel.self, from: data) } catch {
-            throw StudyError("\(path): not a prototype model saved by `code prototypes` (\(error))")
-        }
-        guard model.hash == model.contentHash() else {
-            throw StudyError("\(path): the model file was changed after it was built (its hash does not match); rebuild it")
-        }
-        return model
-    }
-
-    public func save(path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
     }
 
     /// The same refusals as the supervised model: another codebook, another embedding space.
@@ -207,21 +178,5 @@ extension CodeStage {
                        extraParameters: ["model_hash": model.hash, "embedding": model.embedding.description]) { post in
             predictor.code(vector: vectors[post.id]!)
         }
-    }
-}
-
-/// Which coder a model file holds, from its `format` field.
-public enum ModelFile {
-    public enum Kind { case supervised, prototype }
-
-    public static func kind(path: String) throws -> Kind {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StudyError("\(path): cannot read the model file; make one with `code train` or `code prototypes`")
-        }
-        struct Header: Decodable { var format: String? }
-        let format = (try? JSONDecoder().decode(Header.self, from: data))?.format ?? ""
-        if format.hasPrefix("prototype-coder/") { return .prototype }
-        if format.hasPrefix("supervised-coder/") { return .supervised }
-        throw StudyError("\(path): not a model file of `code train` or `code prototypes` (format '\(format)')")
     }
 }

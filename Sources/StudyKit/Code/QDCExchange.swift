@@ -97,10 +97,7 @@ public enum QDCExchange {
         let delegate = ParserDelegate()
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        if !parser.parse() || delegate.failure != nil {
-            let line = parser.lineNumber
-            throw InputError(file: path, line: line, reason: delegate.failure ?? "not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "unknown error")")
-        }
+        try delegate.problems.run(parser, path: path, document: "the codebook")
         guard delegate.sawCodeBook else { throw InputError(file: path, line: nil, reason: "no <CodeBook> element: not a REFI-QDA codebook") }
         return delegate.roots
     }
@@ -166,7 +163,9 @@ public enum QDCExchange {
         var text = ""
         var inDescription = false
         var sawCodeBook = false
-        var failure: String?
+        let problems = XMLProblems()
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { problems.heard(parser, parseError) }
 
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                     attributes: [String: String] = [:]) {
@@ -174,8 +173,7 @@ public enum QDCExchange {
             case "CodeBook": sawCodeBook = true
             case "Code":
                 guard let codeName = attributes["name"], let guid = attributes["guid"] else {
-                    failure = "a <Code> needs name and guid attributes"
-                    parser.abortParsing()
+                    problems.fail(parser, "a <Code> needs name and guid attributes")
                     return
                 }
                 stack.append(Code(guid: guid, name: codeName, isCodable: attributes["isCodable"] != "false",

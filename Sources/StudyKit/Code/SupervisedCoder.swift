@@ -70,19 +70,6 @@ public enum CharNGrams {
     }
 }
 
-/// A deterministic random number generator (SplitMix64), so training is reproducible by seed.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Builds feature rows for posts (or for any text with a vector, such as codebook examples).
 public struct FeatureBuilder: Sendable {
     public let kind: SupervisedFeatures
@@ -332,11 +319,8 @@ public enum SupervisedTrainer {
     /// look smaller when `aggregate` corrects it with the same posts.
     public static func labelledPosts(_ db: Database, coder: String, codebook: Codebook,
                                      excludingValidation: Bool = false) throws -> [LabelledPost] {
-        func exists(_ table: String) throws -> Bool {
-            (try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) ?? 0) > 0
-        }
-        let clustered = try exists("post_clusters") && (try db.scalarInt("SELECT count(*) FROM post_clusters") ?? 0) > 0
-        let languages = try exists("post_languages")
+        let clustered = try db.hasRows("post_clusters")
+        let languages = try db.tableExists("post_languages")
         let categories = Set(codebook.categories.map(\.id))
         var byPost: [Int64: LabelledPost] = [:]
         var order: [Int64] = []
@@ -378,7 +362,8 @@ public struct EmbeddingDescription: Codable, Sendable, Equatable, CustomStringCo
 }
 
 /// The supervised coder as a file: everything needed to code and to refuse what does not fit.
-public struct SupervisedModel: Codable, Sendable {
+public struct SupervisedModel: HashedModelFile, Sendable {
+    public static let maker = "code train"
     public struct CategoryModel: Codable, Sendable {
         public var id: String
         /// False: too few labels; the lexicon's decision is used for this category.
@@ -433,37 +418,6 @@ public struct SupervisedModel: Codable, Sendable {
 
     /// e.g. `supervised:keep4o@1.1+3f2a9c01b7de`.
     public var coderName: String { "supervised:\(codebookName)@\(codebookVersion)+\(hash)" }
-
-    func contentHash() -> String {
-        var copy = self
-        copy.hash = ""
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(copy)) ?? Data()
-        return String(Fingerprint.ofString(String(decoding: data, as: UTF8.self)).prefix(12))
-    }
-
-    public static func load(path: String) throws -> SupervisedModel {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SupervisedError("\(path): cannot read the model file; train one with `code train`")
-        }
-        let model: SupervisedModel
-        do { model = try JSONDecoder().decode(SupervisedModel.self, from: data) } catch {
-            throw SupervisedError("\(path): not a model saved by this version of `code train` (\(error)); retrain it")
-        }
-        guard model.hash == model.contentHash() else {
-            throw SupervisedError("\(path): the model file was changed after training (its hash does not match); retrain it")
-        }
-        return model
-    }
-
-    public func save(path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
-    }
 
     /// Refuses a codebook or an embedding space other than the ones the model was trained with.
     public func check(codebook: Codebook, space: EmbeddingDescription?) throws {

@@ -54,17 +54,11 @@ public final class Deduplicator {
 
     // MARK: Reading
 
-    private func tableHasRows(_ name: String) throws -> Bool {
-        let exists = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(name)]) ?? 0
-        guard exists > 0 else { return false }
-        return (try db.scalarInt("SELECT EXISTS (SELECT 1 FROM \(name))") ?? 0) > 0
-    }
-
     /// Streams every post once (one SELECT, ordered by post_id) and computes features batch by batch.
     private func load() throws -> (PostFeatures, String, String) {
         // language-detect runs after dedupe, so normally only the platform's tag is known; when a
         // post_languages table with rows exists (a re-run later in the pipeline), it is preferred.
-        let useDetected = try tableHasRows("post_languages")
+        let useDetected = try db.hasRows("post_languages")
         let languageExpression = useDetected
             ? "coalesce((SELECT l.language FROM post_languages l WHERE l.post_id = p.post_id), p.lang_hint)"
             : "p.lang_hint"

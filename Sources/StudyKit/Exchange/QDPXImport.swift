@@ -205,13 +205,7 @@ struct QDEProject {
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = true
         parser.delegate = delegate
-        // On Linux parse() can return true after a well-formedness error: the delegate hears of it.
-        if !parser.parse() || delegate.failure != nil || delegate.xmlError != nil || parser.parserError != nil {
-            let code = delegate.xmlError ?? (parser.parserError as NSError?)?.code
-            throw InputError(
-                file: path, line: delegate.failureLine ?? parser.lineNumber,
-                reason: delegate.failure ?? "project.qde is not well-formed XML (\(xmlErrorWords(code)))")
-        }
+        try delegate.problems.run(parser, path: path, document: "project.qde")
         guard delegate.sawProject else {
             throw InputError(file: path, line: nil, reason: "no <Project> element: not a REFI-QDA project")
         }
@@ -221,8 +215,7 @@ struct QDEProject {
     private final class Delegate: NSObject, XMLParserDelegate {
         var project = QDEProject()
         var sawProject = false
-        var failure: String?
-        var failureLine: Int?
+        let problems = XMLProblems()
         /// Open Code elements, open sources, the selection's user, the coding's user.
         var codeStack: [Int] = []
         var source: (guid: String, user: String?)?
@@ -232,20 +225,9 @@ struct QDEProject {
         var inCodeDescription = false
         var descriptionText = ""
 
-        /// The first well-formedness error (libxml2's code) and its line.
-        var xmlError: Int?
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { problems.heard(parser, parseError) }
 
-        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-            guard xmlError == nil, failure == nil else { return }
-            xmlError = (parseError as NSError).code
-            failureLine = parser.lineNumber
-        }
-
-        func fail(_ parser: XMLParser, _ reason: String) {
-            failure = reason
-            failureLine = parser.lineNumber
-            parser.abortParsing()
-        }
+        func fail(_ parser: XMLParser, _ reason: String) { problems.fail(parser, reason) }
 
         func parser(
             _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
@@ -311,16 +293,4 @@ struct QDEProject {
             }
         }
     }
-}
-
-/// libxml2's error codes that a hand-edited or cut-short project file produces, in words.
-func xmlErrorWords(_ code: Int?) -> String {
-    let words = [
-        4: "empty document", 5: "the document ends too early", 9: "a character XML does not allow",
-        23: "an unclosed or misplaced quote", 38: "an attribute without a value", 39: "an unquoted attribute value",
-        41: "a duplicate attribute", 68: "a name was expected", 73: "a '>' was expected",
-        76: "an end tag does not match its start tag", 77: "an element is not closed",
-    ]
-    guard let code else { return "unknown error" }
-    return (words[code] ?? "error") + ", libxml2 code \(code)"
 }

@@ -104,9 +104,7 @@ enum Migrator {
     }
 
     static func appliedVersion(_ db: Database) throws -> Int {
-        let exists = try db.scalarInt(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") ?? 0
-        guard exists > 0 else { return 0 }
+        guard try db.tableExists("schema_migrations") else { return 0 }
         return try db.scalarInt("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0
     }
 
