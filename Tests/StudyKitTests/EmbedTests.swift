@@ -176,6 +176,26 @@ final class EmbedServerTests: XCTestCase {
         XCTAssertEqual(try db.count("post_embeddings"), 8)
     }
 
+    func testEveryPostCodeCodesGetsAVector() throws {
+        let dir = try TemporaryDirectory()
+        let db = try study(dir)
+        var dedupe = DedupeOptions()
+        dedupe.workers = 1
+        _ = try Deduplicator(database: db, options: dedupe).run()
+        // One copy counted as an edited near-duplicate: `code` codes it, so a supervised coder needs its vector.
+        try db.run("""
+            UPDATE post_clusters SET kind = 'near'
+            WHERE post_id = (SELECT min(post_id) FROM post_clusters WHERE post_id <> canonical_post_id)
+            """)
+        let summary = try stage(db, try EmbeddingClient.connect(endpoint), all: false).run()
+        XCTAssertEqual(summary.postsInScope, 7)
+        let coded = try CodeStage(database: db).loadPosts(allPosts: false).posts.map(\.id)
+        XCTAssertEqual(coded.count, 7)
+        for id in coded {
+            XCTAssertEqual(try db.count("post_embeddings", where: "post_id = \(id)"), 1, "post \(id) is coded but has no vector")
+        }
+    }
+
     func testAStoppedServerIsNamedInTheError() throws {
         var stopped = endpoint!
         stopped.url = URL(string: "http://127.0.0.1:\(closedLoopbackPort())/v1")!

@@ -65,7 +65,7 @@ public final class CodeStage {
             if try db.hasRows("post_clusters") {
                 // Canonical posts and near-duplicates (edited copies that may say more or less) are coded;
                 // exact copies and reposts inherit the canonical post's codings (`inheritCopies`).
-                join += " JOIN post_clusters c ON c.post_id = p.post_id AND (c.post_id = c.canonical_post_id OR c.kind = 'near')"
+                join += " JOIN post_clusters c ON c.post_id = p.post_id AND \(Self.codedClusterMembers)"
                 inputs += ";dedupe"
             } else {
                 notes.append("dedupe has not run (no post_clusters): coding all posts")
@@ -111,6 +111,11 @@ public final class CodeStage {
         }
         return results.values()
     }
+
+    /// The members of a dedupe cluster that are coded (and embedded) by default, as SQL over
+    /// `post_clusters AS c`: the canonical post and its near-duplicates, whose edited wording may say
+    /// more or less. Exact copies and reposts have the canonical post's text and inherit its codings.
+    public static let codedClusterMembers = "(c.post_id = c.canonical_post_id OR c.kind = 'near')"
 
     /// Runs the lexicon coder of `codebook` over the posts.
     public func runLexicon(codebook: Codebook, options: CodeOptions) throws -> CodeSummary {

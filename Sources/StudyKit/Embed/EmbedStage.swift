@@ -2,7 +2,7 @@ import Foundation
 
 /// Options of the `embed` stage that shape what it does (the endpoint and profile are the client's).
 public struct EmbedOptions: Sendable {
-    /// Embed every post, not only the canonical post of each dedupe cluster.
+    /// Embed every post, not only the posts `code` codes (canonical posts and near-duplicates).
     public var allPosts = false
     /// Texts per request.
     public var batchSize = 32
@@ -21,7 +21,7 @@ public struct EmbedOptions: Sendable {
 public struct EmbedSummary: Sendable {
     public let runID: Int64
     public let space: EmbeddingSpace
-    /// Posts in scope (canonical or all).
+    /// Posts in scope (those `code` codes, or all).
     public let postsInScope: Int
     /// Posts of the scope that already had a vector in this space before the run.
     public let alreadyEmbedded: Int
@@ -36,7 +36,7 @@ public struct EmbedSummary: Sendable {
     public let notes: [String]
 }
 
-/// The `embed` stage: reads `posts` (and `post_clusters` for the canonical posts), writes
+/// The `embed` stage: reads `posts` (and `post_clusters` for the posts `code` codes), writes
 /// `post_embeddings`.
 ///
 /// Each batch's rows are committed in their own transaction as soon as its answer arrives, so a
@@ -117,21 +117,18 @@ public final class EmbedStage {
     /// How many posts are in scope, with a note when dedupe has not run.
     private func postsInScope() throws -> (Int, [String]) {
         if options.allPosts { return (try db.scalarInt("SELECT count(*) FROM posts") ?? 0, []) }
-        if try hasClusters() {
-            return (try db.scalarInt("SELECT count(*) FROM post_clusters WHERE post_id = canonical_post_id") ?? 0, [])
+        if try db.hasRows("post_clusters") {
+            return (try db.scalarInt("SELECT count(*) FROM post_clusters c WHERE \(CodeStage.codedClusterMembers)") ?? 0, [])
         }
         return (try db.scalarInt("SELECT count(*) FROM posts") ?? 0,
                 ["dedupe has not run (no post_clusters): embedding every post"])
     }
 
-    private func hasClusters() throws -> Bool {
-        (try db.scalarInt("SELECT EXISTS (SELECT 1 FROM post_clusters)") ?? 0) == 1
-    }
-
     /// The posts of the scope without a vector in `space`, in post order.
     private func missingPosts(_ scope: Int, space: EmbeddingSpace) throws -> [(id: Int64, text: String)] {
-        let canonicalOnly = try !options.allPosts && hasClusters()
-        let join = canonicalOnly ? "JOIN post_clusters c ON c.post_id = p.post_id AND c.canonical_post_id = p.post_id" : ""
+        // The posts `code` codes by default, so every post a model-based coder reads has its vector.
+        let clustered = try !options.allPosts && db.hasRows("post_clusters")
+        let join = clustered ? "JOIN post_clusters c ON c.post_id = p.post_id AND \(CodeStage.codedClusterMembers)" : ""
         var posts: [(id: Int64, text: String)] = []
         posts.reserveCapacity(scope)
         try db.forEachRow("""
