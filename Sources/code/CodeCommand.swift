@@ -25,8 +25,11 @@ struct CodeCommand: ParsableCommand {
               code --model data/models/keep4o-supervised.json   # code with the supervised coder
               code evaluate --reference adjudicated              # every coder against the labels
             """,
-        subcommands: [Run.self, CodebookCommand.self, Train.self, Prototypes.self, Evaluate.self, CrossLingual.self, CoderName.self,
-                      Bench.self],
+        subcommands: [
+            Run.self, CodebookCommand.self, Train.self, Prototypes.self, Evaluate.self, CrossLingual.self,
+            CoderName.self,
+            Bench.self,
+        ],
         defaultSubcommand: Run.self
     )
 }
@@ -43,10 +46,18 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Code every post, not only the canonical post of each dedupe cluster.")
     var all = false
 
-    @Option(name: .long, help: "The coder aggregation should use (study setting primary_coder, also stored with the run). Default: keep the stored one; the first run sets its own coder.")
+    @Option(
+        name: .long,
+        help:
+            "The coder aggregation should use (study setting primary_coder, also stored with the run). Default: keep the stored one; the first run sets its own coder."
+    )
     var primaryCoder: String?
 
-    @Option(name: .long, help: "Code with a model file instead of the lexicon coder: `code train` (supervised) or `code prototypes` (zero-shot).")
+    @Option(
+        name: .long,
+        help:
+            "Code with a model file instead of the lexicon coder: `code train` (supervised) or `code prototypes` (zero-shot)."
+    )
     var model: String?
 
     @Flag(name: .long, help: "Do not code: print prevalence per category and the indicators that fired most.")
@@ -82,22 +93,29 @@ struct Run: ParsableCommand {
             case .prototype:
                 let prototypes = try PrototypeModel.load(path: model)
                 let (space, vectors) = try EmbeddingAccess.vectors(stage.db, wanted: prototypes.embedding)
-                summary = try stage.runPrototype(model: prototypes, codebook: book, options: options, space: space, vectors: vectors)
+                summary = try stage.runPrototype(
+                    model: prototypes, codebook: book, options: options, space: space, vectors: vectors)
             case .supervised:
                 let supervised = try SupervisedModel.load(path: model)
                 let wanted = supervised.embedding
-                let (space, vectors) = wanted == nil ? (nil, [:]) : try EmbeddingAccess.vectors(stage.db, wanted: wanted)
-                summary = try stage.runSupervised(model: supervised, codebook: book, options: options, space: space,
-                                                  vectors: vectors)
+                let (space, vectors) =
+                    wanted == nil ? (nil, [:]) : try EmbeddingAccess.vectors(stage.db, wanted: wanted)
+                summary = try stage.runSupervised(
+                    model: supervised, codebook: book, options: options, space: space,
+                    vectors: vectors)
             }
         } else {
             summary = try stage.runLexicon(codebook: book, options: options)
         }
         for note in summary.notes { print("note: \(note)") }
-        print("code: run \(summary.runID), coder \(summary.coder): \(summary.postsCoded) posts, \(summary.rowsWritten) codings")
+        print(
+            "code: run \(summary.runID), coder \(summary.coder): \(summary.postsCoded) posts, \(summary.rowsWritten) codings"
+        )
         for (category, present) in summary.prevalence {
             let share = summary.postsCoded > 0 ? Double(present) / Double(summary.postsCoded) * 100 : 0
-            print("  " + category.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%6d  %5.1f%%", present, share))
+            print(
+                "  " + category.padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + String(format: "%6d  %5.1f%%", present, share))
         }
     }
 }
@@ -125,8 +143,9 @@ struct CodebookCommand: ParsableCommand {
                 let result = CodebookCheck.run(book)
                 for failure in result.failures { print(failure.description) }
                 let indicators = book.categories.reduce(0) { $0 + $1.indicators.count }
-                print("\(file): \(book.name)@\(book.version): \(book.categories.count) categories, \(indicators) indicators, "
-                      + "\(result.examples) examples, \(result.failures.count) failing")
+                print(
+                    "\(file): \(book.name)@\(book.version): \(book.categories.count) categories, \(indicators) indicators, "
+                        + "\(result.examples) examples, \(result.failures.count) failing")
                 failed += result.failures.count
             }
             if failed > 0 { throw StudyError("\(failed) example(s) not coded as labelled") }
@@ -143,7 +162,9 @@ struct CodebookCommand: ParsableCommand {
                 """
         )
 
-        @Option(name: .long, help: "qdc (REFI-QDA), markdown, or json (the matching rules, for tools that cannot read YAML).")
+        @Option(
+            name: .long,
+            help: "qdc (REFI-QDA), markdown, or json (the matching rules, for tools that cannot read YAML).")
         var format = CodebookExportFormat.qdc
 
         @Option(name: .shortAndLong, help: "Output file (default: standard output).")
@@ -165,7 +186,8 @@ struct CodebookCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Turn a REFI-QDA codebook (.qdc) into a codebook YAML skeleton (no indicators yet).",
-            discussion: "Example: code codebook import coded-in-atlas.qdc --name keep4o --version 1.1 -o codebooks/keep4o-atlas.yaml"
+            discussion:
+                "Example: code codebook import coded-in-atlas.qdc --name keep4o --version 1.1 -o codebooks/keep4o-atlas.yaml"
         )
 
         @Option(name: .long, help: "Codebook name.") var name = "imported"
@@ -194,7 +216,8 @@ struct Bench: ParsableCommand {
     @OptionGroup var codebook: CodebookOptions
     @OptionGroup var performance: WorkerOptions
     @Option(name: .long, help: "Read at most this many posts.") var limit = Int.max
-    @Argument(help: "X API v2 JSON lines (one post per line with a 'text' field, or {data:[…]} pages).") var file: String
+    @Argument(help: "X API v2 JSON lines (one post per line with a 'text' field, or {data:[…]} pages).") var file:
+        String
 
     func run() throws {
         let book = try codebook.load()
@@ -206,11 +229,16 @@ struct Bench: ParsableCommand {
         let buildSeconds = Date().timeIntervalSince(buildStart)
         let posts = texts.enumerated().map { CodeStage.Post(id: Int64($0.offset), text: $0.element, language: nil) }
         let start = Date()
-        let decisions = CodeStage.codeAll(posts, workers: performance.workers) { coder.code(text: $0.text, language: $0.language) }
+        let decisions = CodeStage.codeAll(posts, workers: performance.workers) {
+            coder.code(text: $0.text, language: $0.language)
+        }
         let seconds = Date().timeIntervalSince(start)
         let present = decisions.reduce(0) { $0 + $1.filter(\.value).count }
-        print(String(format: "posts=%d workers=%d load_s=%.2f build_s=%.3f code_s=%.3f posts_per_s=%.0f present=%d",
-                     posts.count, performance.workers, loadSeconds, buildSeconds, seconds, Double(posts.count) / seconds, present))
+        print(
+            String(
+                format: "posts=%d workers=%d load_s=%.2f build_s=%.3f code_s=%.3f posts_per_s=%.0f present=%d",
+                posts.count, performance.workers, loadSeconds, buildSeconds, seconds, Double(posts.count) / seconds,
+                present))
     }
 }
 

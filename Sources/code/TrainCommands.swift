@@ -21,7 +21,9 @@ struct CrossValidationOptions: ParsableArguments {
         }
     }
 
-    var fractions: [Double] { learningCurve.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+    var fractions: [Double] {
+        learningCurve.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    }
 
     var settings: SupervisedSettings {
         var settings = SupervisedSettings()
@@ -33,7 +35,8 @@ struct CrossValidationOptions: ParsableArguments {
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train the supervised coder; print its cross-validated scores and learning curve against the lexicon.",
+        abstract:
+            "Train the supervised coder; print its cross-validated scores and learning curve against the lexicon.",
         discussion: """
             One logistic regression per category on the post's sentence embedding (from `embed`) and \
             the lexicon's evidence, trained from the `codings` rows of one coder (default: adjudicated). \
@@ -52,7 +55,8 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "The coder whose codings are the labels.") var from = "adjudicated"
     @Option(name: .long, help: "Where to save the trained model (JSON).") var model = "data/models/supervised.json"
     @Option(name: .long, help: "What the coder reads of a post.") var features = SupervisedFeatures.embeddingLexicon
-    @Flag(name: .long, help: "Without enough labels, say so and exit 0 (for `make`), instead of failing.") var ifLabels = false
+    @Flag(name: .long, help: "Without enough labels, say so and exit 0 (for `make`), instead of failing.")
+    var ifLabels = false
     @OptionGroup var cross: CrossValidationOptions
 
     func run() throws {
@@ -65,13 +69,17 @@ struct Train: ParsableCommand {
         options.bootstrap = Bootstrap(replicates: cross.replicates, seed: cross.seed)
         options.settings = cross.settings
         options.onlyIfLabels = ifLabels
-        guard let result = try SupervisedTraining.run(try database.open(.readOnly), codebook: book, options: options) else {
-            print("code train: no category has \(cross.minPerClass) positive and \(cross.minPerClass) negative labels by "
-                  + "\(from) outside validation samples: no supervised coder trained")
+        guard let result = try SupervisedTraining.run(try database.open(.readOnly), codebook: book, options: options)
+        else {
+            print(
+                "code train: no category has \(cross.minPerClass) positive and \(cross.minPerClass) negative labels by "
+                    + "\(from) outside validation samples: no supervised coder trained")
             return
         }
         print(CoderEvaluation.render(result.report), terminator: "")
-        if !result.short.isEmpty { print("\ntoo few labels (the lexicon decides): " + result.short.joined(separator: "; ")) }
+        if !result.short.isEmpty {
+            print("\ntoo few labels (the lexicon decides): " + result.short.joined(separator: "; "))
+        }
         try result.model.save(path: model)
         print("\nmodel saved: \(model) (coder \(result.model.coderName))")
     }
@@ -93,7 +101,8 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var codebook: CodebookOptions
     @Option(name: .long, help: "The reference coder (adjudicated, or human:<name>).") var reference = "adjudicated"
-    @Option(name: .long, help: "Stored coders to score, comma-separated (default: every automated coder).") var coders: String?
+    @Option(name: .long, help: "Stored coders to score, comma-separated (default: every automated coder).") var coders:
+        String?
     @Option(name: .long, help: "Supervised feature sets to cross-validate, comma-separated (none: '').")
     var crossValidate = SupervisedFeatures.embeddingLexicon.rawValue
     @Option(name: .long, help: "The coder kappa differences are measured against.") var baseline: String?
@@ -107,8 +116,9 @@ struct Evaluate: ParsableCommand {
         options.storedCoders = coders?.split(separator: ",").map(String.init) ?? []
         options.crossValidated = try crossValidate.split(separator: ",").map { name in
             guard let kind = SupervisedFeatures(rawValue: String(name)) else {
-                throw ValidationError("--cross-validate: '\(name)' is not one of "
-                                      + SupervisedFeatures.allCases.map(\.rawValue).joined(separator: ", "))
+                throw ValidationError(
+                    "--cross-validate: '\(name)' is not one of "
+                        + SupervisedFeatures.allCases.map(\.rawValue).joined(separator: ", "))
             }
             return kind
         }
@@ -137,16 +147,19 @@ struct Prototypes: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var codebook: CodebookOptions
     @OptionGroup var embedding: EmbeddingOptions
-    @Option(name: .customLong("out"), help: "Where to save the prototype model (JSON).") var out = "data/models/prototypes.json"
+    @Option(name: .customLong("out"), help: "Where to save the prototype model (JSON).") var out =
+        "data/models/prototypes.json"
 
     func run() throws {
         let book = try codebook.load()
         let db = try database.open(.readOnly)
         // The posts' space: codebook texts must land in the same one.
         guard let stored = try PostEmbeddings.latestSpace(db) else {
-            throw StudyError("\(database.db): no post embeddings: run `embed` first (the prototypes must share their space)")
+            throw StudyError(
+                "\(database.db): no post embeddings: run `embed` first (the prototypes must share their space)")
         }
-        let client = try EmbeddingClient.connect(try embedding.makeEndpoint(), profile: stored.profile, expecting: stored)
+        let client = try EmbeddingClient.connect(
+            try embedding.makeEndpoint(), profile: stored.profile, expecting: stored)
         let model = try PrototypeModel.build(codebook: book, embedding: EmbeddingDescription(client.space)) { texts in
             var vectors: [[Float]] = []
             for start in stride(from: 0, to: texts.count, by: 32) {
@@ -158,9 +171,10 @@ struct Prototypes: ParsableCommand {
         let prototypes = model.categories.reduce(0) { $0 + $1.positives.count + $1.negatives.count }
         print("\(prototypes) prototypes for \(model.categories.count) categories embedded with \(client.space)")
         for category in model.categories {
-            print("  " + category.id.padding(toLength: 26, withPad: " ", startingAt: 0)
-                  + "\(category.positives.count) positive, \(category.negatives.count) negative, threshold "
-                  + String(format: "%.3f", category.threshold))
+            print(
+                "  " + category.id.padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + "\(category.positives.count) positive, \(category.negatives.count) negative, threshold "
+                    + String(format: "%.3f", category.threshold))
         }
         print("model saved: \(out) (coder \(model.coderName))")
     }
@@ -186,7 +200,8 @@ struct CrossLingual: ParsableCommand {
     @Option(name: .long, help: "The reference coder.") var reference = "adjudicated"
     @Option(name: .long, help: "Languages to train on, comma-separated.") var trainLanguages = "en"
     @Option(name: .long, help: "Languages to score on, comma-separated.") var testLanguages = "zh,ja"
-    @Flag(name: .long, help: "Also score the codebook's examples in the test languages (embeds them).") var examples = false
+    @Flag(name: .long, help: "Also score the codebook's examples in the test languages (embeds them).") var examples =
+        false
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 4242
     @Option(name: .long, help: "Bootstrap replicates.") var replicates = 1000
 
@@ -204,7 +219,8 @@ struct CrossLingual: ParsableCommand {
             guard let stored = try PostEmbeddings.latestSpace(db) else {
                 throw StudyError("\(database.db): no post embeddings: run `embed` first")
             }
-            let client = try EmbeddingClient.connect(try embedding.makeEndpoint(), profile: stored.profile, expecting: stored)
+            let client = try EmbeddingClient.connect(
+                try embedding.makeEndpoint(), profile: stored.profile, expecting: stored)
             embedExamples = { texts in try client.embed(texts) }
         }
         let result = try CrossLingualEvaluation.run(db, codebook: book, options: options, embedExamples: embedExamples)
@@ -216,7 +232,8 @@ struct CoderName: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coder-name",
         abstract: "Print the name codings get from the codebook's lexicon coder, or from a model file (for scripts).",
-        discussion: "Examples:\n  code coder-name                     # lexicon:keep4o@1.1\n  code coder-name --model data/models/keep4o-supervised.json"
+        discussion:
+            "Examples:\n  code coder-name                     # lexicon:keep4o@1.1\n  code coder-name --model data/models/keep4o-supervised.json"
     )
 
     @OptionGroup var codebook: CodebookOptions

@@ -37,7 +37,9 @@ struct DedupeCommand: ParsableCommand {
     @Option(name: .long, help: "MinHash permutations per post.")
     var permutations = 128
 
-    @Option(name: .long, help: "LSH bands; rows per band = permutations / bands. More bands: more candidates, higher recall, slower.")
+    @Option(
+        name: .long,
+        help: "LSH bands; rows per band = permutations / bands. More bands: more candidates, higher recall, slower.")
     var bands = 25
 
     @Option(name: .long, help: "Seed of the MinHash permutations.")

@@ -61,11 +61,14 @@ struct EmbedCommand: ParsableCommand {
         let summary = try EmbedStage(database: db, client: client, options: options).run()
         for note in summary.notes { print("embed: note: \(note)") }
         let rate = Double(summary.textsSent) / max(summary.seconds, 1e-9)
-        print(String(format: "embed: %d %@ posts: %d already embedded, %d copied from equal texts, %d texts sent "
-                     + "for %d posts (%.1f texts/s, %d tokens) in %.1f s; run %lld",
-                     summary.postsInScope, all ? "" : "coded", summary.alreadyEmbedded, summary.reusedByText,
-                     summary.textsSent, summary.postsEmbedded, rate, summary.tokens, summary.seconds, summary.runID)
-              .replacingOccurrences(of: "  ", with: " "))
+        print(
+            String(
+                format: "embed: %d %@ posts: %d already embedded, %d copied from equal texts, %d texts sent "
+                    + "for %d posts (%.1f texts/s, %d tokens) in %.1f s; run %lld",
+                summary.postsInScope, all ? "" : "coded", summary.alreadyEmbedded, summary.reusedByText,
+                summary.textsSent, summary.postsEmbedded, rate, summary.tokens, summary.seconds, summary.runID
+            )
+            .replacingOccurrences(of: "  ", with: " "))
         print("embed: space \(summary.space)")
     }
 }

@@ -41,17 +41,25 @@ struct LanguageDetectCommand: ParsableCommand {
     @Option(name: .long, help: "Below this confidence (0..1) the language is 'und'. Default measured on dev.tsv.")
     var minConfidence = LanguageDetectOptions().minConfidence
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The fastText model file, made by `make model` (default: $STUDY_FASTTEXT_MODEL, else data/models/lid.176.ftz).",
-        valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The fastText model file, made by `make model` (default: $STUDY_FASTTEXT_MODEL, else data/models/lid.176.ftz).",
+            valueName: "file"))
     var model: String?
 
     @OptionGroup var performance: WorkerOptions
 
-    @Flag(name: .long, help: "Print counts per language, the share of 'und' and agreement with platform hints; detect nothing.")
+    @Flag(
+        name: .long,
+        help: "Print counts per language, the share of 'und' and agreement with platform hints; detect nothing.")
     var report = false
 
-    @Option(name: .long, help: "Print accuracy of cld2, fasttext and combined on a labelled file: .tsv (lang, kind, text), .jsonl (text, lang), or a sample ground_truth.csv joined with --db's posts. Writes nothing.")
+    @Option(
+        name: .long,
+        help:
+            "Print accuracy of cld2, fasttext and combined on a labelled file: .tsv (lang, kind, text), .jsonl (text, lang), or a sample ground_truth.csv joined with --db's posts. Writes nothing."
+    )
     var evaluate: [String] = []
 
     func validate() throws {
@@ -71,11 +79,16 @@ struct LanguageDetectCommand: ParsableCommand {
         }
         let options = LanguageDetectOptions(mode: detector, minConfidence: minConfidence)
         let identifier = try LanguageIdentifier(options: options, modelPath: modelPath)
-        let summary = try LanguageDetectStage(database: database.open(.readWrite), identifier: identifier,
-                                              workers: performance.workers).run()
-        print(String(format: "language-detect: %d posts in %.2f s (%.0f posts/s), %d und; run %d. See: language-detect --report",
-                     summary.posts, summary.seconds, Double(summary.posts) / max(summary.seconds, 1e-9),
-                     summary.undetermined, summary.runID))
+        let summary = try LanguageDetectStage(
+            database: database.open(.readWrite), identifier: identifier,
+            workers: performance.workers
+        ).run()
+        print(
+            String(
+                format:
+                    "language-detect: %d posts in %.2f s (%.0f posts/s), %d und; run %d. See: language-detect --report",
+                summary.posts, summary.seconds, Double(summary.posts) / max(summary.seconds, 1e-9),
+                summary.undetermined, summary.runID))
     }
 
     private func runEvaluation() throws {
@@ -89,7 +102,9 @@ struct LanguageDetectCommand: ParsableCommand {
             } else {
                 texts = try LanguageEvaluation.loadGroundTruth(path: path, database: database.open(.readOnly))
                 if texts.isEmpty {
-                    throw InputError(file: path, line: nil, reason: "no labelled post of this file is in \(database.db); ingest the sample first (make)")
+                    throw InputError(
+                        file: path, line: nil,
+                        reason: "no labelled post of this file is in \(database.db); ingest the sample first (make)")
                 }
             }
             let tallies = [DetectorMode.cld2, .fasttext, .combined].map { mode in
@@ -97,8 +112,10 @@ struct LanguageDetectCommand: ParsableCommand {
                 let identifier = LanguageIdentifier(options: options, fastText: mode == .cld2 ? nil : fastText)
                 return (mode, LanguageEvaluation.evaluate(texts, identifier: identifier, workers: performance.workers))
             }
-            print(LanguageEvaluation.render(title: "\(path): \(texts.count) texts (accuracy: every text given its best guess)",
-                                            tallies: tallies, minConfidence: minConfidence))
+            print(
+                LanguageEvaluation.render(
+                    title: "\(path): \(texts.count) texts (accuracy: every text given its best guess)",
+                    tallies: tallies, minConfidence: minConfidence))
             print("")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// Issue 11's adjudication rules: settle a post only when every assigned coder has decided it;
@@ -11,17 +12,20 @@ final class AdjudicationTests: XCTestCase {
     }
 
     func stale(_ db: Database) throws -> [String] {
-        try db.query("""
+        try db.query(
+            """
             SELECT post_id, changed_coders FROM adjudications WHERE changed_coders IS NOT NULL ORDER BY post_id
-            """)
-            .map { "\($0.int("post_id") ?? 0):\($0.text("changed_coders") ?? "")" }
+            """
+        )
+        .map { "\($0.int("post_id") ?? 0):\($0.text("changed_coders") ?? "")" }
     }
 
     func testSettlesOnlyWhenEveryAssignedCoderHasDecided() throws {
         let (_, db) = try study()
         // Posts 1-4 are double-coded; 5 belongs to alice alone, 6 to bob alone.
-        let sample = try makeSample(db, name: "s", posts: [1, 2, 3, 4, 5, 6],
-                                    assignments: ["alice": [1, 2, 3, 4, 5], "bob": [1, 2, 3, 4, 6]])
+        let sample = try makeSample(
+            db, name: "s", posts: [1, 2, 3, 4, 5, 6],
+            assignments: ["alice": [1, 2, 3, 4, 5], "bob": [1, 2, 3, 4, 6]])
         let alice = try AnnotationStore(db: db, sample: sample, coder: "human:alice")
         let bob = try AnnotationStore(db: db, sample: sample, coder: "human:bob")
         let carol = try AnnotationStore(db: db, sample: sample, coder: HumanCoder.adjudicated)
@@ -33,8 +37,8 @@ final class AdjudicationTests: XCTestCase {
         try bob.save(postID: 3, Decision(status: .skipped))
 
         var plan = try Adjudication.plan(db, sample: sample, scheme: carol.scheme)
-        XCTAssertEqual(plan.unanimous.map(\.postID), [1, 5])          // 5: its one assigned coder coded it
-        XCTAssertEqual(Set(plan.disputed.keys), [2, 3])                // 3: bob skipped: for the adjudicator
+        XCTAssertEqual(plan.unanimous.map(\.postID), [1, 5])  // 5: its one assigned coder coded it
+        XCTAssertEqual(Set(plan.disputed.keys), [2, 3])  // 3: bob skipped: for the adjudicator
         XCTAssertEqual(plan.waiting, [4: ["human:alice", "human:bob"], 6: ["human:bob"]])
         XCTAssertEqual(plan.waitingByCoder.map { "\($0.coder) \($0.posts)" }, ["human:alice 1", "human:bob 2"])
         XCTAssertEqual(try Adjudication.storeUnanimous(plan, store: carol), 2)
@@ -52,7 +56,7 @@ final class AdjudicationTests: XCTestCase {
 
     func testALaterChangeReopensTheSettlementAndOnlyARealChange() throws {
         let (_, db) = try study()
-        let sample = try makeSample(db, name: "s", posts: [1, 2, 3])           // no assignments: the sample's coders
+        let sample = try makeSample(db, name: "s", posts: [1, 2, 3])  // no assignments: the sample's coders
         let alice = try AnnotationStore(db: db, sample: sample, coder: "human:alice")
         let bob = try AnnotationStore(db: db, sample: sample, coder: "human:bob")
         let carol = try AnnotationStore(db: db, sample: sample, coder: HumanCoder.adjudicated)
@@ -65,9 +69,10 @@ final class AdjudicationTests: XCTestCase {
         try bob.save(postID: 3, Decision(status: .coded, present: ["relevant", "companion", "attachment"]))
         let plan = try Adjudication.plan(db, sample: sample, scheme: carol.scheme)
         XCTAssertEqual(try Adjudication.storeUnanimous(plan, store: carol), 2)
-        try carol.save(postID: 3, Decision(status: .coded, present: ["relevant"]))           // by hand
-        XCTAssertEqual(try db.scalarText("SELECT method || ':' || adjudicator FROM adjudications WHERE post_id = 3"),
-                       "adjudicator:carol")
+        try carol.save(postID: 3, Decision(status: .coded, present: ["relevant"]))  // by hand
+        XCTAssertEqual(
+            try db.scalarText("SELECT method || ':' || adjudicator FROM adjudications WHERE post_id = 3"),
+            "adjudicator:carol")
         XCTAssertEqual(try stale(db), [])
 
         // Saving the same decision again, or changing it and back, is no change.
@@ -89,7 +94,8 @@ final class AdjudicationTests: XCTestCase {
         XCTAssertEqual(try stale(db), ["1:human:alice, human:bob", "2:human:dora", "3:human:alice"])
         // A hand edit in SQL that puts alice's post 1 back as it was: the trigger sees the progress row
         // change and compares again, so only bob's removed decision keeps the post open.
-        try db.execute("""
+        try db.execute(
+            """
             UPDATE codings SET value = 1 WHERE coder = 'human:alice' AND post_id = 1 AND category = 'grief';
             UPDATE annotation_progress SET updated_at = 'later' WHERE coder = 'human:alice' AND post_id = 1;
             """)
@@ -130,7 +136,8 @@ final class AdjudicationTests: XCTestCase {
             try alice.save(postID: 1, Decision(status: .coded, present: ["relevant"]))
             try AnnotationStore(db: db, sample: sample, coder: HumanCoder.adjudicated)
                 .save(postID: 1, Decision(status: .coded, present: ["relevant"]))
-            try db.execute("""
+            try db.execute(
+                """
                 DROP TRIGGER adjudication_stale_after_insert; DROP TRIGGER adjudication_stale_after_update;
                 DROP TRIGGER adjudication_stale_after_delete; DROP VIEW adjudication_drift;
                 DROP TABLE adjudication_basis; DROP TABLE adjudications;
@@ -139,9 +146,11 @@ final class AdjudicationTests: XCTestCase {
         }
         let db = try Database(path: path)
         XCTAssertEqual(try db.scalarText("SELECT method FROM adjudications WHERE post_id = 1"), "backfill")
-        XCTAssertEqual(try db.scalarText("""
-            SELECT present FROM adjudication_basis WHERE post_id = 1 AND coder = 'human:alice'
-            """), #"["relevant"]"#)
+        XCTAssertEqual(
+            try db.scalarText(
+                """
+                SELECT present FROM adjudication_basis WHERE post_id = 1 AND coder = 'human:alice'
+                """), #"["relevant"]"#)
         let sample = try SampleRef.find(db, "s")
         try AnnotationStore(db: db, sample: sample, coder: "human:alice")
             .save(postID: 1, Decision(status: .coded, present: []))

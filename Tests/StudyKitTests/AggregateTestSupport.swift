@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import StudyKit
 
 /// Upstream tables aggregate reads, created here with the columns fixed in the conventions, because
@@ -27,7 +28,9 @@ enum UpstreamTablesForTests {
         for statement in ddl.components(separatedBy: ";\n") {
             let trimmed = statement.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { continue }
-            if except.contains(where: { trimmed.contains("EXISTS \($0) ") || trimmed.contains("EXISTS \($0)(") }) { continue }
+            if except.contains(where: { trimmed.contains("EXISTS \($0) ") || trimmed.contains("EXISTS \($0)(") }) {
+                continue
+            }
             try db.execute(trimmed)
         }
     }
@@ -66,42 +69,69 @@ enum AggregateFixture {
     static func make(in dir: TemporaryDirectory, validation: Bool = false, upstream: Bool = true) throws -> Database {
         let db = try Database(path: dir.path("study.sqlite"))
         if upstream { try UpstreamTablesForTests.create(db) }
-        try db.run("INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (1, 'ingest', 'test', '{}', 'now', 'completed')")
-        try db.run("INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (2, 'code', 'test', '{}', 'now', 'completed')")
-        try db.run("INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read, records_stored, duplicate_ids, records_rejected) VALUES (1, 'fixture', 'f1', 0, 'x-v2-json', 1, 11, 11, 0, 0)")
+        try db.run(
+            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (1, 'ingest', 'test', '{}', 'now', 'completed')"
+        )
+        try db.run(
+            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (2, 'code', 'test', '{}', 'now', 'completed')"
+        )
+        try db.run(
+            "INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read, records_stored, duplicate_ids, records_rejected) VALUES (1, 'fixture', 'f1', 0, 'x-v2-json', 1, 11, 11, 0, 0)"
+        )
         for (id, platform, day, language, canonical, positives) in posts {
-            let unix = Timestamp.daysFromCivil(year: Int64(day.prefix(4))!, month: Int64(day.dropFirst(5).prefix(2))!, day: Int64(day.suffix(2))!) * 86_400 + 3600
-            try db.run("INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, source_file_id, source_line) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-                       [.int(Int64(id)), .text(platform), .text("e\(id)"), .text(day + "T01:00:00Z"), .int(unix), .text("post \(id), with \"quotes\""), .int(Int64(id))])
+            let unix =
+                Timestamp.daysFromCivil(
+                    year: Int64(day.prefix(4))!, month: Int64(day.dropFirst(5).prefix(2))!, day: Int64(day.suffix(2))!)
+                * 86_400 + 3600
+            try db.run(
+                "INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, source_file_id, source_line) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                [
+                    .int(Int64(id)), .text(platform), .text("e\(id)"), .text(day + "T01:00:00Z"), .int(unix),
+                    .text("post \(id), with \"quotes\""), .int(Int64(id)),
+                ])
             guard upstream else { continue }
-            try db.run("INSERT INTO post_clusters VALUES (?, ?, ?, ?, 1.0, 1)",
-                       [.int(Int64(id)), .int(Int64(canonical)), .text(canonical == id ? "unique" : "near"), .int(Int64(canonical))])
-            try db.run("INSERT INTO post_languages(post_id, language, confidence, detector, guess, und_reason, text_chars, run_id) VALUES (?1, ?2, 0.9, 'combined', ?2, CASE ?2 WHEN 'und' THEN 'uncertain' END, 10, 1)", [.int(Int64(id)), .text(language)])
+            try db.run(
+                "INSERT INTO post_clusters VALUES (?, ?, ?, ?, 1.0, 1)",
+                [
+                    .int(Int64(id)), .int(Int64(canonical)), .text(canonical == id ? "unique" : "near"),
+                    .int(Int64(canonical)),
+                ])
+            try db.run(
+                "INSERT INTO post_languages(post_id, language, confidence, detector, guess, und_reason, text_chars, run_id) VALUES (?1, ?2, 0.9, 'combined', ?2, CASE ?2 WHEN 'und' THEN 'uncertain' END, 10, 1)",
+                [.int(Int64(id)), .text(language)])
             for category in categories {
-                try db.run("INSERT INTO codings VALUES (?, ?, ?, ?, NULL, 1.0, 2)",
-                           [.int(Int64(id)), .text(category), .int(positives.contains(category) ? 1 : 0), .text(coder)])
+                try db.run(
+                    "INSERT INTO codings VALUES (?, ?, ?, ?, NULL, 1.0, 2)",
+                    [.int(Int64(id)), .text(category), .int(positives.contains(category) ? 1 : 0), .text(coder)])
             }
         }
         if upstream {
-            try db.run("INSERT INTO codebooks(name, version, fingerprint, yaml, loaded_at) VALUES ('keep4o', '1.0', 'cb1', 'name: keep4o\ngate: relevant\n', 'now')")
+            try db.run(
+                "INSERT INTO codebooks(name, version, fingerprint, yaml, loaded_at) VALUES ('keep4o', '1.0', 'cb1', 'name: keep4o\ngate: relevant\n', 'now')"
+            )
         }
         if validation {
             // A simple random validation sample of 7 of the 9 canonical posts; post 6 is not labelled yet.
-            try db.run("INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (3, 'annotate-sample', 'test', '{}', 'now', 'completed')")
-            try db.run("""
+            try db.run(
+                "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (3, 'annotate-sample', 'test', '{}', 'now', 'completed')"
+            )
+            try db.run(
+                """
                 INSERT INTO samples(sample_id, name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id, purpose, strategy)
                 VALUES (1, 'validation', 'cb1', 1, '{}', 9, 7, 'now', 3, 'validation', 'random')
                 """)
             for (position, id) in (reference.map(\.0) + [6]).sorted().enumerated() {
-                try db.run("""
+                try db.run(
+                    """
                     INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight, inclusion_probability)
                     VALUES (1, ?, ?, 'all', 9, 7, ?, ?)
                     """, [.int(Int64(id)), .int(Int64(position + 1)), .double(9.0 / 7.0), .double(7.0 / 9.0)])
             }
             for (id, positives) in reference {
                 for category in categories {
-                    try db.run("INSERT INTO codings VALUES (?, ?, ?, 'adjudicated', NULL, NULL, NULL)",
-                               [.int(Int64(id)), .text(category), .int(positives.contains(category) ? 1 : 0)])
+                    try db.run(
+                        "INSERT INTO codings VALUES (?, ?, ?, 'adjudicated', NULL, NULL, NULL)",
+                        [.int(Int64(id)), .text(category), .int(positives.contains(category) ? 1 : 0)])
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 final class AgreementTests: XCTestCase {
@@ -59,7 +60,8 @@ final class AgreementTests: XCTestCase {
         XCTAssertEqual(Agreement.percentAgreement(m), 1)
         XCTAssertTrue(Agreement.fleissKappa(m).isNaN)
         XCTAssertTrue(Agreement.krippendorffAlphaNominal(m).isNaN)
-        XCTAssertTrue(Agreement.cohensKappa(RatingMatrix(ratings: Array(repeating: [0, 0], count: 5), categories: [0, 1])).isNaN)
+        XCTAssertTrue(
+            Agreement.cohensKappa(RatingMatrix(ratings: Array(repeating: [0, 0], count: 5), categories: [0, 1])).isNaN)
         XCTAssertEqual(Agreement.gwetAC1(m), 1, accuracy: 1e-12)
     }
 
@@ -69,11 +71,14 @@ final class AgreementTests: XCTestCase {
         let base = RatingMatrix(ratings: [[1, 1], [0, 1], [0, 0], [1, 1], [0, 0]], categories: [0, 1])
         var withSingles = base
         withSingles.ratings += [[1, nil], [nil, 0], [nil, nil]]
-        XCTAssertEqual(Agreement.krippendorffAlphaNominal(base), Agreement.krippendorffAlphaNominal(withSingles), accuracy: 1e-12)
+        XCTAssertEqual(
+            Agreement.krippendorffAlphaNominal(base), Agreement.krippendorffAlphaNominal(withSingles), accuracy: 1e-12)
         XCTAssertEqual(Agreement.percentAgreement(base), Agreement.percentAgreement(withSingles), accuracy: 1e-12)
         XCTAssertEqual(Agreement.cohensKappa(base), Agreement.cohensKappa(withSingles), accuracy: 1e-12)
         let none = RatingMatrix(ratings: [[1, nil], [nil, 0]], categories: [0, 1])
-        for statistic in AgreementStatistic.allCases { XCTAssertTrue(statistic.compute(none).isNaN, statistic.rawValue) }
+        for statistic in AgreementStatistic.allCases {
+            XCTAssertTrue(statistic.compute(none).isNaN, statistic.rawValue)
+        }
     }
 
     func testBootstrapIsReproducibleAndBracketsEstimate() {
@@ -100,8 +105,10 @@ final class AgreementTests: XCTestCase {
             for categories in 2...4 {
                 for missing in [0.0, 0.25] {
                     seed += 1
-                    datasets.append(Self.randomMatrix(seed: seed, units: 25 + Int(seed % 40), coders: coders,
-                                                      categories: categories, missing: missing))
+                    datasets.append(
+                        Self.randomMatrix(
+                            seed: seed, units: 25 + Int(seed % 40), coders: coders,
+                            categories: categories, missing: missing))
                 }
             }
         }
@@ -148,7 +155,10 @@ final class AgreementTests: XCTestCase {
             let truth = uniform() < 0.6 ? 0 : Int(g.next() % UInt64(categories))
             var unit: [Int?] = []
             for _ in 0..<coders {
-                if uniform() < missing { unit.append(nil); continue }
+                if uniform() < missing {
+                    unit.append(nil)
+                    continue
+                }
                 unit.append(uniform() < 0.75 ? truth : Int(g.next() % UInt64(categories)))
             }
             // every unit keeps at least one rating, like a real sample
@@ -165,7 +175,8 @@ final class AgreementTests: XCTestCase {
         }
         let input = dir.path("datasets.json")
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: input))
-        let output = try outputOf("/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/agreement_peer.py"), input])
+        let output = try outputOf(
+            "/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/agreement_peer.py"), input])
         let parsed = try JSONSerialization.jsonObject(with: output) as! [[String: Any]]
         return parsed.map { $0.mapValues { ($0 as? NSNumber)?.doubleValue } }
     }

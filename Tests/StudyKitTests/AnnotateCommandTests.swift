@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// The `annotate` executable: output and one-line errors.
@@ -13,16 +14,21 @@ final class AnnotateCommandTests: XCTestCase {
         let db = try makeAnnotateStudy(in: dir, posts: standardTestPosts())
         let path = dir.path("study.sqlite")
 
-        var r = try run(["sample", "--db", path, "--name", "pilot", "--size", "10", "--coders", "alice,bob", "--overlap", "1"])
+        var r = try run([
+            "sample", "--db", path, "--name", "pilot", "--size", "10", "--coders", "alice,bob", "--overlap", "1",
+        ])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("sample 'pilot': 10 of 59 eligible posts"), r.out)
         XCTAssertTrue(r.out.contains("human:alice: 10 posts (10 shared)"), r.out)
-        r = try run(["sample", "--db", path, "--name", "pilot", "--size", "10", "--coders", "alice,bob", "--overlap", "1"])
+        r = try run([
+            "sample", "--db", path, "--name", "pilot", "--size", "10", "--coders", "alice,bob", "--overlap", "1",
+        ])
         XCTAssertTrue(r.out.contains("already drawn"), r.out)
 
         r = try run(["code", "--db", path, "--sample", "pilot", "--coder", "alice"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.err, "Error: `annotate code` needs a terminal; use `annotate import` to load codings from a CSV file\n")
+        XCTAssertEqual(
+            r.err, "Error: `annotate code` needs a terminal; use `annotate import` to load codings from a CSV file\n")
 
         r = try run(["agreement", "--db", path, "--sample", "pilot"])
         XCTAssertEqual(r.status, 1)
@@ -52,12 +58,18 @@ final class AnnotateCommandTests: XCTestCase {
         XCTAssertTrue(r.out.contains("Disagreements (1):"), r.out)
         XCTAssertTrue(r.out.contains("alice=1 bob=0"), r.out)
         XCTAssertTrue(r.out.contains("relevant"), r.out)
-        XCTAssertEqual(try db.count("agreement_results", where: "category = 'relevant' AND statistic = 'percent_agreement' AND abs(value - 0.9) < 1e-12"), 1)
+        XCTAssertEqual(
+            try db.count(
+                "agreement_results",
+                where: "category = 'relevant' AND statistic = 'percent_agreement' AND abs(value - 0.9) < 1e-12"), 1)
 
         r = try run(["validate", "--db", path, "--against", "alice", "--sample", "pilot"])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("lexicon:testbook@0.1"), r.out)
-        XCTAssertEqual(try db.count("validation_confusion", where: "reference_coder = 'human:alice' AND category = 'relevant' AND tp + fn = 10"), 1)
+        XCTAssertEqual(
+            try db.count(
+                "validation_confusion",
+                where: "reference_coder = 'human:alice' AND category = 'relevant' AND tp + fn = 10"), 1)
 
         let bad = try dir.write("bad.csv", "post_id,status,relevant\n999,coded,1\n")
         r = try run(["import", "--db", path, "--sample", "pilot", "--coder", "alice", bad])

@@ -1,27 +1,33 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// The pure parts of the coding screen (keys, scrolling, definition view, colours, key map) and the
 /// codebook-iteration reports: validate --errors, agreement --disagreements, import without status.
 final class AnnotateReviewTests: XCTestCase {
     func scheme() throws -> AnnotationScheme {
-        try annotationCategories(from: StoredCodebook(name: "testbook", version: "0.1", fingerprint: "fp",
-                                                      yaml: testCodebookYAML))
+        try annotationCategories(
+            from: StoredCodebook(
+                name: "testbook", version: "0.1", fingerprint: "fp",
+                yaml: testCodebookYAML))
     }
 
     func testKeyDecoderReadsScrollingKeysAndMouseWheel() {
         var decoder = KeyDecoder()
-        XCTAssertEqual(decoder.feed(Array("\u{1B}[5~\u{1B}[6~\u{1B}[H\u{1B}[F\u{1B}[1~\u{1B}[4~".utf8)),
-                       [.pageUp, .pageDown, .home, .end, .home, .end])
+        XCTAssertEqual(
+            decoder.feed(Array("\u{1B}[5~\u{1B}[6~\u{1B}[H\u{1B}[F\u{1B}[1~\u{1B}[4~".utf8)),
+            [.pageUp, .pageDown, .home, .end, .home, .end])
         XCTAssertEqual(decoder.feed(Array("\u{1B}OA\u{1B}OB\t\u{1B}[Z".utf8)), [.up, .down, .tab, .backTab])
-        XCTAssertEqual(decoder.feed(Array("\u{1B}[<64;10;5M\u{1B}[<65;10;5M\u{1B}[<0;3;3M\u{1B}[<0;3;3m".utf8)),
-                       [.wheelUp, .wheelDown])                                   // clicks are ignored
-        XCTAssertEqual(decoder.feed([0x1B, 0x5B, 0x4D, 96, 40, 40, 0x1B, 0x5B, 0x4D, 97, 40, 40]),
-                       [.wheelUp, .wheelDown])                                   // the older X10 encoding
-        XCTAssertEqual(decoder.feed(Array("\u{1B}[6".utf8)), [])                   // split across reads
+        XCTAssertEqual(
+            decoder.feed(Array("\u{1B}[<64;10;5M\u{1B}[<65;10;5M\u{1B}[<0;3;3M\u{1B}[<0;3;3m".utf8)),
+            [.wheelUp, .wheelDown])  // clicks are ignored
+        XCTAssertEqual(
+            decoder.feed([0x1B, 0x5B, 0x4D, 96, 40, 40, 0x1B, 0x5B, 0x4D, 97, 40, 40]),
+            [.wheelUp, .wheelDown])  // the older X10 encoding
+        XCTAssertEqual(decoder.feed(Array("\u{1B}[6".utf8)), [])  // split across reads
         XCTAssertEqual(decoder.feed(Array("~x".utf8)), [.pageDown, .character("x")])
-        XCTAssertEqual(decoder.feed(Array("\u{1B}[1;5C".utf8)), [.right])          // Ctrl-Right: still right
+        XCTAssertEqual(decoder.feed(Array("\u{1B}[1;5C".utf8)), [.right])  // Ctrl-Right: still right
         XCTAssertEqual(decoder.feed(Array("\u{1B}[15~q".utf8)), [.character("q")])  // F5: ignored
     }
 
@@ -29,8 +35,9 @@ final class AnnotateReviewTests: XCTestCase {
     /// view never runs past the end.
     func testScrollingReachesEveryLineAtEverySize() throws {
         let text = (1...90).map { "line \($0) " + String(repeating: "word ", count: $0 % 7) }.joined(separator: "\n")
-        let post = SamplePost(postID: 1, position: 1, platform: "x", language: "en", createdAt: "2025-08-08T10:00:00Z",
-                              text: text)
+        let post = SamplePost(
+            postID: 1, position: 1, platform: "x", language: "en", createdAt: "2025-08-08T10:00:00Z",
+            text: text)
         for (w, h) in [(80, 24), (40, 12), (100, 30), (20, 8), (120, 40)] {
             var state = CodingState(title: "t", posts: [post], scheme: try scheme(), decisions: [:])
             state.viewport = ScreenSize(columns: w, rows: h)
@@ -62,8 +69,9 @@ final class AnnotateReviewTests: XCTestCase {
     }
 
     func testDefinitionViewSaysHowToReturnAndSitsBesideThePostWhenWide() throws {
-        let post = SamplePost(postID: 1, position: 1, platform: "x", language: "en", createdAt: "2025-08-08T10:00:00Z",
-                              text: "They pulled 4o and I lost a friend")
+        let post = SamplePost(
+            postID: 1, position: 1, platform: "x", language: "en", createdAt: "2025-08-08T10:00:00Z",
+            text: "They pulled 4o and I lost a friend")
         var state = CodingState(title: "t", posts: [post], scheme: try scheme(), decisions: [:])
         _ = state.reduce(.character("?"), now: 0)
         let narrow = state.render(width: 80, height: 24).joined(separator: "\n")
@@ -78,8 +86,9 @@ final class AnnotateReviewTests: XCTestCase {
         state.viewport = ScreenSize(columns: 130, rows: 30)
         _ = state.reduce(.character("j"), now: 0)
         let wide = state.render(width: 130, height: 30)
-        XCTAssertTrue(wide.contains { $0.contains("lost a friend") && $0.contains("2 Companion (companion)") },
-                      wide.joined(separator: "\n"))
+        XCTAssertTrue(
+            wide.contains { $0.contains("lost a friend") && $0.contains("2 Companion (companion)") },
+            wide.joined(separator: "\n"))
         let pane = state.definitionLines(width: 63, forPane: true).joined(separator: " ")
         XCTAssertTrue(pane.contains("'companion' implies 'attachment'"), pane)
         for line in wide { XCTAssertLessThanOrEqual(displayWidth(line), 130, line) }
@@ -90,8 +99,9 @@ final class AnnotateReviewTests: XCTestCase {
     func testColoursFollowNoColor() {
         XCTAssertTrue(TerminalUI.coloursWanted(["TERM": "xterm"]))
         XCTAssertFalse(TerminalUI.coloursWanted(["TERM": "xterm", "NO_COLOR": "1"]))
-        XCTAssertTrue(TerminalUI.coloursWanted(["TERM": "xterm", "NO_COLOR": ""]),
-                      "no-color.org: an empty NO_COLOR is as if unset")
+        XCTAssertTrue(
+            TerminalUI.coloursWanted(["TERM": "xterm", "NO_COLOR": ""]),
+            "no-color.org: an empty NO_COLOR is as if unset")
         XCTAssertFalse(TerminalUI.coloursWanted(["TERM": "dumb"]))
         let line = ScreenLine(segments: [("> ", .highlight), ("[x]", TextStyle.highlight.adding(.present))])
         XCTAssertEqual(line.terminalText(colour: false), "> [x]")
@@ -103,8 +113,9 @@ final class AnnotateReviewTests: XCTestCase {
     func testEveryKeyIsDocumented() throws {
         let docs = try String(contentsOfFile: Repository.path("docs/annotate.md"), encoding: .utf8)
         for entry in codingKeyMap {
-            XCTAssertTrue(docs.contains("| \(entry.keys) | \(entry.action) |"),
-                          "docs/annotate.md lacks the row for \(entry.keys)")
+            XCTAssertTrue(
+                docs.contains("| \(entry.keys) | \(entry.action) |"),
+                "docs/annotate.md lacks the row for \(entry.keys)")
         }
     }
 
@@ -115,7 +126,9 @@ final class AnnotateReviewTests: XCTestCase {
         let db = try makeAnnotateStudy(in: dir, posts: standardTestPosts())
         let sample = try makeSample(db, name: "s", posts: [1, 2, 3, 4])
         let store = try AnnotationStore(db: db, sample: sample, coder: "human:erin")
-        let file = try dir.write("erin.csv", """
+        let file = try dir.write(
+            "erin.csv",
+            """
             post_id,relevant,companion,attachment,grief,note
             1,1,0,0,1,
             2,0,0,0,0,
@@ -129,19 +142,22 @@ final class AnnotateReviewTests: XCTestCase {
         XCTAssertEqual(decisions[1]?.present, ["relevant", "grief"])
         XCTAssertEqual(decisions[2]?.present, [])
         XCTAssertNil(decisions[3])
-        XCTAssertEqual(decisions[4]?.present, ["relevant"])          // empty cells of a coded row are 0
+        XCTAssertEqual(decisions[4]?.present, ["relevant"])  // empty cells of a coded row are 0
         XCTAssertEqual(try store.notes()[3], "looked twice")
     }
 
     func mistakesStudy() throws -> (TemporaryDirectory, Database, SampleRef) {
         let dir = try TemporaryDirectory()
-        let db = try makeAnnotateStudy(in: dir, posts: [
-            TestPost(text: "My AI friend is gone", language: "en", auto: ["relevant", "companion", "attachment"]),
-            TestPost(text: "Grieving 4o today", language: "en", auto: ["relevant"]),
-            TestPost(text: "Not a friend, just a tool", language: "en", auto: ["relevant"]),
-        ])
+        let db = try makeAnnotateStudy(
+            in: dir,
+            posts: [
+                TestPost(text: "My AI friend is gone", language: "en", auto: ["relevant", "companion", "attachment"]),
+                TestPost(text: "Grieving 4o today", language: "en", auto: ["relevant"]),
+                TestPost(text: "Not a friend, just a tool", language: "en", auto: ["relevant"]),
+            ])
         // The automated coder's evidence as the lexicon coder writes it.
-        try db.execute(#"""
+        try db.execute(
+            #"""
             UPDATE codings SET evidence = '[{"indicator":"companion.en.friend","start":6,"end":12,"text":"friend"}]'
                 WHERE post_id = 1 AND category = 'companion';
             UPDATE codings SET evidence = '[{"rule":"implied_by","category":"companion"}]'
@@ -166,8 +182,9 @@ final class AnnotateReviewTests: XCTestCase {
         options.sample = sample
         let report = try Validation.mistakes(db, options)
         // By hand: post 1 companion and attachment are false positives, post 2 grief a false negative.
-        XCTAssertEqual(report.mistakes.map { "\($0.category):\($0.kind.rawValue):\($0.postID)" },
-                       ["attachment:false positive:1", "companion:false positive:1", "grief:false negative:2"])
+        XCTAssertEqual(
+            report.mistakes.map { "\($0.category):\($0.kind.rawValue):\($0.postID)" },
+            ["attachment:false positive:1", "companion:false positive:1", "grief:false negative:2"])
         XCTAssertEqual(report.totals["lexicon:testbook@0.1"]?.fp, 2)
         XCTAssertEqual(report.totals["lexicon:testbook@0.1"]?.fn, 1)
         let companion = report.mistakes[1]
@@ -175,15 +192,20 @@ final class AnnotateReviewTests: XCTestCase {
         XCTAssertEqual(companion.markedText, "My AI ⟦friend⟧ is gone")
         XCTAssertEqual(companion.referenceNote, "a friend app, not 4o")
         XCTAssertEqual(report.mistakes[0].evidence, ["implied by 'companion'"])
-        XCTAssertEqual(EvidenceReader.describe(#"[{"indicator":"x","start":0,"end":3,"text":"not","negated":true}]"#),
-                       [#""not" (x, 0-3, negated: does not count)"#])
-        XCTAssertEqual(EvidenceReader.mark("abc", #"[{"indicator":"x","start":0,"end":3,"text":"zzz"}]"#), "abc",
-                       "a span whose text does not match the post is not marked")
+        XCTAssertEqual(
+            EvidenceReader.describe(#"[{"indicator":"x","start":0,"end":3,"text":"not","negated":true}]"#),
+            [#""not" (x, 0-3, negated: does not count)"#])
+        XCTAssertEqual(
+            EvidenceReader.mark("abc", #"[{"indicator":"x","start":0,"end":3,"text":"zzz"}]"#), "abc",
+            "a span whose text does not match the post is not marked")
 
         let text = Validation.renderMistakes(report, reference: "human:rita", width: 100)
-        XCTAssertTrue(text.contains("lexicon:testbook@0.1 against 'human:rita': 2 false positives, 1 false negatives"),
-                      text)
-        XCTAssertTrue(text.contains("""
+        XCTAssertTrue(
+            text.contains("lexicon:testbook@0.1 against 'human:rita': 2 false positives, 1 false negatives"),
+            text)
+        XCTAssertTrue(
+            text.contains(
+                """
                 == companion · false positive · lexicon:testbook@0.1 · post 1 · x · en · 2025-08-01
                     My AI ⟦friend⟧ is gone
                   evidence: "friend" (companion.en.friend, 6-12)
@@ -203,8 +225,12 @@ final class AnnotateReviewTests: XCTestCase {
         let all = try Validation.mistakes(db, options)
         let path = try dir.write("errors.csv", Validation.mistakesCSV(all, reference: "human:rita"))
         let rows = try CSVTable.read(path: path)
-        XCTAssertEqual(rows[0].fields, ["coder", "reference", "category", "error", "post_id", "platform", "language",
-                                        "created_at", "evidence", "evidence_json", "reference_note", "text"])
+        XCTAssertEqual(
+            rows[0].fields,
+            [
+                "coder", "reference", "category", "error", "post_id", "platform", "language",
+                "created_at", "evidence", "evidence_json", "reference_note", "text",
+            ])
         XCTAssertEqual(rows.count, 4)
         XCTAssertEqual(rows[2].fields[3], "false_positive")
         XCTAssertEqual(rows[2].fields[8], #""friend" (companion.en.friend, 6-12)"#)
@@ -214,10 +240,12 @@ final class AnnotateReviewTests: XCTestCase {
 
     func testAgreementDisagreementsCSVForATeamMeeting() throws {
         let dir = try TemporaryDirectory()
-        let db = try makeAnnotateStudy(in: dir, posts: [
-            TestPost(text: "She was my friend, \"truly\"", language: "en", auto: []),
-            TestPost(text: "4oがいない", language: "ja", auto: []),
-        ])
+        let db = try makeAnnotateStudy(
+            in: dir,
+            posts: [
+                TestPost(text: "She was my friend, \"truly\"", language: "en", auto: []),
+                TestPost(text: "4oがいない", language: "ja", auto: []),
+            ])
         let sample = try makeSample(db, name: "s", posts: [1, 2])
         let alice = try AnnotationStore(db: db, sample: sample, coder: "human:alice")
         let bob = try AnnotationStore(db: db, sample: sample, coder: "human:bob")
@@ -229,13 +257,22 @@ final class AnnotateReviewTests: XCTestCase {
         let report = try AgreementReport.compute(db, sample: sample, bootstrap: Bootstrap(replicates: 10, seed: 1))
         let path = try dir.write("d.csv", try report.disagreementsCSV(db, sample: sample))
         let rows = try CSVTable.read(path: path).map(\.fields)
-        XCTAssertEqual(rows, [
-            ["post_id", "platform", "language", "created_at", "category", "alice", "bob", "alice_note", "bob_note",
-             "text"],
-            ["1", "x", "en", "2025-08-01T12:00:00Z", "companion", "1", "0", "friend, so companion", "",
-             "She was my friend, \"truly\""],
-            ["1", "x", "en", "2025-08-01T12:00:00Z", "attachment", "1", "0", "friend, so companion", "",
-             "She was my friend, \"truly\""],
-        ])
+        XCTAssertEqual(
+            rows,
+            [
+                [
+                    "post_id", "platform", "language", "created_at", "category", "alice", "bob", "alice_note",
+                    "bob_note",
+                    "text",
+                ],
+                [
+                    "1", "x", "en", "2025-08-01T12:00:00Z", "companion", "1", "0", "friend, so companion", "",
+                    "She was my friend, \"truly\"",
+                ],
+                [
+                    "1", "x", "en", "2025-08-01T12:00:00Z", "attachment", "1", "0", "friend, so companion", "",
+                    "She was my friend, \"truly\"",
+                ],
+            ])
     }
 }

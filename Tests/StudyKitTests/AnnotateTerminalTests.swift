@@ -1,9 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import XCTest
+
 @testable import StudyKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Drives the real `.build/debug/annotate code` through a pseudo-terminal: types keys, resizes,
 /// quits, resumes, and checks the rows it stored.
@@ -53,16 +55,22 @@ final class AnnotateTerminalTests: XCTestCase {
         XCTAssertEqual(try session.waitForExit(), 0)
 
         func values(_ post: Int64) throws -> [String: Int] {
-            Dictionary(uniqueKeysWithValues: try db.query("SELECT category, value FROM codings WHERE coder = 'human:alice' AND post_id = ?",
-                                                          [.int(post)]).map { ($0.text(0)!, $0.int(1)!) })
+            Dictionary(
+                uniqueKeysWithValues: try db.query(
+                    "SELECT category, value FROM codings WHERE coder = 'human:alice' AND post_id = ?",
+                    [.int(post)]
+                ).map { ($0.text(0)!, $0.int(1)!) })
         }
         XCTAssertEqual(try values(order[0]), ["relevant": 1, "companion": 1, "attachment": 1, "grief": 0])
-        XCTAssertEqual(try values(order[1]), [:])                                     // skipped: no codings
+        XCTAssertEqual(try values(order[1]), [:])  // skipped: no codings
         XCTAssertEqual(try values(order[2]), ["relevant": 1, "companion": 0, "attachment": 0, "grief": 1])
-        let progress = try db.query("SELECT post_id, status FROM annotation_progress WHERE coder = 'human:alice' ORDER BY post_id")
-            .map { "\($0.int(0)!):\($0.text(1)!)" }
+        let progress = try db.query(
+            "SELECT post_id, status FROM annotation_progress WHERE coder = 'human:alice' ORDER BY post_id"
+        )
+        .map { "\($0.int(0)!):\($0.text(1)!)" }
         XCTAssertEqual(Set(progress), ["\(order[0]):coded", "\(order[1]):skipped", "\(order[2]):coded"])
-        XCTAssertEqual(try db.scalarText("SELECT note FROM annotation_notes WHERE post_id = ?", [.int(order[2])]), "hi 寂しい")
+        XCTAssertEqual(
+            try db.scalarText("SELECT note FROM annotation_notes WHERE post_id = ?", [.int(order[2])]), "hi 寂しい")
         XCTAssertEqual(try db.count("runs", where: "stage = 'annotate-code:human:alice' AND status = 'completed'"), 2)
     }
 
@@ -72,9 +80,10 @@ final class AnnotateTerminalTests: XCTestCase {
         var options = SampleOptions(name: "pilot", size: 3)
         options.stratifyByDecision = false
         _ = try Sampler.draw(db, options)
-        let session = try PseudoTerminalProcess(binary: annotateBinary(),
-                                                arguments: ["code", "--db", dir.path("study.sqlite"), "--sample", "pilot", "--coder", "bob"],
-                                                columns: 80, rows: 24)
+        let session = try PseudoTerminalProcess(
+            binary: annotateBinary(),
+            arguments: ["code", "--db", dir.path("study.sqlite"), "--sample", "pilot", "--coder", "bob"],
+            columns: 80, rows: 24)
         try session.waitFor("post 1 of 3")
         session.type("1")
         try session.waitFor("[x] Relevant")
@@ -82,7 +91,8 @@ final class AnnotateTerminalTests: XCTestCase {
         XCTAssertEqual(try session.waitForExit(), 128 + SIGTERM)
         XCTAssertTrue(session.output.hasSuffix("\u{1B}[?25h\u{1B}[?1049l"), "terminal restored")
         XCTAssertTrue(session.output.contains("\u{1B}[?1007l"), "alternate-scroll mode turned off")
-        XCTAssertEqual(try db.count("codings", where: "coder = 'human:bob' AND value = 1"), 1)   // saved at the keystroke
+        // saved at the keystroke
+        XCTAssertEqual(try db.count("codings", where: "coder = 'human:bob' AND value = 1"), 1)
     }
 
     /// Two real coding screens (two processes) typing at once while a stage rewrites its codings.
@@ -103,7 +113,9 @@ final class AnnotateTerminalTests: XCTestCase {
                     try connection.transaction {
                         try connection.run("DELETE FROM codings WHERE coder = 'lexicon:testbook@0.1'")
                         for post in 1...60 {
-                            try connection.run("INSERT INTO codings VALUES (?, 'relevant', 1, 'lexicon:testbook@0.1', '[]', NULL, 2)", [.int(Int64(post))])
+                            try connection.run(
+                                "INSERT INTO codings VALUES (?, 'relevant', 1, 'lexicon:testbook@0.1', '[]', NULL, 2)",
+                                [.int(Int64(post))])
                         }
                         usleep(15_000)
                     }
@@ -114,27 +126,36 @@ final class AnnotateTerminalTests: XCTestCase {
         }
         stage.start()
         let sessions = try ["alice", "bob"].map {
-            try PseudoTerminalProcess(binary: annotateBinary(), arguments: ["code", "--db", path, "--sample", "pilot", "--coder", $0],
-                                      columns: 80, rows: 24)
+            try PseudoTerminalProcess(
+                binary: annotateBinary(), arguments: ["code", "--db", path, "--sample", "pilot", "--coder", $0],
+                columns: 80, rows: 24)
         }
         for session in sessions { try session.waitFor("post 1 of 8") }
         for post in 1...8 {
             for (i, session) in sessions.enumerated() {
-                session.type(post % 2 == i ? "1" : "4")     // alternate relevant / grief(+relevant)
+                session.type(post % 2 == i ? "1" : "4")  // alternate relevant / grief(+relevant)
                 session.type("n")
             }
-            for session in sessions { try session.waitFor(post < 8 ? "post \(post + 1) of 8" : "every post is decided") }
+            for session in sessions {
+                try session.waitFor(post < 8 ? "post \(post + 1) of 8" : "every post is decided")
+            }
         }
-        for session in sessions { session.type("q"); XCTAssertEqual(try session.waitForExit(), 0) }
+        for session in sessions {
+            session.type("q")
+            XCTAssertEqual(try session.waitForExit(), 0)
+        }
         stop.set(true)
         while !stage.isFinished { usleep(10_000) }
         XCTAssertEqual(errors.all, [])
         XCTAssertGreaterThan(rounds.value, 3, "the stage kept writing during the session")
         for coder in ["human:alice", "human:bob"] {
-            XCTAssertEqual(try db.count("annotation_progress", where: "coder = '\(coder)' AND status = 'coded'"), 8, coder)
+            XCTAssertEqual(
+                try db.count("annotation_progress", where: "coder = '\(coder)' AND status = 'coded'"), 8, coder)
             XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)'"), 32, coder)
-            XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)' AND category = 'relevant' AND value = 1"), 8, coder)
-            XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)' AND category = 'grief' AND value = 1"), 4, coder)
+            XCTAssertEqual(
+                try db.count("codings", where: "coder = '\(coder)' AND category = 'relevant' AND value = 1"), 8, coder)
+            XCTAssertEqual(
+                try db.count("codings", where: "coder = '\(coder)' AND category = 'grief' AND value = 1"), 4, coder)
         }
     }
 
@@ -158,12 +179,15 @@ final class AnnotateTerminalTests: XCTestCase {
                 defer { group.leave() }
                 do {
                     let connection = try Database(path: path)
-                    let store = try AnnotationStore(db: connection, sample: try SampleRef.find(connection, "pilot"), coder: coder)
+                    let store = try AnnotationStore(
+                        db: connection, sample: try SampleRef.find(connection, "pilot"), coder: coder)
                     for (i, post) in try store.posts().enumerated() {
-                        try store.save(postID: post.postID, Decision(status: .coded, present: i % 3 == 0 ? ["relevant"] : [], seconds: 1))
+                        try store.save(
+                            postID: post.postID,
+                            Decision(status: .coded, present: i % 3 == 0 ? ["relevant"] : [], seconds: 1))
                         if i % 4 == 0 { try store.saveNote(postID: post.postID, "n\(i)") }
                         if stageRunning.value { overlapped.increment() }
-                        usleep(4_000)   // a fast coder, so that saves fall inside the stage's transactions
+                        usleep(4_000)  // a fast coder, so that saves fall inside the stage's transactions
                     }
                 } catch { errors.add("\(coder): \(error)") }
             }.start()
@@ -175,18 +199,22 @@ final class AnnotateTerminalTests: XCTestCase {
                 let connection = try Database(path: path)
                 stageRunning.set(true)
                 defer { stageRunning.set(false) }
-                for round in 0..<8 {     // a stage re-running: replace its output in one transaction each time
+                for round in 0..<8 {  // a stage re-running: replace its output in one transaction each time
                     try connection.transaction {
                         try connection.run("DELETE FROM codings WHERE coder = 'lexicon:testbook@0.1'")
                         for post in 1...60 {
                             for category in ["relevant", "companion", "attachment", "grief"] {
-                                try connection.run("INSERT INTO codings VALUES (?, ?, ?, 'lexicon:testbook@0.1', '[]', NULL, ?)",
-                                                   [.int(Int64(post)), .text(category), .from((post + round) % 2 == 0), .int(Int64(round))])
+                                try connection.run(
+                                    "INSERT INTO codings VALUES (?, ?, ?, 'lexicon:testbook@0.1', '[]', NULL, ?)",
+                                    [
+                                        .int(Int64(post)), .text(category), .from((post + round) % 2 == 0),
+                                        .int(Int64(round)),
+                                    ])
                             }
                         }
                         usleep(20_000)
                     }
-                    usleep(30_000)      // between runs the coders get the lock; during runs they wait
+                    usleep(30_000)  // between runs the coders get the lock; during runs they wait
                 }
             } catch { errors.add("stage: \(error)") }
         }.start()
@@ -196,7 +224,8 @@ final class AnnotateTerminalTests: XCTestCase {
         for coder in ["human:alice", "human:bob"] {
             XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)'"), 40 * 4, coder)
             XCTAssertEqual(try db.count("codings", where: "coder = '\(coder)' AND value = 1"), 14, coder)
-            XCTAssertEqual(try db.count("annotation_progress", where: "coder = '\(coder)' AND status = 'coded'"), 40, coder)
+            XCTAssertEqual(
+                try db.count("annotation_progress", where: "coder = '\(coder)' AND status = 'coded'"), 40, coder)
             XCTAssertEqual(try db.count("annotation_notes", where: "coder = '\(coder)'"), 10, coder)
         }
         XCTAssertEqual(try db.count("codings", where: "coder = 'lexicon:testbook@0.1'"), 240)
@@ -206,28 +235,54 @@ final class AnnotateTerminalTests: XCTestCase {
 final class LockedFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var flag = false
-    func set(_ v: Bool) { lock.lock(); flag = v; lock.unlock() }
-    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+    func set(_ v: Bool) {
+        lock.lock()
+        flag = v
+        lock.unlock()
+    }
+    var value: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return flag
+    }
 }
 
 final class LockedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
 }
 
 final class ErrorCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var errors: [String] = []
-    func add(_ e: String) { lock.lock(); errors.append(e); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return errors }
+    func add(_ e: String) {
+        lock.lock()
+        errors.append(e)
+        lock.unlock()
+    }
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors
+    }
 }
 
 func annotateBinary() throws -> String {
     let binary = Repository.path(".build/debug/annotate")
     guard FileManager.default.isExecutableFile(atPath: binary) else {
-        throw NSError(domain: "annotate", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(binary) is not built; run `swift build --build-tests` first"])
+        throw NSError(
+            domain: "annotate", code: 1,
+            userInfo: [NSLocalizedDescriptionKey: "\(binary) is not built; run `swift build --build-tests` first"])
     }
     return binary
 }
@@ -246,8 +301,11 @@ final class PseudoTerminalProcess {
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
         var unlock: Int32 = 0
         var number: UInt32 = 0
-        guard master >= 0, ioctl(master, UInt(0x4004_5431), &unlock) == 0, ioctl(master, UInt(0x8004_5430), &number) == 0 else {
-            throw NSError(domain: "pty", code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "cannot open a pseudo-terminal"])
+        guard master >= 0, ioctl(master, UInt(0x4004_5431), &unlock) == 0,
+            ioctl(master, UInt(0x8004_5430), &number) == 0
+        else {
+            throw NSError(
+                domain: "pty", code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "cannot open a pseudo-terminal"])
         }
         let secondary = "/dev/pts/\(number)"
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
@@ -256,13 +314,14 @@ final class PseudoTerminalProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, secondary, O_RDWR, 0)   // after setsid: becomes the controlling terminal
+        // after setsid: becomes the controlling terminal
+        posix_spawn_file_actions_addopen(&actions, 0, secondary, O_RDWR, 0)
         posix_spawn_file_actions_adddup2(&actions, 0, 1)
         posix_spawn_file_actions_adddup2(&actions, 0, 2)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(0x80))                       // POSIX_SPAWN_SETSID (glibc)
+        posix_spawnattr_setflags(&attributes, Int16(0x80))  // POSIX_SPAWN_SETSID (glibc)
 
         let words: [String] = [binary] + arguments
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
@@ -276,7 +335,11 @@ final class PseudoTerminalProcess {
     }
 
     deinit {
-        if exitStatus == nil { kill(pid, SIGKILL); var s: Int32 = 0; waitpid(pid, &s, 0) }
+        if exitStatus == nil {
+            kill(pid, SIGKILL)
+            var s: Int32 = 0
+            waitpid(pid, &s, 0)
+        }
         close(master)
     }
 
@@ -287,11 +350,12 @@ final class PseudoTerminalProcess {
     var lastFrame: [String] {
         let text = output
         guard let end = text.range(of: "\u{1B}[J", options: .backwards),
-              let home = text.range(of: "\u{1B}[H", options: .backwards, range: text.startIndex..<end.lowerBound) else { return [] }
+            let home = text.range(of: "\u{1B}[H", options: .backwards, range: text.startIndex..<end.lowerBound)
+        else { return [] }
         let frame = String(text[home.upperBound..<end.lowerBound])
         return frame.replacingOccurrences(of: "\u{1B}[K", with: "")
-            .replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)   // colours
-            .replacingOccurrences(of: "\r", with: "")     // ONLCR turns the frame's \r\n into \r\r\n
+            .replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)  // colours
+            .replacingOccurrences(of: "\r", with: "")  // ONLCR turns the frame's \r\n into \r\r\n
             .components(separatedBy: "\n")
     }
 
@@ -306,7 +370,7 @@ final class PseudoTerminalProcess {
         for byte in keys.utf8 {
             var b = byte
             _ = write(master, &b, 1)
-            usleep(15_000)      // a person types; the screen redraws between keys
+            usleep(15_000)  // a person types; the screen redraws between keys
         }
     }
 
@@ -329,9 +393,20 @@ final class PseudoTerminalProcess {
         while Date() < deadline {
             if screen.contains(text) { return }
             pump(50)
-            if exitStatus == nil { var s: Int32 = 0; if waitpid(pid, &s, WNOHANG) == pid { exitStatus = s; pump(50) } }
+            if exitStatus == nil {
+                var s: Int32 = 0
+                if waitpid(pid, &s, WNOHANG) == pid {
+                    exitStatus = s
+                    pump(50)
+                }
+            }
         }
-        throw NSError(domain: "pty", code: 1, userInfo: [NSLocalizedDescriptionKey: "'\(text)' never appeared; screen:\n\(screen)\n--- raw tail:\n\(output.suffix(600))"])
+        throw NSError(
+            domain: "pty", code: 1,
+            userInfo: [
+                NSLocalizedDescriptionKey:
+                    "'\(text)' never appeared; screen:\n\(screen)\n--- raw tail:\n\(output.suffix(600))"
+            ])
     }
 
     /// The exit code (or 128 + signal), draining output meanwhile.
@@ -342,7 +417,9 @@ final class PseudoTerminalProcess {
             var s: Int32 = 0
             if waitpid(pid, &s, WNOHANG) == pid { exitStatus = s }
         }
-        guard let status = exitStatus else { throw NSError(domain: "pty", code: 2, userInfo: [NSLocalizedDescriptionKey: "process did not exit"]) }
+        guard let status = exitStatus else {
+            throw NSError(domain: "pty", code: 2, userInfo: [NSLocalizedDescriptionKey: "process did not exit"])
+        }
         for _ in 0..<5 { pump(10) }
         let signalled = status & 0x7F
         return signalled == 0 ? (status >> 8) & 0xFF : 128 + signalled

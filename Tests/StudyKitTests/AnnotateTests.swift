@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 final class AnnotateTests: XCTestCase {
@@ -7,22 +8,22 @@ final class AnnotateTests: XCTestCase {
 
     func testDisplayWidth() {
         XCTAssertEqual(displayWidth("abc"), 3)
-        XCTAssertEqual(displayWidth("日本語"), 6)                      // CJK wide
-        XCTAssertEqual(displayWidth("ｱ"), 1)                           // halfwidth katakana
-        XCTAssertEqual(displayWidth("ＡＢ"), 4)                        // fullwidth Latin
+        XCTAssertEqual(displayWidth("日本語"), 6)  // CJK wide
+        XCTAssertEqual(displayWidth("ｱ"), 1)  // halfwidth katakana
+        XCTAssertEqual(displayWidth("ＡＢ"), 4)  // fullwidth Latin
         XCTAssertEqual(displayWidth("한국어"), 6)
-        XCTAssertEqual(displayWidth("🥲"), 2)                          // emoji presentation
-        XCTAssertEqual(displayWidth("👩‍👩‍👧"), 2)                    // ZWJ family: one cluster
-        XCTAssertEqual(displayWidth("👍🏽"), 2)                         // skin-tone modifier
-        XCTAssertEqual(displayWidth("🇯🇵"), 2)                          // flag
-        XCTAssertEqual(displayWidth("❤️"), 2)                           // text heart + VS16
-        XCTAssertEqual(displayWidth("e\u{301}"), 1)                    // combining acute
+        XCTAssertEqual(displayWidth("🥲"), 2)  // emoji presentation
+        XCTAssertEqual(displayWidth("👩‍👩‍👧"), 2)  // ZWJ family: one cluster
+        XCTAssertEqual(displayWidth("👍🏽"), 2)  // skin-tone modifier
+        XCTAssertEqual(displayWidth("🇯🇵"), 2)  // flag
+        XCTAssertEqual(displayWidth("❤️"), 2)  // text heart + VS16
+        XCTAssertEqual(displayWidth("e\u{301}"), 1)  // combining acute
         XCTAssertEqual(displayWidth("cafe\u{301}"), 4)
-        XCTAssertEqual(displayWidth("a\u{200B}b"), 2)                  // zero-width space
+        XCTAssertEqual(displayWidth("a\u{200B}b"), 2)  // zero-width space
     }
 
     func testWrapByWidthNotCharacters() {
-        let cjk = String(repeating: "寂", count: 15)                    // 30 columns
+        let cjk = String(repeating: "寂", count: 15)  // 30 columns
         let lines = wrap(cjk, width: 8)
         XCTAssertEqual(lines, ["寂寂寂寂", "寂寂寂寂", "寂寂寂寂", "寂寂寂"])
         XCTAssertTrue(wrap("one two three four", width: 9) == ["one two", "three", "four"])
@@ -39,11 +40,16 @@ final class AnnotateTests: XCTestCase {
     // MARK: reducer and rendering
 
     func scheme() throws -> AnnotationScheme {
-        try annotationCategories(from: StoredCodebook(name: "testbook", version: "0.1", fingerprint: "fp", yaml: testCodebookYAML))
+        try annotationCategories(
+            from: StoredCodebook(name: "testbook", version: "0.1", fingerprint: "fp", yaml: testCodebookYAML))
     }
 
     func posts(_ n: Int) -> [SamplePost] {
-        (1...n).map { SamplePost(postID: Int64($0), position: $0, platform: "x", language: "en", createdAt: "2025-08-08T10:00:00Z", text: "post \($0)") }
+        (1...n).map {
+            SamplePost(
+                postID: Int64($0), position: $0, platform: "x", language: "en", createdAt: "2025-08-08T10:00:00Z",
+                text: "post \($0)")
+        }
     }
 
     func testSchemeFromCodebookYAML() throws {
@@ -52,31 +58,40 @@ final class AnnotateTests: XCTestCase {
         XCTAssertEqual(s.gate, "relevant")
         XCTAssertEqual(s.implications, [.init(from: "companion", to: "attachment")])
         XCTAssertEqual(s.categories[0].include, ["pleas to keep 4o"])
-        XCTAssertEqual(try annotationCategories(from: StoredCodebook(name: "t", version: "1", fingerprint: "f", yaml: testCodebookYAML), language: "ja").categories[0].label, "関連")
+        XCTAssertEqual(
+            try annotationCategories(
+                from: StoredCodebook(name: "t", version: "1", fingerprint: "f", yaml: testCodebookYAML), language: "ja"
+            ).categories[0].label, "関連")
     }
 
     func testReducerAppliesGateAndImplicationsAndUndo() throws {
         var state = CodingState(title: "t", posts: posts(3), scheme: try scheme(), decisions: [:], now: 0)
-        var effects = state.reduce(.character("2"), now: 4)               // companion
+        var effects = state.reduce(.character("2"), now: 4)  // companion
         XCTAssertEqual(state.decisions[1]?.present, ["companion", "attachment", "relevant"])
-        XCTAssertEqual(effects, [.save(postID: 1, decision: Decision(status: .coded, present: ["companion", "attachment", "relevant"], seconds: 4))])
+        XCTAssertEqual(
+            effects,
+            [
+                .save(
+                    postID: 1,
+                    decision: Decision(status: .coded, present: ["companion", "attachment", "relevant"], seconds: 4))
+            ])
         XCTAssertNotNil(state.message?.range(of: "gate 'relevant' set"))
-        _ = state.reduce(.character("3"), now: 5)                          // clearing attachment clears companion
+        _ = state.reduce(.character("3"), now: 5)  // clearing attachment clears companion
         XCTAssertEqual(state.decisions[1]?.present, ["relevant"])
         _ = state.reduce(.character("4"), now: 6)
-        _ = state.reduce(.character("1"), now: 7)                          // clearing the gate clears all
+        _ = state.reduce(.character("1"), now: 7)  // clearing the gate clears all
         XCTAssertEqual(state.decisions[1]?.present, [])
-        XCTAssertEqual(state.decisions[1]?.seconds, 4)                     // time to first decision
+        XCTAssertEqual(state.decisions[1]?.seconds, 4)  // time to first decision
         effects = state.reduce(.character("u"), now: 8)
         XCTAssertEqual(state.decisions[1]?.present, ["relevant", "grief"])
         XCTAssertEqual(effects.count, 1)
         _ = state.reduce(.character("n"), now: 9)
         XCTAssertEqual(state.index, 1)
-        effects = state.reduce(.character("n"), now: 12)                   // untouched post: coded, nothing present
+        effects = state.reduce(.character("n"), now: 12)  // untouched post: coded, nothing present
         XCTAssertEqual(effects, [.save(postID: 2, decision: Decision(status: .coded, present: [], seconds: 3))])
         effects = state.reduce(.character("s"), now: 13)
         XCTAssertEqual(state.decisions[3]?.status, .skipped)
-        XCTAssertEqual(state.index, 2)                                     // stays on the last post
+        XCTAssertEqual(state.index, 2)  // stays on the last post
         _ = state.reduce(.character("u"), now: 14)
         XCTAssertNil(state.decisions[3])
         _ = state.reduce(.character("m"), now: 15)
@@ -139,7 +154,7 @@ final class AnnotateTests: XCTestCase {
         options.coders = ["alice", "bob"]
         options.overlap = 0.5
         let summary = try Sampler.draw(db, options)
-        XCTAssertEqual(summary.population, 59)                        // post 60 is a duplicate
+        XCTAssertEqual(summary.population, 59)  // post 60 is a duplicate
         XCTAssertEqual(summary.strata.reduce(0) { $0 + $1.sampled }, 20)
         // Every grief post (the rare category) is drawn: its strata get their minimum first.
         XCTAssertEqual(try db.count("sample_posts", where: "post_id IN (5, 23, 39)"), 3)
@@ -148,7 +163,7 @@ final class AnnotateTests: XCTestCase {
         XCTAssertEqual(try db.count("sample_assignments", where: "coder = 'human:alice'"), 15)
         XCTAssertEqual(try db.count("sample_assignments", where: "coder = 'human:bob'"), 15)
         let weights = try db.query("SELECT sum(weight) FROM sample_posts").first!.double(0)!
-        XCTAssertEqual(weights, 59, accuracy: 1e-9)                   // design weights add up to the population
+        XCTAssertEqual(weights, 59, accuracy: 1e-9)  // design weights add up to the population
 
         // Same seed in another database: the same posts in the same order.
         let dir2 = try TemporaryDirectory()
@@ -157,21 +172,29 @@ final class AnnotateTests: XCTestCase {
         let order = "SELECT post_id, stratum FROM sample_posts ORDER BY position"
         XCTAssertEqual(try db.query(order).map { $0.values }, try db2.query(order).map { $0.values })
         // A different seed draws differently; the same name with other options is refused.
-        options.name = "other"; options.seed = 12
+        options.name = "other"
+        options.seed = 12
         _ = try Sampler.draw(db2, options)
-        XCTAssertNotEqual(try db2.query("SELECT post_id FROM sample_posts WHERE sample_id = 1 ORDER BY position").map { $0.values },
-                          try db2.query("SELECT post_id FROM sample_posts WHERE sample_id = 2 ORDER BY position").map { $0.values })
+        XCTAssertNotEqual(
+            try db2.query("SELECT post_id FROM sample_posts WHERE sample_id = 1 ORDER BY position").map { $0.values },
+            try db2.query("SELECT post_id FROM sample_posts WHERE sample_id = 2 ORDER BY position").map { $0.values })
         options.name = "pilot"
         XCTAssertThrowsError(try Sampler.draw(db2, options))
-        options.relevantOnly = true; options.name = "relevant"
+        options.relevantOnly = true
+        options.name = "relevant"
         _ = try Sampler.draw(db2, options)
-        XCTAssertEqual(try db2.count("sample_posts s JOIN codings c ON c.post_id = s.post_id AND c.coder = 'lexicon:testbook@0.1' AND c.category = 'relevant'",
-                                     where: "s.sample_id = 3 AND c.value = 0"), 0)
+        XCTAssertEqual(
+            try db2.count(
+                "sample_posts s JOIN codings c ON c.post_id = s.post_id AND c.coder = 'lexicon:testbook@0.1' AND c.category = 'relevant'",
+                where: "s.sample_id = 3 AND c.value = 0"), 0)
     }
 
     func testAllocation() {
-        XCTAssertEqual(Sampler.allocate(size: 10, strata: ["a": 100, "b": 2, "c": 50], minimum: 3), ["a": 4, "b": 2, "c": 4])  // 3+2+3, then 2 by largest remainder (1.35, 0.65)
-        XCTAssertEqual(Sampler.allocate(size: 4, strata: ["a": 100, "b": 2, "c": 50], minimum: 3), ["a": 1, "b": 2, "c": 1])
+        XCTAssertEqual(
+            // 3+2+3, then 2 by largest remainder (1.35, 0.65)
+            Sampler.allocate(size: 10, strata: ["a": 100, "b": 2, "c": 50], minimum: 3), ["a": 4, "b": 2, "c": 4])
+        XCTAssertEqual(
+            Sampler.allocate(size: 4, strata: ["a": 100, "b": 2, "c": 50], minimum: 3), ["a": 1, "b": 2, "c": 1])
         XCTAssertEqual(Sampler.allocate(size: 500, strata: ["a": 100, "b": 2], minimum: 3), ["a": 100, "b": 2])
     }
 
@@ -189,36 +212,49 @@ final class AnnotateTests: XCTestCase {
         let posts = try alice.posts()
         XCTAssertEqual(posts.count, 12)
         // alice copies the automated coder except on the first post; bob agrees with alice except on two posts.
-        let auto = Dictionary(grouping: try db.query("SELECT post_id, category FROM codings WHERE coder = 'lexicon:testbook@0.1' AND value = 1"),
-                              by: { Int64($0.int(0)!) }).mapValues { Set($0.map { $0.text(1)! }) }
+        let auto = Dictionary(
+            grouping: try db.query(
+                "SELECT post_id, category FROM codings WHERE coder = 'lexicon:testbook@0.1' AND value = 1"),
+            by: { Int64($0.int(0)!) }
+        ).mapValues { Set($0.map { $0.text(1)! }) }
         var expectedDisagreements: Set<String> = []
         for (i, post) in posts.enumerated() {
             let a: Set<String> = i == 0 ? ["relevant", "grief"] : auto[post.postID] ?? []
             try alice.save(postID: post.postID, Decision(status: .coded, present: a, seconds: 2))
-            if i == 11 { try bob.save(postID: post.postID, Decision(status: .skipped)); continue }
-            let b: Set<String> = i == 1 ? a.symmetricDifference(["relevant"]) : i == 2 ? a.union(["relevant", "grief"]) : a
+            if i == 11 {
+                try bob.save(postID: post.postID, Decision(status: .skipped))
+                continue
+            }
+            let b: Set<String> =
+                i == 1 ? a.symmetricDifference(["relevant"]) : i == 2 ? a.union(["relevant", "grief"]) : a
             try bob.save(postID: post.postID, Decision(status: .coded, present: b))
             for category in a.symmetricDifference(b) { expectedDisagreements.insert("\(post.postID):\(category)") }
         }
-        XCTAssertEqual(try db.count("codings", where: "coder = 'human:alice'"), 12 * 4)   // zeros stored too
-        XCTAssertEqual(try db.count("codings", where: "coder = 'human:bob'"), 11 * 4)     // skipped: no codings
+        XCTAssertEqual(try db.count("codings", where: "coder = 'human:alice'"), 12 * 4)  // zeros stored too
+        XCTAssertEqual(try db.count("codings", where: "coder = 'human:bob'"), 11 * 4)  // skipped: no codings
         XCTAssertEqual(try db.count("annotation_progress", where: "coder = 'human:bob' AND status = 'skipped'"), 1)
 
         // CSV round trip: export bob, re-import into a new coder, identical decisions.
         let csv = try AnnotationCSV.export(bob)
         let path = try dir.write("bob.csv", csv)
-        XCTAssertTrue(csv.hasPrefix("post_id,platform,language,created_at,status,relevant,companion,attachment,grief,note,text\r\n"))
+        XCTAssertTrue(
+            csv.hasPrefix(
+                "post_id,platform,language,created_at,status,relevant,companion,attachment,grief,note,text\r\n"))
         let carol = try AnnotationStore(db: db, sample: sample, coder: "human:carol")
         let imported = try AnnotationCSV.importFile(path, into: carol)
         XCTAssertEqual(imported.coded, 11)
         XCTAssertEqual(imported.skipped, 1)
-        XCTAssertEqual(try carol.decisions().mapValues { "\($0.status)\($0.present.sorted())" }, try bob.decisions().mapValues { "\($0.status)\($0.present.sorted())" })
+        XCTAssertEqual(
+            try carol.decisions().mapValues { "\($0.status)\($0.present.sorted())" },
+            try bob.decisions().mapValues { "\($0.status)\($0.present.sorted())" })
         let bad = try dir.write("bad.csv", csv.replacingOccurrences(of: ",coded,1,", with: ",coded,yes,"))
         XCTAssertThrowsError(try AnnotationCSV.importFile(bad, into: carol)) { error in
             XCTAssertTrue("\(error)".contains("bad.csv:"), "\(error)")
             XCTAssertTrue("\(error)".contains("'yes' is not 0, 1 or empty"), "\(error)")
         }
-        try db.execute("DELETE FROM codings WHERE coder = 'human:carol'; DELETE FROM annotation_progress WHERE coder = 'human:carol'")
+        try db.execute(
+            "DELETE FROM codings WHERE coder = 'human:carol'; DELETE FROM annotation_progress WHERE coder = 'human:carol'"
+        )
 
         // Agreement: the relevant category has two disagreements, grief one.
         let report = try AgreementReport.compute(db, sample: sample, bootstrap: Bootstrap(replicates: 200, seed: 3))
@@ -228,12 +264,15 @@ final class AnnotateTests: XCTestCase {
         let relevant = report.results.first { $0.category == "relevant" }!
         XCTAssertEqual(relevant.units, 11)
         // Recompute independently from the stored rows.
-        let matrix = RatingMatrix(ratings: try posts.map { p in
-            try ["human:alice", "human:bob"].map { coder in
-                try db.query("SELECT c.value FROM codings c JOIN annotation_progress a ON a.post_id = c.post_id AND a.coder = c.coder AND a.status = 'coded' WHERE c.post_id = ? AND c.coder = ? AND c.category = 'relevant'",
-                             [.int(p.postID), .text(coder)]).first?.int(0)
-            }
-        }, categories: [0, 1])
+        let matrix = RatingMatrix(
+            ratings: try posts.map { p in
+                try ["human:alice", "human:bob"].map { coder in
+                    try db.query(
+                        "SELECT c.value FROM codings c JOIN annotation_progress a ON a.post_id = c.post_id AND a.coder = c.coder AND a.status = 'coded' WHERE c.post_id = ? AND c.coder = ? AND c.category = 'relevant'",
+                        [.int(p.postID), .text(coder)]
+                    ).first?.int(0)
+                }
+            }, categories: [0, 1])
         XCTAssertEqual(relevant.estimates[.cohensKappa]!.value, Agreement.cohensKappa(matrix), accuracy: 1e-12)
         try report.store(db, sample: sample, parameters: [:])
         XCTAssertEqual(try db.count("agreement_results", where: "category = '*'"), 5)
@@ -247,7 +286,9 @@ final class AnnotateTests: XCTestCase {
         XCTAssertEqual(plan.disputed[posts[11].postID]?.map(\.status), [.coded, .skipped])
         XCTAssertEqual(plan.unanimous.count, 12 - plan.disputed.count)
         XCTAssertEqual(try Adjudication.storeUnanimous(plan, store: adjudicated), plan.unanimous.count)
-        for post in plan.disputed.keys { try adjudicated.save(postID: post, Decision(status: .coded, present: auto[post] ?? [])) }
+        for post in plan.disputed.keys {
+            try adjudicated.save(postID: post, Decision(status: .coded, present: auto[post] ?? []))
+        }
         XCTAssertEqual(try db.count("adjudications", where: "method = 'adjudicator'"), plan.disputed.count)
         XCTAssertEqual(try db.count("adjudications", where: "method = 'unanimous'"), plan.unanimous.count)
 
@@ -256,7 +297,9 @@ final class AnnotateTests: XCTestCase {
         let micro = rows.first { $0.category == "*" }!
         XCTAssertEqual(micro.units, 48)
         let first = posts[0].postID
-        let expectedDifferences = (auto[first] ?? []).symmetricDifference(plan.disputed[first] == nil ? ["relevant", "grief"] : auto[first] ?? []).count
+        let expectedDifferences = (auto[first] ?? []).symmetricDifference(
+            plan.disputed[first] == nil ? ["relevant", "grief"] : auto[first] ?? []
+        ).count
         XCTAssertEqual(micro.fp + micro.fn, expectedDifferences)
         let grief = rows.first { $0.category == "grief" }!
         XCTAssertEqual(grief.tp + grief.fp + grief.fn + grief.tn, 12)
@@ -272,8 +315,10 @@ final class AnnotateTests: XCTestCase {
         let path = dir.path("study.sqlite")
         do {
             let db = try Database(path: path)
-            let tables = ["samples", "sample_posts", "sample_assignments", "annotation_progress", "annotation_notes",
-                          "agreement_results", "validation_confusion"]
+            let tables = [
+                "samples", "sample_posts", "sample_assignments", "annotation_progress", "annotation_notes",
+                "agreement_results", "validation_confusion",
+            ]
             for table in tables { try db.execute("DROP TABLE \(table)") }
             try db.run("DELETE FROM schema_migrations WHERE version = 6")
             XCTAssertGreaterThan(try db.scalarInt("SELECT max(version) FROM schema_migrations") ?? 0, 6)
@@ -290,7 +335,7 @@ final class AnnotateTests: XCTestCase {
         XCTAssertEqual(row.precision, 0.8, accuracy: 1e-12)
         XCTAssertEqual(row.recall, 20.0 / 30.0, accuracy: 1e-12)
         XCTAssertEqual(row.f1, 40.0 / 55.0, accuracy: 1e-12)
-        XCTAssertEqual(row.kappa, 0.4, accuracy: 1e-12)               // the Wikipedia table again
+        XCTAssertEqual(row.kappa, 0.4, accuracy: 1e-12)  // the Wikipedia table again
         XCTAssertTrue(ValidationRow(coder: "a", category: "c").precision.isNaN)
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// Tests of the `code` stage: codebook format and validation, the lexicon coder (negation, CJK,
 /// gate, implications, evidence), the stage against real SQLite files, the supervised coder, and
 /// the REFI-QDA / Markdown exports.
 final class CodeTests: XCTestCase {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     var tempDirectory: URL!
 
@@ -65,7 +67,8 @@ final class CodeTests: XCTestCase {
 
     func testEveryCodebookInTheRepositoryPassesItsOwnExamples() throws {
         let directory = Self.repoRoot.appendingPathComponent("codebooks")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
+            .sorted()
         XCTAssertTrue(files.contains("keep4o.yaml"))
         for file in files {
             let codebook = try CodebookLoader.load(path: directory.appendingPathComponent(file).path)
@@ -77,9 +80,13 @@ final class CodeTests: XCTestCase {
 
     func testKeep4oHasTheSchemeCategoriesAndExamplesInEnglishChineseJapanese() throws {
         let codebook = try CodebookLoader.load(path: Self.repoRoot.appendingPathComponent("codebooks/keep4o.yaml").path)
-        XCTAssertEqual(codebook.categories.map(\.id), ["relevant", "more_than_tool", "companion", "relational_attachment",
-                                                       "instrumental_dependency", "grief", "choice_deprivation", "rights_protest",
-                                                       "gpt5_negative", "critique_of_attachment"])
+        XCTAssertEqual(
+            codebook.categories.map(\.id),
+            [
+                "relevant", "more_than_tool", "companion", "relational_attachment",
+                "instrumental_dependency", "grief", "choice_deprivation", "rights_protest",
+                "gpt5_negative", "critique_of_attachment",
+            ])
         XCTAssertEqual(codebook.gate, "relevant")
         XCTAssertEqual(codebook.lexiconCoderName, "lexicon:keep4o@1.1")
         for category in codebook.categories {
@@ -90,13 +97,16 @@ final class CodeTests: XCTestCase {
             XCTAssertTrue(languages.isSuperset(of: ["en", "zh", "ja"]), "\(category.id) examples: \(languages)")
             XCTAssertFalse(category.negativeExamples.isEmpty, category.id)
             for language in ["en", "zh", "ja", "ko", "es", "fr", "de", "pt"] where category.id != "relevant" {
-                XCTAssertTrue(category.indicators.contains { $0.language == language }, "\(category.id) has no \(language) indicators")
+                XCTAssertTrue(
+                    category.indicators.contains { $0.language == language },
+                    "\(category.id) has no \(language) indicators")
             }
         }
     }
 
     func testCheckReportsAFailingExampleWithItsLine() throws {
-        let codebook = try miniCodebook("""
+        let codebook = try miniCodebook(
+            """
               - id: grief
                 definition: Mourning.
                 examples:
@@ -108,8 +118,10 @@ final class CodeTests: XCTestCase {
         let result = CodebookCheck.run(codebook)
         XCTAssertEqual(result.failures.count, 1)
         XCTAssertEqual(result.failures.first?.category, "grief")
-        XCTAssertTrue(result.failures.first!.description.hasPrefix("mini.yaml:35: category 'grief': positive example [en] coded absent"),
-                      result.failures.first!.description)
+        XCTAssertTrue(
+            result.failures.first!.description.hasPrefix(
+                "mini.yaml:35: category 'grief': positive example [en] coded absent"),
+            result.failures.first!.description)
     }
 
     // MARK: Validation: one broken codebook per rule
@@ -134,83 +146,105 @@ final class CodeTests: XCTestCase {
         """
 
     func testUnknownParentNamesFileLineAndParent() {
-        let found = problems(header + """
-              - id: relevant
-                definition: About 4o.
-              - id: foo
-                parent: bar
-                definition: Something.
-            """)
+        let found = problems(
+            header + """
+                  - id: relevant
+                    definition: About 4o.
+                  - id: foo
+                    parent: bar
+                    definition: Something.
+                """)
         XCTAssertEqual(found, ["codebooks/broken.yaml:7: category 'foo': parent 'bar' is not a category"])
     }
 
     func testParentCycle() {
-        let found = problems(header + """
-              - id: a
-                parent: b
-                definition: A.
-              - id: b
-                parent: a
-                definition: B.
-            """)
-        XCTAssertEqual(found, ["codebooks/broken.yaml:5: category 'a': parents form a cycle",
-                               "codebooks/broken.yaml:8: category 'b': parents form a cycle"])
+        let found = problems(
+            header + """
+                  - id: a
+                    parent: b
+                    definition: A.
+                  - id: b
+                    parent: a
+                    definition: B.
+                """)
+        XCTAssertEqual(
+            found,
+            [
+                "codebooks/broken.yaml:5: category 'a': parents form a cycle",
+                "codebooks/broken.yaml:8: category 'b': parents form a cycle",
+            ])
     }
 
     func testDuplicateCategoryIDs() {
-        let found = problems(header + """
-              - id: grief
-                definition: One.
-              - id: grief
-                definition: Two.
-            """)
+        let found = problems(
+            header + """
+                  - id: grief
+                    definition: One.
+                  - id: grief
+                    definition: Two.
+                """)
         XCTAssertEqual(found, ["codebooks/broken.yaml:7: category 'grief': duplicate id (first defined on line 5)"])
     }
 
     func testBadRegex() {
-        let found = problems(header + """
-              - id: grief
-                definition: Mourning.
-                indicators:
-                  en:
-                    - {regex: "cr(y|ied", anchor: cr}
-            """)
+        let found = problems(
+            header + """
+                  - id: grief
+                    definition: Mourning.
+                    indicators:
+                      en:
+                        - {regex: "cr(y|ied", anchor: cr}
+                """)
         XCTAssertEqual(found.count, 1)
         XCTAssertTrue(found[0].hasPrefix("codebooks/broken.yaml:9: category 'grief': bad regex 'cr(y|ied'"), found[0])
     }
 
     func testRegexWithoutAnyLiteralNeedsAnAnchor() {
-        let found = problems(header + """
-              - id: grief
-                definition: Mourning.
-                indicators:
-                  en: [{regex: "(cry|sob)s?"}]
-            """)
-        XCTAssertEqual(found, ["codebooks/broken.yaml:8: category 'grief': regex '(cry|sob)s?' has no literal every match must contain; declare one with 'anchor:'"])
+        let found = problems(
+            header + """
+                  - id: grief
+                    definition: Mourning.
+                    indicators:
+                      en: [{regex: "(cry|sob)s?"}]
+                """)
+        XCTAssertEqual(
+            found,
+            [
+                "codebooks/broken.yaml:8: category 'grief': regex '(cry|sob)s?' has no literal every match must contain; declare one with 'anchor:'"
+            ])
     }
 
     func testEmptyDefinition() {
-        let found = problems(header + """
-              - id: grief
-                definition: "  "
-            """)
+        let found = problems(
+            header + """
+                  - id: grief
+                    definition: "  "
+                """)
         XCTAssertEqual(found, ["codebooks/broken.yaml:6: category 'grief': definition is empty"])
     }
 
     func testDefinitionsPerLanguage() throws {
-        XCTAssertEqual(problems(header + """
-              - id: grief
-                definition: {en: Mourning., ko: 애도}
-            """), ["codebooks/broken.yaml:6: category 'grief': definition in unsupported language 'ko' (codebook languages: en, ja)"])
-        XCTAssertEqual(problems(header + """
-              - id: grief
-                definition: {en: Mourning., ja: ""}
-            """), ["codebooks/broken.yaml:6: category 'grief': definition is empty"])
-        let codebook = try CodebookLoader.parse(yaml: header + """
-              - id: grief
-                definition: {ja: 喪失を嘆く。, en: Mourning.}
-                include: {en: [crying], ja: [泣く]}
-            """, path: "x.yaml")
+        XCTAssertEqual(
+            problems(
+                header + """
+                      - id: grief
+                        definition: {en: Mourning., ko: 애도}
+                    """),
+            [
+                "codebooks/broken.yaml:6: category 'grief': definition in unsupported language 'ko' (codebook languages: en, ja)"
+            ])
+        XCTAssertEqual(
+            problems(
+                header + """
+                      - id: grief
+                        definition: {en: Mourning., ja: ""}
+                    """), ["codebooks/broken.yaml:6: category 'grief': definition is empty"])
+        let codebook = try CodebookLoader.parse(
+            yaml: header + """
+                  - id: grief
+                    definition: {ja: 喪失を嘆く。, en: Mourning.}
+                    include: {en: [crying], ja: [泣く]}
+                """, path: "x.yaml")
         XCTAssertEqual(codebook.categories[0].definition, "喪失を嘆く。")
         XCTAssertEqual(codebook.categories[0].includes.map(\.rules), [["crying"], ["泣く"]])
         XCTAssertEqual(codebook.categories[0].definition("en"), "Mourning.")
@@ -221,18 +255,24 @@ final class CodeTests: XCTestCase {
     }
 
     func testExampleInUnsupportedLanguage() {
-        let found = problems(header + """
-              - id: grief
-                definition: Mourning.
-                examples:
-                  positive:
-                    - {lang: ko, text: "눈물이 나요"}
-            """)
-        XCTAssertEqual(found, ["codebooks/broken.yaml:9: category 'grief': example in unsupported language 'ko' (codebook languages: en, ja)"])
+        let found = problems(
+            header + """
+                  - id: grief
+                    definition: Mourning.
+                    examples:
+                      positive:
+                        - {lang: ko, text: "눈물이 나요"}
+                """)
+        XCTAssertEqual(
+            found,
+            [
+                "codebooks/broken.yaml:9: category 'grief': example in unsupported language 'ko' (codebook languages: en, ja)"
+            ])
     }
 
     func testIndicatorsInUnsupportedLanguageUnknownKeysGateAndImplications() {
-        let found = problems("""
+        let found = problems(
+            """
             name: broken
             version: "1"
             languages: [en]
@@ -246,23 +286,28 @@ final class CodeTests: XCTestCase {
                   fr: [larmes]
                   en: [{phrase: cry, weight: 0}]
             """)
-        XCTAssertEqual(found, [
-            "codebooks/broken.yaml:4: gate: 'relevnt' is not a category",
-            "codebooks/broken.yaml:5: implication: 'companion' is not a category",
-            "codebooks/broken.yaml:5: implication: 'attachment' is not a category",
-            "codebooks/broken.yaml:8: category: unknown key 'definitoin' (allowed: definition, examples, exclude, id, ignore_within, include, indicators, label, parent, theme, threshold)",
-            "codebooks/broken.yaml:11: category 'grief': indicators in unsupported language 'fr' (codebook languages: en, or 'any')",
-            "codebooks/broken.yaml:12: category 'grief': indicator weight must be above 0",
-        ])
+        XCTAssertEqual(
+            found,
+            [
+                "codebooks/broken.yaml:4: gate: 'relevnt' is not a category",
+                "codebooks/broken.yaml:5: implication: 'companion' is not a category",
+                "codebooks/broken.yaml:5: implication: 'attachment' is not a category",
+                "codebooks/broken.yaml:8: category: unknown key 'definitoin' (allowed: definition, examples, exclude, id, ignore_within, include, indicators, label, parent, theme, threshold)",
+                "codebooks/broken.yaml:11: category 'grief': indicators in unsupported language 'fr' (codebook languages: en, or 'any')",
+                "codebooks/broken.yaml:12: category 'grief': indicator weight must be above 0",
+            ])
     }
 
     func testYAMLSyntaxErrorHasALine() {
-        let found = problems(header + """
-              - id: grief
-                definition: [unclosed
-            """)
+        let found = problems(
+            header + """
+                  - id: grief
+                    definition: [unclosed
+                """)
         XCTAssertEqual(found.count, 1)
-        XCTAssertTrue(found[0].hasPrefix("codebooks/broken.yaml:8: YAML syntax:") || found[0].hasPrefix("codebooks/broken.yaml:7: YAML syntax:"), found[0])
+        XCTAssertTrue(
+            found[0].hasPrefix("codebooks/broken.yaml:8: YAML syntax:")
+                || found[0].hasPrefix("codebooks/broken.yaml:7: YAML syntax:"), found[0])
     }
 
     func testMissingTopLevelFields() {
@@ -293,7 +338,9 @@ final class CodeTests: XCTestCase {
         XCTAssertTrue(decision(coder, "I was not ready. 4o, my best friend", "en", "companion").value)
         // Negated hits stay in the evidence, marked.
         let negated = decision(coder, "4o is not my best friend", "en", "companion")
-        XCTAssertEqual(negated.evidence, #"[{"indicator":"companion.en.best_friend","start":13,"end":24,"text":"best friend","negated":true}]"#)
+        XCTAssertEqual(
+            negated.evidence,
+            #"[{"indicator":"companion.en.best_friend","start":13,"end":24,"text":"best friend","negated":true}]"#)
         // Typographic apostrophes count as the cue.
         XCTAssertFalse(decision(coder, "4o, I don’t have a best friend", "en", "companion").value)
         // An indicator can opt out: "not a tool" contains its own negation.
@@ -327,7 +374,8 @@ final class CodeTests: XCTestCase {
         XCTAssertTrue(decision(coder, "ＢＥＳＴ Friend ４o", "en", "companion").value)
         // Offsets are in Unicode scalars: two emoji (astral) count two, not four.
         let withEmoji = decision(coder, "😭😭 best friend 4o", "en", "companion")
-        XCTAssertEqual(withEmoji.evidence, #"[{"indicator":"companion.en.best_friend","start":3,"end":14,"text":"best friend"}]"#)
+        XCTAssertEqual(
+            withEmoji.evidence, #"[{"indicator":"companion.en.best_friend","start":3,"end":14,"text":"best friend"}]"#)
     }
 
     func testIndicatorSetFollowsTheDetectedLanguageWithFallbackToAll() throws {
@@ -354,28 +402,36 @@ final class CodeTests: XCTestCase {
         let gated = coder.code(text: "my best friend", language: "en")
         XCTAssertEqual(gated.map(\.value), [false, false, false])
         XCTAssertEqual(gated[1].confidence, 0)
-        XCTAssertEqual(gated[1].evidence, #"[{"rule":"gate","category":"relevant"},{"indicator":"companion.en.best_friend","start":3,"end":14,"text":"best friend"}]"#)
-        XCTAssertEqual(gated[2].evidence, #"[{"rule":"gate","category":"relevant"},{"rule":"implied_by","category":"companion"}]"#)
+        XCTAssertEqual(
+            gated[1].evidence,
+            #"[{"rule":"gate","category":"relevant"},{"indicator":"companion.en.best_friend","start":3,"end":14,"text":"best friend"}]"#
+        )
+        XCTAssertEqual(
+            gated[2].evidence, #"[{"rule":"gate","category":"relevant"},{"rule":"implied_by","category":"companion"}]"#)
     }
 
     func testHashtagsAloneDoNotCountMentionsAndLinksNever() throws {
-        let yaml = try miniCodebook().source.replacingOccurrences(of: "gate: relevant", with: "gate: relevant\nignore: [hashtags, mentions, urls]")
+        let yaml = try miniCodebook().source.replacingOccurrences(
+            of: "gate: relevant", with: "gate: relevant\nignore: [hashtags, mentions, urls]")
         let coder = LexiconCoder(codebook: try CodebookLoader.parse(yaml: yaml, path: "mini.yaml"))
         // The hashtag alone: not relevant.
         XCTAssertEqual(coder.code(text: "what a day #4o", language: "en").map(\.value), [false, false, false])
         // The hashtag plus a category in the post's own words: relevant, and the evidence says how.
         let both = coder.code(text: "my best friend #4o", language: "en")
         XCTAssertEqual(both.map(\.value), [true, true, true])
-        XCTAssertEqual(both[0].evidence, #"[{"indicator":"relevant.any.4o","start":16,"end":18,"text":"4o","hashtag":true}]"#)
+        XCTAssertEqual(
+            both[0].evidence, #"[{"indicator":"relevant.any.4o","start":16,"end":18,"text":"4o","hashtag":true}]"#)
         // A category never comes from a hashtag; mentions and links are ignored altogether.
         XCTAssertFalse(decision(coder, "4o #best friend", "en", "companion").value)
         XCTAssertFalse(decision(coder, "4o @best friend", "en", "companion").value)
         XCTAssertFalse(decision(coder, "gpt https://example.com/4o", "en", "relevant").value)
         XCTAssertTrue(decision(coder, "4o https://example.com/x", "en", "relevant").value)
-        XCTAssertEqual(problems(header.replacingOccurrences(of: "categories:", with: "ignore: [emoji]\ncategories:") + """
-              - id: grief
-                definition: Mourning.
-            """), ["codebooks/broken.yaml:4: ignore: 'emoji' is not one of hashtags, mentions, urls"])
+        XCTAssertEqual(
+            problems(
+                header.replacingOccurrences(of: "categories:", with: "ignore: [emoji]\ncategories:") + """
+                      - id: grief
+                        definition: Mourning.
+                    """), ["codebooks/broken.yaml:4: ignore: 'emoji' is not one of hashtags, mentions, urls"])
     }
 
     func testWeightsThresholdAndConfidence() throws {
@@ -388,7 +444,8 @@ final class CodeTests: XCTestCase {
     }
 
     func testRegexIndicatorsRunOnAnchorAndReportScalarOffsets() throws {
-        let codebook = try miniCodebook("""
+        let codebook = try miniCodebook(
+            """
               - id: gpt5_negative
                 definition: GPT-5 described negatively.
                 indicators:
@@ -398,7 +455,8 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(codebook.category("gpt5_negative")!.indicators[0].anchor, "gpt")
         let hit = decision(coder, "💔 4o vs GPT5 feels so cold", "en", "gpt5_negative")
         XCTAssertTrue(hit.value)
-        XCTAssertEqual(hit.evidence, #"[{"indicator":"gpt5_negative.en.cold","start":8,"end":26,"text":"GPT5 feels so cold"}]"#)
+        XCTAssertEqual(
+            hit.evidence, #"[{"indicator":"gpt5_negative.en.cold","start":8,"end":26,"text":"GPT5 feels so cold"}]"#)
         XCTAssertFalse(decision(coder, "4o vs gpt-5 is fine", "en", "gpt5_negative").value)
     }
 
@@ -416,13 +474,17 @@ final class CodeTests: XCTestCase {
 
     func makeDatabase(posts: [(String, String?)]) throws -> Database {
         let db = try Database(path: tempDirectory.appendingPathComponent("study.sqlite").path)
-        try db.run("INSERT INTO runs(stage, tool_version, parameters, started_at, status) VALUES ('ingest', 'test', '{}', '2025-08-08T00:00:00Z', 'completed')")
-        try db.run("""
+        try db.run(
+            "INSERT INTO runs(stage, tool_version, parameters, started_at, status) VALUES ('ingest', 'test', '{}', '2025-08-08T00:00:00Z', 'completed')"
+        )
+        try db.run(
+            """
             INSERT INTO source_files(path, fingerprint, size_bytes, format, run_id, records_read, records_stored, duplicate_ids, records_rejected)
             VALUES ('t.jsonl', 'f', 1, 'x-v2-json', 1, 0, 0, 0, 0)
             """)
         for (i, post) in posts.enumerated() {
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, lang_hint, source_file_id, source_line)
                 VALUES (?, 'x', ?, '2025-08-08T00:00:00Z', 1754611200, ?, ?, 1, ?)
                 """, [.int(Int64(i + 1)), .text("id\(i + 1)"), .text(post.0), .from(post.1), .int(Int64(i + 1))])
@@ -437,8 +499,11 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(summary.postsCoded, 3)
         XCTAssertEqual(summary.rowsWritten, 9)
         XCTAssertEqual(summary.notes.count, 2)
-        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM codings WHERE coder = 'lexicon:mini@0.1' AND value = 1"), 6)  // language unknown: 朋友 counts for post 2
-        let run = try db.query("SELECT status, message, parameters, rows_in, rows_out FROM runs WHERE stage = 'code'").first!
+        XCTAssertEqual(
+            // language unknown: 朋友 counts for post 2
+            try db.scalarInt("SELECT count(*) FROM codings WHERE coder = 'lexicon:mini@0.1' AND value = 1"), 6)
+        let run = try db.query("SELECT status, message, parameters, rows_in, rows_out FROM runs WHERE stage = 'code'")
+            .first!
         XCTAssertEqual(run.text(0), "completed")
         XCTAssertTrue(run.text(1)!.contains("dedupe has not run"))
         XCTAssertTrue(run.text(1)!.contains("language unknown, all indicator sets used"))
@@ -447,15 +512,18 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(run.int(4), 9)
         XCTAssertEqual(try StudySettings.value(db, "primary_coder"), "lexicon:mini@0.1")
         XCTAssertEqual(try db.scalarText("SELECT fingerprint FROM codebooks"), codebook.fingerprint)
-        let row = try db.query("SELECT evidence, confidence FROM codings WHERE post_id = 1 AND category = 'companion'").first!
-        XCTAssertEqual(row.text(0), #"[{"indicator":"companion.en.best_friend","start":10,"end":21,"text":"best friend"}]"#)
+        let row = try db.query("SELECT evidence, confidence FROM codings WHERE post_id = 1 AND category = 'companion'")
+            .first!
+        XCTAssertEqual(
+            row.text(0), #"[{"indicator":"companion.en.best_friend","start":10,"end":21,"text":"best friend"}]"#)
         XCTAssertEqual(row.double(1)!, 0.632121, accuracy: 1e-6)
     }
 
     func testStageCodesCanonicalPostsOnlyAndUsesDetectedLanguages() throws {
         let db = try makeDatabase(posts: [("4o朋友", nil), ("4o朋友", nil), ("4o朋友", nil)])
         // The output of dedupe and language-detect, in their tables.
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES
               (7, 'dedupe', 'test', '{}', 'now', 'completed'), (8, 'language-detect', 'test', '{}', 'now', 'completed');
             INSERT INTO post_clusters(post_id, cluster_id, kind, canonical_post_id, similarity, run_id)
@@ -470,7 +538,9 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(summary.notes, [])
         // Post 2 is an exact copy of post 1: it is not coded but inherits post 1's codings.
         XCTAssertEqual(try db.scalarInt("SELECT count(DISTINCT post_id) FROM codings"), 3)
-        XCTAssertEqual(try db.scalarText("SELECT DISTINCT evidence FROM codings WHERE post_id = 2"), #"[{"rule":"inherited","from":1}]"#)
+        XCTAssertEqual(
+            try db.scalarText("SELECT DISTINCT evidence FROM codings WHERE post_id = 2"),
+            #"[{"rule":"inherited","from":1}]"#)
         XCTAssertEqual(try db.scalarInt("SELECT value FROM codings WHERE post_id = 2 AND category = 'companion'"), 1)
         XCTAssertEqual(summary.postsCoded, 2)
         // Post 1 (Chinese) gets the Chinese indicator; post 3 (Japanese) does not.
@@ -487,10 +557,15 @@ final class CodeTests: XCTestCase {
     }
 
     func testCodingIsDeterministicWhateverTheThreadCount() throws {
-        let texts = (0..<3000).map { i in ["4o was my best friend 😭", "4o不是朋友", "4oは友達じゃない", "i miss him, 4o",
-                                            "random \(i)", "💔 GPT5 feels so cold, 4o"][i % 6] + " #\(i)" }
+        let texts = (0..<3000).map { i in
+            [
+                "4o was my best friend 😭", "4o不是朋友", "4oは友達じゃない", "i miss him, 4o",
+                "random \(i)", "💔 GPT5 feels so cold, 4o",
+            ][i % 6] + " #\(i)"
+        }
         // With a regex indicator too: NSRegularExpression objects are shared by the threads.
-        let codebook = try miniCodebook("""
+        let codebook = try miniCodebook(
+            """
               - id: gpt5_negative
                 definition: GPT-5 described negatively.
                 indicators:
@@ -505,7 +580,10 @@ final class CodeTests: XCTestCase {
     }
 
     func testReportCountsPrevalenceAndTopIndicators() throws {
-        let db = try makeDatabase(posts: [("4o was my best friend", "en"), ("4o, best friend!", "en"), ("4o 朋友", "zh"), ("4o is not my best friend", "en")])
+        let db = try makeDatabase(posts: [
+            ("4o was my best friend", "en"), ("4o, best friend!", "en"), ("4o 朋友", "zh"),
+            ("4o is not my best friend", "en"),
+        ])
         let codebook = try miniCodebook()
         _ = try CodeStage(database: db).runLexicon(codebook: codebook, options: CodeOptions())
         let lines = try CodeReport.lines(db, coder: codebook.lexiconCoderName, codebook: codebook)
@@ -526,20 +604,29 @@ final class CodeTests: XCTestCase {
         let codebook = try CodebookLoader.parse(yaml: SupervisedTests.plantedYAML, path: "planted.yaml")
         for (i, post) in planted.enumerated() {
             for (category, value) in post.labels {
-                try db.run("INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id) VALUES (?, ?, ?, 'adjudicated', NULL, NULL, NULL)",
-                           [.int(Int64(i + 1)), .text(category), .int(value ? 1 : 0)])
+                try db.run(
+                    "INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id) VALUES (?, ?, ?, 'adjudicated', NULL, NULL, NULL)",
+                    [.int(Int64(i + 1)), .text(category), .int(value ? 1 : 0)])
             }
         }
         let loaded = try SupervisedTrainer.labelledPosts(db, coder: "adjudicated", codebook: codebook)
         XCTAssertEqual(loaded.count, planted.count)
         XCTAssertEqual(loaded[3].labels, planted[3].labels)
-        XCTAssertEqual(SupervisedTrainer.labelsFingerprint(loaded), SupervisedTrainer.labelsFingerprint(
-            planted.enumerated().map { i, p in var q = p; q.key = "x:id\(i + 1)"; return q }))
+        XCTAssertEqual(
+            SupervisedTrainer.labelsFingerprint(loaded),
+            SupervisedTrainer.labelsFingerprint(
+                planted.enumerated().map { i, p in
+                    var q = p
+                    q.key = "x:id\(i + 1)"
+                    return q
+                }))
         let builder = FeatureBuilder(kind: .charNGrams, codebook: codebook)
-        let model = try SupervisedTrainer.train(loaded, vectors: [:], builder: builder, codebook: codebook,
-                                                labelSource: "adjudicated", embedding: nil, settings: SupervisedSettings())
-        let summary = try CodeStage(database: db).runSupervised(model: model, codebook: codebook, options: CodeOptions(),
-                                                                space: nil, vectors: [:])
+        let model = try SupervisedTrainer.train(
+            loaded, vectors: [:], builder: builder, codebook: codebook,
+            labelSource: "adjudicated", embedding: nil, settings: SupervisedSettings())
+        let summary = try CodeStage(database: db).runSupervised(
+            model: model, codebook: codebook, options: CodeOptions(),
+            space: nil, vectors: [:])
         XCTAssertEqual(summary.coder, model.coderName)
         // The first coding run sets the primary coder; later runs keep it unless told otherwise.
         XCTAssertEqual(try StudySettings.value(db, "primary_coder"), model.coderName)
@@ -550,7 +637,8 @@ final class CodeTests: XCTestCase {
         XCTAssertTrue(parameters.contains(#""labels_fingerprint":"\#(model.labelsFingerprint)""#), parameters)
         // Human/adjudicated rows are untouched by the automatic coder's run.
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM codings WHERE coder = 'adjudicated'"), planted.count * 4)
-        let agreement = try db.scalarInt("""
+        let agreement = try db.scalarInt(
+            """
             SELECT count(*) FROM codings a JOIN codings s ON s.post_id = a.post_id AND s.category = a.category
             WHERE a.coder = 'adjudicated' AND s.coder = ? AND a.category = 'grief' AND a.value = s.value
             """, [.text(model.coderName)])!
@@ -560,26 +648,27 @@ final class CodeTests: XCTestCase {
     // MARK: Exports
 
     func testQDCExportImportRoundTripWithNonASCIINames() throws {
-        let codebook = try CodebookLoader.parse(yaml: """
-            name: jp
-            version: "2"
-            languages: [ja, en]
-            categories:
-              - id: companion
-                theme: 関係性
-                label: {ja: "相棒・友達 <親友> & “家族”", en: Companion}
-                definition: "AIを友達・恋人・家族として扱う。"
-                include: [相棒, 親友]
-                exclude: [アシスタント]
-              - id: nickname
-                parent: companion
-                theme: 関係性
-                label: {ja: 愛称で呼ぶ}
-                definition: 個人的な名前で呼ぶ。
-              - id: grief
-                label: {ja: 悲嘆}
-                definition: 喪失を嘆く。
-            """, path: "jp.yaml")
+        let codebook = try CodebookLoader.parse(
+            yaml: """
+                name: jp
+                version: "2"
+                languages: [ja, en]
+                categories:
+                  - id: companion
+                    theme: 関係性
+                    label: {ja: "相棒・友達 <親友> & “家族”", en: Companion}
+                    definition: "AIを友達・恋人・家族として扱う。"
+                    include: [相棒, 親友]
+                    exclude: [アシスタント]
+                  - id: nickname
+                    parent: companion
+                    theme: 関係性
+                    label: {ja: 愛称で呼ぶ}
+                    definition: 個人的な名前で呼ぶ。
+                  - id: grief
+                    label: {ja: 悲嘆}
+                    definition: 喪失を嘆く。
+                """, path: "jp.yaml")
         let xml = QDCExchange.export(codebook)
         XCTAssertTrue(xml.contains(#"<CodeBook xmlns="urn:QDA-XML:codebook:1.0""#))
         XCTAssertTrue(xml.contains(#"name="相棒・友達 &lt;親友&gt; &amp; “家族”""#))
@@ -589,7 +678,10 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(codes[0].isCodable, false)
         XCTAssertEqual(codes[0].children.map(\.name), ["相棒・友達 <親友> & “家族”"])
         XCTAssertEqual(codes[0].children[0].children.map(\.name), ["愛称で呼ぶ"])
-        XCTAssertTrue(codes[0].children[0].guid.range(of: "^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$", options: .regularExpression) != nil)
+        XCTAssertTrue(
+            codes[0].children[0].guid.range(
+                of: "^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$", options: .regularExpression
+            ) != nil)
 
         let yaml = QDCExchange.yamlSkeleton(codes, name: "jp", version: "2", language: "ja")
         let back = try CodebookLoader.parse(yaml: yaml, path: "roundtrip.yaml")
@@ -611,7 +703,8 @@ final class CodeTests: XCTestCase {
             </Codes></CodeBook>
             """
         let codes = try QDCExchange.parse(Data(foreign.utf8), path: "f.qdc")
-        let back = try CodebookLoader.parse(yaml: QDCExchange.yamlSkeleton(codes, name: "f", version: "1", language: "de"), path: "f.yaml")
+        let back = try CodebookLoader.parse(
+            yaml: QDCExchange.yamlSkeleton(codes, name: "f", version: "1", language: "de"), path: "f.yaml")
         XCTAssertEqual(back.categories.map(\.id), ["trauer", "code_"])
         XCTAssertEqual(back.categories[1].primaryLabel, "悲嘆")
         XCTAssertThrowsError(try QDCExchange.parse(Data("<CodeBook><Codes><Code".utf8), path: "bad.qdc")) { error in
@@ -634,7 +727,8 @@ final class CodeTests: XCTestCase {
     func testKeep4oExportsToQDCAndMarkdown() throws {
         let codebook = try CodebookLoader.load(path: Self.repoRoot.appendingPathComponent("codebooks/keep4o.yaml").path)
         let codes = try QDCExchange.parse(Data(QDCExchange.export(codebook).utf8), path: "keep4o.qdc")
-        let back = try CodebookLoader.parse(yaml: QDCExchange.yamlSkeleton(codes, name: "keep4o", version: "1.0", language: "en"), path: "k.yaml")
+        let back = try CodebookLoader.parse(
+            yaml: QDCExchange.yamlSkeleton(codes, name: "keep4o", version: "1.0", language: "en"), path: "k.yaml")
         XCTAssertEqual(back.categories.map(\.id), codebook.categories.map(\.id))
         let markdown = CodebookMarkdown.render(codebook)
         XCTAssertTrue(markdown.hasPrefix("# Codebook `keep4o` version 1.1"))

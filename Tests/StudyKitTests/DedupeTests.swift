@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// A real study database in a temporary directory, with posts inserted by SQL.
@@ -12,11 +13,13 @@ final class DedupeFixture {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("dedupe-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         db = try Database(path: directory.appendingPathComponent("study.sqlite").path)
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status)
             VALUES (1, 'ingest', 'test', '{}', '2026-01-01T00:00:00Z', 'completed')
             """)
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read,
                                      records_stored, duplicate_ids, records_rejected)
             VALUES (1, 'fixture.jsonl', 'f', 0, 'x-v2-json', 1, 0, 0, 0, 0)
@@ -27,16 +30,22 @@ final class DedupeFixture {
 
     /// Inserts a post; its external id is "e<post_id>" unless given.
     @discardableResult
-    func post(_ id: Int64, _ text: String, at time: Int64, lang: String? = "en", platform: String = "x",
-              external: String? = nil, reposted: String? = nil, repliedTo: String? = nil, quoted: String? = nil) throws -> Int64 {
+    func post(
+        _ id: Int64, _ text: String, at time: Int64, lang: String? = "en", platform: String = "x",
+        external: String? = nil, reposted: String? = nil, repliedTo: String? = nil, quoted: String? = nil
+    ) throws -> Int64 {
         let nfkc = TextNormalizer.nfkc(text)
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, nfkc_if_different, lang_hint,
                               reposted_id, replied_to_id, quoted_id, source_file_id, source_line)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-            """, [.int(id), .text(platform), .text(external ?? "e\(id)"), .text(Timestamp.format(unixSeconds: time)),
-                  .int(time), .text(text), nfkc == text ? .null : .text(nfkc), .from(lang), .from(reposted),
-                  .from(repliedTo), .from(quoted), .int(Int64(nextLine))])
+            """,
+            [
+                .int(id), .text(platform), .text(external ?? "e\(id)"), .text(Timestamp.format(unixSeconds: time)),
+                .int(time), .text(text), nfkc == text ? .null : .text(nfkc), .from(lang), .from(reposted),
+                .from(repliedTo), .from(quoted), .int(Int64(nextLine)),
+            ])
         nextLine += 1
         return id
     }
@@ -55,8 +64,9 @@ final class DedupeFixture {
     func assignments() throws -> [Int64: Assignment] {
         var out: [Int64: Assignment] = [:]
         for row in try db.query("SELECT post_id, cluster_id, kind, canonical_post_id, similarity FROM post_clusters") {
-            out[Int64(row.int(0)!)] = Assignment(cluster: Int64(row.int(1)!), kind: row.text(2)!,
-                                                 canonical: Int64(row.int(3)!), similarity: row.double(4)!)
+            out[Int64(row.int(0)!)] = Assignment(
+                cluster: Int64(row.int(1)!), kind: row.text(2)!,
+                canonical: Int64(row.int(3)!), similarity: row.double(4)!)
         }
         return out
     }
@@ -78,8 +88,9 @@ func exactShingleJaccard(_ a: String, _ b: String) -> Double {
 
 final class DedupeTextTests: XCTestCase {
     func testNormalisationRemovesRepostPrefixURLsMentionsCaseAndExtraSpace() {
-        XCTAssertEqual(MatchText.normalizedString("RT @alice_1: Bring BACK  4o!\n https://t.co/AbC123 @OpenAI please #Keep4o"),
-                       "bring back 4o! please #keep4o")
+        XCTAssertEqual(
+            MatchText.normalizedString("RT @alice_1: Bring BACK  4o!\n https://t.co/AbC123 @OpenAI please #Keep4o"),
+            "bring back 4o! please #keep4o")
         XCTAssertEqual(MatchText.normalizedString("rt @a: RT @b: nested"), "nested")
         // An e-mail address is not a mention; full-width letters fold through NFKC + lowercase.
         XCTAssertEqual(MatchText.normalizedString("mail me at x@example.com"), "mail me at x@example.com")
@@ -95,7 +106,9 @@ final class DedupeTextTests: XCTestCase {
     }
 
     func testShingleLengthFollowsTheScript() {
-        func n(_ text: String) -> Int { MatchText.normalize(text).withUnsafeBufferPointer { MatchText.shingleLength($0) } }
+        func n(_ text: String) -> Int {
+            MatchText.normalize(text).withUnsafeBufferPointer { MatchText.shingleLength($0) }
+        }
         XCTAssertEqual(n("please bring back 4o"), 5)
         XCTAssertEqual(n("请把4o还给我们，我们真的需要它"), 2)
         XCTAssertEqual(n("4oを返してください。本当に大切な存在でした"), 2)
@@ -107,8 +120,14 @@ final class DedupeTextTests: XCTestCase {
     func testMinHashEstimateTracksExactJaccard() {
         let hasher = MinHasher(permutations: 256, seed: 99)
         let pairs = [
-            ("the model was never just a tool to me, it was a presence", "the model was never just a tool to me, it was a real presence"),
-            ("please bring back 4o, it helped me every single day", "honestly the new model is fine, i never used 4o much"),
+            (
+                "the model was never just a tool to me, it was a presence",
+                "the model was never just a tool to me, it was a real presence"
+            ),
+            (
+                "please bring back 4o, it helped me every single day",
+                "honestly the new model is fine, i never used 4o much"
+            ),
             ("我们需要4o回来，它陪伴了我们很多个夜晚，请不要删除它", "我们需要4o回来，它陪伴了我们很多个日子，请不要删除它"),
         ]
         for (a, b) in pairs {
@@ -116,7 +135,11 @@ final class DedupeTextTests: XCTestCase {
                 let scalars = MatchText.normalize(text)
                 var out = [UInt32](repeating: 0, count: 256)
                 var scratch: [UInt64] = []
-                scalars.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { hasher.signature(s, into: $0.baseAddress!, shingleHashes: &scratch) } }
+                scalars.withUnsafeBufferPointer { s in
+                    out.withUnsafeMutableBufferPointer {
+                        hasher.signature(s, into: $0.baseAddress!, shingleHashes: &scratch)
+                    }
+                }
                 return out
             }
             let estimate = MinHasher.estimatedJaccard(signature(a), signature(b), count: 256)
@@ -127,7 +150,8 @@ final class DedupeTextTests: XCTestCase {
 }
 
 final class DedupeClusteringTests: XCTestCase {
-    static let englishTemplate = "Today is the #keep4o day of action. OpenAI, 4o was never just a tool for us. "
+    static let englishTemplate =
+        "Today is the #keep4o day of action. OpenAI, 4o was never just a tool for us. "
         + "Give paying users the choice to keep the model that helped them. We are not going away."
     static let englishEdits = [
         "Today is the #keep4o day of action. OpenAI, 4o was never just a tool for me. "
@@ -157,15 +181,20 @@ final class DedupeClusteringTests: XCTestCase {
 
     func testTemplatesWithEditsClusterInEnglishChineseAndJapaneseAndDifferentPostsDoNot() throws {
         // The cases mean what they claim: edits are close to their template, the others are not.
-        for (template, edits) in [(Self.englishTemplate, Self.englishEdits), (Self.chineseTemplate, Self.chineseEdits),
-                                  (Self.japaneseTemplate, Self.japaneseEdits)] {
+        for (template, edits) in [
+            (Self.englishTemplate, Self.englishEdits), (Self.chineseTemplate, Self.chineseEdits),
+            (Self.japaneseTemplate, Self.japaneseEdits),
+        ] {
             for edit in edits { XCTAssertGreaterThan(exactShingleJaccard(template, edit), 0.75, edit) }
             for other in Self.different { XCTAssertLessThan(exactShingleJaccard(template, other), 0.3, other) }
         }
         let fixture = try DedupeFixture()
         var id: Int64 = 1, time: Int64 = 1_760_000_000
         func add(_ text: String, lang: String) throws -> Int64 {
-            defer { id += 1; time += 60 }
+            defer {
+                id += 1
+                time += 60
+            }
             return try fixture.post(id, text, at: time, lang: lang)
         }
         let english = try add(Self.englishTemplate, lang: "en")
@@ -180,7 +209,8 @@ final class DedupeClusteringTests: XCTestCase {
         let result = try fixture.assignments()
         XCTAssertEqual(result.count, Int(id - 1))
         for (canonical, members) in [(english, englishEdits), (chinese, chineseEdits), (japanese, japaneseEdits)] {
-            XCTAssertEqual(result[canonical], .init(cluster: canonical, kind: "unique", canonical: canonical, similarity: 1))
+            XCTAssertEqual(
+                result[canonical], .init(cluster: canonical, kind: "unique", canonical: canonical, similarity: 1))
             for member in members {
                 XCTAssertEqual(result[member]?.cluster, canonical, "post \(member)")
                 XCTAssertEqual(result[member]?.kind, "near")
@@ -190,11 +220,13 @@ final class DedupeClusteringTests: XCTestCase {
         }
         for other in others { XCTAssertEqual(result[other]?.kind, "unique", "post \(other) must stay alone") }
 
-        let cluster = try fixture.db.query("SELECT size, first_at, last_at, languages, kinds FROM clusters WHERE cluster_id = ?",
-                                           [.int(chinese)])[0]
+        let cluster = try fixture.db.query(
+            "SELECT size, first_at, last_at, languages, kinds FROM clusters WHERE cluster_id = ?",
+            [.int(chinese)])[0]
         XCTAssertEqual(cluster.int(0), 3)
         XCTAssertEqual(cluster.text(1), Timestamp.format(unixSeconds: 1_760_000_060))
-        XCTAssertEqual(cluster.text(2), Timestamp.format(unixSeconds: 1_760_000_000 + 60 * Int64(chineseEdits.last! - 1)))
+        XCTAssertEqual(
+            cluster.text(2), Timestamp.format(unixSeconds: 1_760_000_000 + 60 * Int64(chineseEdits.last! - 1)))
         XCTAssertEqual(cluster.text(3), #"{"zh":3}"#)
         XCTAssertEqual(cluster.text(4), #"{"near":2,"unique":1}"#)
     }
@@ -217,7 +249,7 @@ final class DedupeClusteringTests: XCTestCase {
 
         let fixture = try DedupeFixture()
         try fixture.post(1, a, at: 100)
-        try fixture.post(2, b, at: 200)   // the bridge
+        try fixture.post(2, b, at: 200)  // the bridge
         try fixture.post(3, c, at: 300)
         try fixture.post(4, cCopy, at: 400)
         try fixture.dedupe()
@@ -227,7 +259,9 @@ final class DedupeClusteringTests: XCTestCase {
         let texts = [a, b, c, cCopy]
         var parent = Array(0..<4)
         func find(_ x: Int) -> Int { parent[x] == x ? x : find(parent[x]) }
-        for i in 0..<4 { for j in (i + 1)..<4 where exactShingleJaccard(texts[i], texts[j]) >= 0.7 { parent[find(j)] = find(i) } }
+        for i in 0..<4 {
+            for j in (i + 1)..<4 where exactShingleJaccard(texts[i], texts[j]) >= 0.7 { parent[find(j)] = find(i) }
+        }
         XCTAssertEqual(Set((0..<4).map(find)).count, 1, "the case must be one that pairwise union-find would chain")
 
         XCTAssertEqual(result[2]?.cluster, 1, "the bridge joins the earlier template")
@@ -241,9 +275,9 @@ final class DedupeClusteringTests: XCTestCase {
     func testExactCopiesJoinTheEarliestPostAndTiesGoToTheSmallerID() throws {
         let fixture = try DedupeFixture()
         try fixture.post(5, "Bring back 4o!", at: 1000)
-        try fixture.post(3, "bring back 4o! https://t.co/abc", at: 1000)   // same time, smaller id: canonical
+        try fixture.post(3, "bring back 4o! https://t.co/abc", at: 1000)  // same time, smaller id: canonical
         try fixture.post(9, "RT @friend: BRING BACK 4O!", at: 900 + 200)
-        try fixture.post(7, "bring back 4o!!", at: 2000)                   // not the same normalised text
+        try fixture.post(7, "bring back 4o!!", at: 2000)  // not the same normalised text
         try fixture.dedupe()
         let result = try fixture.assignments()
         XCTAssertEqual(result[3], .init(cluster: 3, kind: "unique", canonical: 3, similarity: 1))
@@ -257,9 +291,9 @@ final class DedupeClusteringTests: XCTestCase {
         let original = "4o helped me through the worst year of my life and I will not pretend otherwise."
         try fixture.post(1, original, at: 100, external: "100")
         try fixture.post(2, "RT @writer: " + original, at: 200, external: "200", reposted: "100")
-        try fixture.post(3, original, at: 300, external: "300", repliedTo: "100")                  // reply that only repeats
+        try fixture.post(3, original, at: 300, external: "300", repliedTo: "100")  // reply that only repeats
         try fixture.post(4, "@writer so sorry, sending hugs. same here.", at: 400, external: "400", repliedTo: "100")
-        try fixture.post(5, "RT @x: " + original, at: 500, external: "500", reposted: "200")       // repost of a repost
+        try fixture.post(5, "RT @x: " + original, at: 500, external: "500", reposted: "200")  // repost of a repost
         // Reposts of a post that is not in the corpus: grouped by the parent id, earliest is canonical.
         let missing = "this thread about the day of action explains everything, read it"
         try fixture.post(6, "RT @gone: " + missing, at: 650, external: "600", reposted: "999")
@@ -297,15 +331,19 @@ final class DedupeClusteringTests: XCTestCase {
     func testOutputIsConsistentDeterministicAndReplacedOnRerun() throws {
         let fixture = try DedupeFixture()
         var generator = SplitMixForTests(seed: 11)
-        let words = ["keep", "4o", "please", "model", "choice", "users", "openai", "bring", "back", "voice", "trust",
-                     "tool", "friend", "night", "work", "story", "我们", "回来", "選択", "大切"]
+        let words = [
+            "keep", "4o", "please", "model", "choice", "users", "openai", "bring", "back", "voice", "trust",
+            "tool", "friend", "night", "work", "story", "我们", "回来", "選択", "大切",
+        ]
         var id: Int64 = 1
         for template in 0..<30 {
             let base = (0..<18).map { _ in words[Int(generator.next() % UInt64(words.count))] } + ["t\(template)"]
             for _ in 0..<(1 + Int(generator.next() % 6)) {
                 var text = base
                 if generator.next() % 2 == 0 { text[Int(generator.next() % UInt64(text.count))] = "edited" }
-                try fixture.post(id, text.joined(separator: " "), at: Int64(1000 + generator.next() % 500), lang: ["en", "ja", nil][Int(id % 3)])
+                try fixture.post(
+                    id, text.joined(separator: " "), at: Int64(1000 + generator.next() % 500),
+                    lang: ["en", "ja", nil][Int(id % 3)])
                 id += 1
             }
         }
@@ -315,24 +353,36 @@ final class DedupeClusteringTests: XCTestCase {
         let second = try fixture.assignments()
         XCTAssertEqual(first, second)
         XCTAssertEqual(first.count, Int(id - 1))
-        XCTAssertEqual(try fixture.db.scalarInt("SELECT count(*) FROM runs WHERE stage = 'dedupe' AND status = 'completed'"), 2)
+        XCTAssertEqual(
+            try fixture.db.scalarInt("SELECT count(*) FROM runs WHERE stage = 'dedupe' AND status = 'completed'"), 2)
         XCTAssertEqual(try fixture.db.scalarInt("SELECT count(DISTINCT run_id) FROM post_clusters"), 1)
-        XCTAssertEqual(try fixture.db.scalarInt("SELECT count(*) FROM post_clusters WHERE (post_id = canonical_post_id) != (kind = 'unique')"), 0)
-        XCTAssertEqual(try fixture.db.scalarInt("SELECT count(*) FROM post_clusters WHERE cluster_id != canonical_post_id"), 0)
-        XCTAssertEqual(try fixture.db.scalarInt("""
-            SELECT count(*) FROM clusters c
-            WHERE c.size != (SELECT count(*) FROM post_clusters pc WHERE pc.cluster_id = c.cluster_id)
-            """), 0)
+        XCTAssertEqual(
+            try fixture.db.scalarInt(
+                "SELECT count(*) FROM post_clusters WHERE (post_id = canonical_post_id) != (kind = 'unique')"), 0)
+        XCTAssertEqual(
+            try fixture.db.scalarInt("SELECT count(*) FROM post_clusters WHERE cluster_id != canonical_post_id"), 0)
+        XCTAssertEqual(
+            try fixture.db.scalarInt(
+                """
+                SELECT count(*) FROM clusters c
+                WHERE c.size != (SELECT count(*) FROM post_clusters pc WHERE pc.cluster_id = c.cluster_id)
+                """), 0)
         XCTAssertEqual(try fixture.db.scalarInt("SELECT sum(size) FROM clusters"), Int(id - 1))
         // The canonical is the earliest member.
-        XCTAssertEqual(try fixture.db.scalarInt("""
-            SELECT count(*) FROM post_clusters pc JOIN posts p USING (post_id) JOIN posts c ON c.post_id = pc.canonical_post_id
-            WHERE p.created_unix < c.created_unix OR (p.created_unix = c.created_unix AND p.post_id < c.post_id)
-            """), 0)
+        XCTAssertEqual(
+            try fixture.db.scalarInt(
+                """
+                SELECT count(*) FROM post_clusters pc JOIN posts p USING (post_id) JOIN posts c ON c.post_id = pc.canonical_post_id
+                WHERE p.created_unix < c.created_unix OR (p.created_unix = c.created_unix AND p.post_id < c.post_id)
+                """), 0)
         XCTAssertGreaterThan(try fixture.db.scalarInt("SELECT count(*) FROM clusters WHERE size > 1") ?? 0, 10)
-        let fingerprint = try fixture.db.scalarText("SELECT input_fingerprint FROM runs WHERE stage = 'dedupe' ORDER BY run_id LIMIT 1")
+        let fingerprint = try fixture.db.scalarText(
+            "SELECT input_fingerprint FROM runs WHERE stage = 'dedupe' ORDER BY run_id LIMIT 1")
         XCTAssertNotNil(fingerprint)
-        XCTAssertEqual(fingerprint, try fixture.db.scalarText("SELECT input_fingerprint FROM runs WHERE stage = 'dedupe' ORDER BY run_id DESC LIMIT 1"))
+        XCTAssertEqual(
+            fingerprint,
+            try fixture.db.scalarText(
+                "SELECT input_fingerprint FROM runs WHERE stage = 'dedupe' ORDER BY run_id DESC LIMIT 1"))
 
         // A different seed changes signatures, yet near-certain pairs stay together.
         try fixture.dedupe { $0.seed = 7 }
@@ -349,8 +399,10 @@ final class DedupeClusteringTests: XCTestCase {
             for copy in 0..<(1 + Int(generator.next() % 5)) {
                 var text = base
                 if copy > 0 { text[Int(generator.next() % 20)] = "e\(copy)" }
-                posts.append(DedupeInput(postID: Int64(posts.count + 1), createdUnix: Int64(generator.next() % 1000),
-                                         text: text.joined(separator: " ") + " t\(template % 7)"))
+                posts.append(
+                    DedupeInput(
+                        postID: Int64(posts.count + 1), createdUnix: Int64(generator.next() % 1000),
+                        text: text.joined(separator: " ") + " t\(template % 7)"))
             }
         }
         func clusters(blockSize: Int, workers: Int) -> [Int32] {
@@ -366,13 +418,17 @@ final class DedupeClusteringTests: XCTestCase {
         XCTAssertGreaterThan(Set(reference).count, 40)
         XCTAssertLessThan(Set(reference).count, posts.count - 40)
         for (blockSize, workers) in [(3, 2), (17, 2), (64, 1), (100_000, 2)] {
-            XCTAssertEqual(clusters(blockSize: blockSize, workers: workers), reference, "block \(blockSize), workers \(workers)")
+            XCTAssertEqual(
+                clusters(blockSize: blockSize, workers: workers), reference, "block \(blockSize), workers \(workers)")
         }
     }
 
     func testReportShowsTheLargestClusterWithItsText() throws {
         let fixture = try DedupeFixture()
-        for i in 1...4 { try fixture.post(Int64(i), "Day of action: keep 4o available to paying users, number \(i % 2)", at: Int64(i)) }
+        for i in 1...4 {
+            try fixture.post(
+                Int64(i), "Day of action: keep 4o available to paying users, number \(i % 2)", at: Int64(i))
+        }
         try fixture.post(10, "something else entirely", at: 50)
         try fixture.dedupe()
         let report = try DedupeReport.largestClusters(fixture.db, limit: 5)
@@ -394,7 +450,8 @@ final class DedupeClusteringTests: XCTestCase {
         let fixture = try DedupeFixture()
         try fixture.post(1, "hello", at: 1)
         XCTAssertThrowsError(try fixture.dedupe { $0.bands = 200 }) { error in
-            XCTAssertTrue(String(describing: error).contains("bands must be 1...permutations"), String(describing: error))
+            XCTAssertTrue(
+                String(describing: error).contains("bands must be 1...permutations"), String(describing: error))
         }
         XCTAssertThrowsError(try fixture.dedupe { $0.threshold = 1.5 })
         XCTAssertEqual(try fixture.db.scalarInt("SELECT count(*) FROM runs WHERE stage = 'dedupe'"), 0)
@@ -404,7 +461,10 @@ final class DedupeClusteringTests: XCTestCase {
 struct SplitMixForTests {
     var state: UInt64
     init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 { state &+= 0x9E37_79B9_7F4A_7C15; return StableHash.mix(state) }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return StableHash.mix(state)
+    }
 }
 
 /// The committed sample study, through the real ingest, against the generator's ground truth: pairs
@@ -436,7 +496,9 @@ final class DedupeSampleStudyTests: XCTestCase {
             for id in ids { if let post = postID[platform + ":" + id] { planted[post] = cluster } }
         }
         var predicted: [Int: Int] = [:]
-        for row in try db.query("SELECT post_id, cluster_id FROM post_clusters") { predicted[row.int(0)!] = row.int(1)! }
+        for row in try db.query("SELECT post_id, cluster_id FROM post_clusters") {
+            predicted[row.int(0)!] = row.int(1)!
+        }
 
         func pairs(_ n: Int) -> Int { n * (n - 1) / 2 }
         var both: [String: Int] = [:], truthSizes: [String: Int] = [:], predictedSizes: [Int: Int] = [:]

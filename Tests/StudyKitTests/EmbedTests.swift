@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import XCTest
+
 @testable import StudyKit
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The storage form, the profile, the table: no server needed.
 final class EmbedStorageTests: XCTestCase {
@@ -32,14 +34,16 @@ final class EmbedStorageTests: XCTestCase {
         let dir = try TemporaryDirectory()
         let (db, _) = try ingest([try dir.write("x.jsonl", Self.post(1, "hello"))], in: dir)
         let run = try StageRun.begin(db, stage: "embed", parameters: [:])
-        let insert = "INSERT INTO post_embeddings(post_id, model, input_profile, dim, vector, text_sha256, run_id) VALUES (1, 'm', '{}', ?, ?, 'x', ?)"
+        let insert =
+            "INSERT INTO post_embeddings(post_id, model, input_profile, dim, vector, text_sha256, run_id) VALUES (1, 'm', '{}', ?, ?, 'x', ?)"
         XCTAssertThrowsError(try db.run(insert, [2, .blob([0, 0, 0, 0]), .int(run.id)]))
         try db.run(insert, [1, .blob([0, 0, 0x80, 0x3F]), .int(run.id)])
         XCTAssertEqual(try db.count("post_embeddings"), 1)
     }
 
     func testEndpointURLs() throws {
-        XCTAssertEqual(try EmbeddingEndpoint.parseURL("http://127.0.0.1:8000/v1/").absoluteString, "http://127.0.0.1:8000/v1")
+        XCTAssertEqual(
+            try EmbeddingEndpoint.parseURL("http://127.0.0.1:8000/v1/").absoluteString, "http://127.0.0.1:8000/v1")
         XCTAssertEqual(try EmbeddingEndpoint.parseURL("http://h:1/v1/embeddings").absoluteString, "http://h:1/v1")
         XCTAssertThrowsError(try EmbeddingEndpoint.parseURL("127.0.0.1:8000")) { error in
             XCTAssertTrue("\(error)".contains("not an http(s) URL"), "\(error)")
@@ -49,8 +53,12 @@ final class EmbedStorageTests: XCTestCase {
     }
 
     static func post(_ id: Int, _ text: String) -> String {
-        let escaped = String(decoding: try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]), as: UTF8.self).dropFirst().dropLast()
-        return #"{"id":"\#(id)","text":\#(escaped),"created_at":"2025-08-08T14:03:11Z","author_id":"\#(id % 3)"}"# + "\n"
+        let escaped = String(
+            decoding: try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]),
+            as: UTF8.self
+        ).dropFirst().dropLast()
+        return #"{"id":"\#(id)","text":\#(escaped),"created_at":"2025-08-08T14:03:11Z","author_id":"\#(id % 3)"}"#
+            + "\n"
     }
 }
 
@@ -108,11 +116,14 @@ final class EmbedServerTests: XCTestCase {
     }
 
     func testAPrefixTheClientWouldDoubleIsRefused() throws {
-        XCTAssertThrowsError(try EmbeddingClient.connect(endpoint, profile: EmbeddingInputProfile(prefixBy: .client))) { error in
+        XCTAssertThrowsError(try EmbeddingClient.connect(endpoint, profile: EmbeddingInputProfile(prefixBy: .client))) {
+            error in
             XCTAssertTrue("\(error)".contains("twice"), "\(error)")
             XCTAssertTrue("\(error)".contains(endpoint.displayURL), "\(error)")
         }
-        XCTAssertThrowsError(try EmbeddingClient.connect(endpoint, profile: EmbeddingInputProfile(prefix: "Represent: "))) { error in
+        XCTAssertThrowsError(
+            try EmbeddingClient.connect(endpoint, profile: EmbeddingInputProfile(prefix: "Represent: "))
+        ) { error in
             XCTAssertTrue("\(error)".contains("knows only"), "\(error)")
         }
     }
@@ -133,7 +144,9 @@ final class EmbedServerTests: XCTestCase {
         XCTAssertEqual(try db.count("post_embeddings"), 8)
         XCTAssertEqual(try db.scalarText("SELECT status FROM runs WHERE run_id = \(summary.runID)"), "completed")
         // Posts 2 and 5 have the same text: the same bytes.
-        let blobs = try db.query("SELECT vector FROM post_embeddings WHERE post_id IN (2, 5)").compactMap { $0.blob("vector") }
+        let blobs = try db.query("SELECT vector FROM post_embeddings WHERE post_id IN (2, 5)").compactMap {
+            $0.blob("vector")
+        }
         XCTAssertEqual(blobs.count, 2)
         XCTAssertEqual(blobs[0], blobs[1])
 
@@ -168,7 +181,9 @@ final class EmbedServerTests: XCTestCase {
         let first = try stage(db, client, all: false).run()
         XCTAssertEqual(first.postsInScope, 6)
         XCTAssertEqual(try db.count("post_embeddings"), 6)
-        XCTAssertEqual(try db.count("post_embeddings e JOIN post_clusters c USING (post_id)", where: "c.post_id <> c.canonical_post_id"), 0)
+        XCTAssertEqual(
+            try db.count(
+                "post_embeddings e JOIN post_clusters c USING (post_id)", where: "c.post_id <> c.canonical_post_id"), 0)
         // --all: the copies get the vectors of their equal texts, without a request.
         let all = try stage(db, client, all: true).run()
         XCTAssertEqual(all.reusedByText, 2)
@@ -183,7 +198,8 @@ final class EmbedServerTests: XCTestCase {
         dedupe.workers = 1
         _ = try Deduplicator(database: db, options: dedupe).run()
         // One copy counted as an edited near-duplicate: `code` codes it, so a supervised coder needs its vector.
-        try db.run("""
+        try db.run(
+            """
             UPDATE post_clusters SET kind = 'near'
             WHERE post_id = (SELECT min(post_id) FROM post_clusters WHERE post_id <> canonical_post_id)
             """)
@@ -192,7 +208,8 @@ final class EmbedServerTests: XCTestCase {
         let coded = try CodeStage(database: db).loadPosts(allPosts: false).posts.map(\.id)
         XCTAssertEqual(coded.count, 7)
         for id in coded {
-            XCTAssertEqual(try db.count("post_embeddings", where: "post_id = \(id)"), 1, "post \(id) is coded but has no vector")
+            XCTAssertEqual(
+                try db.count("post_embeddings", where: "post_id = \(id)"), 1, "post \(id) is coded but has no vector")
         }
     }
 
@@ -237,7 +254,8 @@ final class EmbedServerTests: XCTestCase {
             XCTAssertTrue(message.contains(viaProxy.displayURL), message)
         }
         XCTAssertEqual(try db.count("post_embeddings"), 0)
-        XCTAssertEqual(try db.scalarText("SELECT status FROM runs WHERE stage = 'embed' ORDER BY run_id DESC LIMIT 1"), "failed")
+        XCTAssertEqual(
+            try db.scalarText("SELECT status FROM runs WHERE stage = 'embed' ORDER BY run_id DESC LIMIT 1"), "failed")
         try proxy.set(["mode": "pass"])
         XCTAssertEqual(try stage(db, client).run().postsEmbedded, 8)
     }
@@ -320,9 +338,11 @@ final class EmbedServerTests: XCTestCase {
         let client = try EmbeddingClient.connect(endpoint)
         let same = try EmbeddingClient.connect(endpoint, profile: client.space.profile, expecting: client.space)
         XCTAssertEqual(try same.embed(["Keep4o"]), try client.embed(["Keep4o"]))
-        let other = EmbeddingSpace(model: client.space.model, profile: EmbeddingInputProfile(prefix: "passage: ", prefixBy: .server),
-                                   dimension: 384)
-        XCTAssertThrowsError(try EmbeddingClient.connect(endpoint, profile: client.space.profile, expecting: other)) { error in
+        let other = EmbeddingSpace(
+            model: client.space.model, profile: EmbeddingInputProfile(prefix: "passage: ", prefixBy: .server),
+            dimension: 384)
+        XCTAssertThrowsError(try EmbeddingClient.connect(endpoint, profile: client.space.profile, expecting: other)) {
+            error in
             XCTAssertTrue("\(error)".contains("cannot be compared"), "\(error)")
         }
     }

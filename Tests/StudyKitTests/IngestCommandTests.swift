@@ -1,11 +1,14 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 final class IngestCommandTests: XCTestCase {
     func testSummaryAndRerunFromTheCommandLine() throws {
         let dir = try TemporaryDirectory()
-        let file = try dir.write("x.jsonl", #"{"id":"1","text":"keep 4o","created_at":"2025-08-08T14:03:11Z","author_id":"9"}"# + "\nnot json\n")
+        let file = try dir.write(
+            "x.jsonl",
+            #"{"id":"1","text":"keep 4o","created_at":"2025-08-08T14:03:11Z","author_id":"9"}"# + "\nnot json\n")
         let db = dir.path("study.sqlite")
         let first = try runTool("ingest", ["--db", db, file])
         XCTAssertEqual(first.status, 0, first.err)
@@ -32,7 +35,8 @@ final class IngestCommandTests: XCTestCase {
         let help = try runTool("ingest", ["--help"])
         XCTAssertEqual(help.status, 0)
         for word in [
-            "X API v2", "CSV", "Reddit", "Xiaohongshu", "Weibo", "--mapping", "--keep-handles", "--assume-utc", "rejects",
+            "X API v2", "CSV", "Reddit", "Xiaohongshu", "Weibo", "--mapping", "--keep-handles", "--assume-utc",
+            "rejects",
             "xiaohongshu, weibo", "exit status",
         ] {
             XCTAssertTrue(help.out.contains(word), word)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// `annotate kwic`: what the literal reader extracts, that the FTS5 index never changes what is
@@ -12,9 +13,9 @@ final class KwicTests: XCTestCase {
         XCTAssertEqual(PatternLiterals.required(regex: "bring\\s+back"), [["bring", "back"]])
         XCTAssertEqual(PatternLiterals.required(regex: "like a (friend|partner)"), [["like a "]])
         XCTAssertEqual(PatternLiterals.required(regex: "keep4o|寂しい"), [["keep4o"], ["寂しい"]])
-        XCTAssertEqual(PatternLiterals.required(regex: "friends?hip"), [["friend", "hip"]])     // s optional
-        XCTAssertEqual(PatternLiterals.required(regex: "gpt-?4o"), [["gpt", "4o"]])             // '-' optional
-        XCTAssertEqual(PatternLiterals.required(regex: "no+t"), [["no", "t"]])                 // o at least once
+        XCTAssertEqual(PatternLiterals.required(regex: "friends?hip"), [["friend", "hip"]])  // s optional
+        XCTAssertEqual(PatternLiterals.required(regex: "gpt-?4o"), [["gpt", "4o"]])  // '-' optional
+        XCTAssertEqual(PatternLiterals.required(regex: "no+t"), [["no", "t"]])  // o at least once
         XCTAssertEqual(PatternLiterals.required(regex: "ab{0,2}cd"), [["a", "cd"]])
         XCTAssertEqual(PatternLiterals.required(regex: "ab{2}cd"), [["ab", "cd"]])
         XCTAssertEqual(PatternLiterals.required(regex: "4\\.0 stars"), [["4.0 stars"]])
@@ -22,26 +23,33 @@ final class KwicTests: XCTestCase {
         XCTAssertEqual(PatternLiterals.required(regex: "[Kk]eep ?4o"), [["eep", "4o"]])
         XCTAssertEqual(PatternLiterals.required(regex: "\\Qa.b*c\\E!"), [["a.b*c!"]])
         XCTAssertEqual(PatternLiterals.required(regex: "[0-9]o"), [["o"]])
-        XCTAssertNil(PatternLiterals.required(regex: "(?x) like a friend"))                    // free spacing
+        XCTAssertNil(PatternLiterals.required(regex: "(?x) like a friend"))  // free spacing
         XCTAssertNil(PatternLiterals.required(regex: "*oops"))
-        XCTAssertEqual(PatternLiterals.trigramQuery([["bring", "back"]], caseSensitive: false),
-                       #""bri" "rin" "ing" "bac" "ack""#)
-        XCTAssertEqual(PatternLiterals.trigramQuery([["keep4o"], ["寂しい"]], caseSensitive: false),
-                       #"("kee" "eep" "ep4" "p4o") OR ("寂しい")"#)
+        XCTAssertEqual(
+            PatternLiterals.trigramQuery([["bring", "back"]], caseSensitive: false),
+            #""bri" "rin" "ing" "bac" "ack""#)
+        XCTAssertEqual(
+            PatternLiterals.trigramQuery([["keep4o"], ["寂しい"]], caseSensitive: false),
+            #"("kee" "eep" "ep4" "p4o") OR ("寂しい")"#)
         XCTAssertNil(PatternLiterals.trigramQuery([["4o"]], caseSensitive: false), "under 3 characters")
-        XCTAssertNil(PatternLiterals.trigramQuery([["keep4o"], ["o"]], caseSensitive: false),
-                     "one branch cannot narrow")
-        XCTAssertEqual(PatternLiterals.trigramQuery([["say \"hi\""]], caseSensitive: false),
-                       #""say" "ay " "y """ " ""h" """hi" "hi""""#)
-        XCTAssertNil(PatternLiterals.trigramQuery([["ⲁⲃⲅ"]], caseSensitive: false),
-                     "Coptic: cased, outside the agreed scripts")
+        XCTAssertNil(
+            PatternLiterals.trigramQuery([["keep4o"], ["o"]], caseSensitive: false),
+            "one branch cannot narrow")
+        XCTAssertEqual(
+            PatternLiterals.trigramQuery([["say \"hi\""]], caseSensitive: false),
+            #""say" "ay " "y """ " ""h" """hi" "hi""""#)
+        XCTAssertNil(
+            PatternLiterals.trigramQuery([["ⲁⲃⲅ"]], caseSensitive: false),
+            "Coptic: cased, outside the agreed scripts")
         XCTAssertNotNil(PatternLiterals.trigramQuery([["ⲁⲃⲅ"]], caseSensitive: true))
         // The byte-level phrase search gives Unicode-scalar offsets, past multi-byte characters too.
         let friend = try KwicMatcher(KwicOptions(pattern: "Friend"))
         XCTAssertNotNil(friend.byteNeedle)
-        XCTAssertEqual(friend.matches(in: "寂しい friend, FRIEND 👩‍👩‍👧 friend").map { [$0.0, $0.1] }, [[4, 10], [12, 18], [25, 31]])
+        XCTAssertEqual(
+            friend.matches(in: "寂しい friend, FRIEND 👩‍👩‍👧 friend").map { [$0.0, $0.1] }, [[4, 10], [12, 18], [25, 31]])
         XCTAssertNil(try KwicMatcher(KwicOptions(pattern: "café")).byteNeedle, "é has case: scalar path")
-        XCTAssertEqual(try KwicMatcher(KwicOptions(pattern: "寂しい")).matches(in: "4o寂しい").map { [$0.0, $0.1] }, [[2, 5]])
+        XCTAssertEqual(
+            try KwicMatcher(KwicOptions(pattern: "寂しい")).matches(in: "4o寂しい").map { [$0.0, $0.1] }, [[2, 5]])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("strasse"), ["stra", "e"])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("miss you"), ["mi", " you"])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("SSx so"), ["x so"])
@@ -49,9 +57,11 @@ final class KwicTests: XCTestCase {
         XCTAssertEqual(KwicMatcher.sharpSVariants("sss"), ["sss", "ßs", "sß"])
         XCTAssertEqual(KwicMatcher.sharpSVariants("assassins")?.count, 4)
         XCTAssertNil(KwicMatcher.sharpSVariants("ssss ssss"), "25 spellings: too many")
-        XCTAssertEqual(PatternLiterals.trigramQuery([["miss you"]], caseSensitive: false,
-                                                    variants: { KwicMatcher.sharpSVariants($0) ?? [$0] }),
-                       #"(("mis" "iss" "ss " "s y" " yo" "you") OR ("miß" "iß " "ß y" " yo" "you"))"#)
+        XCTAssertEqual(
+            PatternLiterals.trigramQuery(
+                [["miss you"]], caseSensitive: false,
+                variants: { KwicMatcher.sharpSVariants($0) ?? [$0] }),
+            #"(("mis" "iss" "ss " "s y" " yo" "you") OR ("miß" "iß " "ß y" " yo" "you"))"#)
     }
 
     // MARK: search
@@ -59,21 +69,25 @@ final class KwicTests: XCTestCase {
     /// Hand-written posts in several scripts; expected matches counted by hand in the comments.
     func corpus() throws -> (TemporaryDirectory, Database) {
         let dir = try TemporaryDirectory()
-        let db = try makeAnnotateStudy(in: dir, posts: [
-            TestPost(text: "Bring back GPT-4o, it was like a friend to me.", language: "en", auto: ["relevant"]),  // 1
-            TestPost(text: "GPT-4o was LIKE A FRIEND. like a friend!", language: "en",
-                     auto: ["relevant", "companion"]),  // 2
-            TestPost(text: "Not like a\nfriend at all", language: "en", auto: []),  // 3
-            TestPost(text: "4oがいなくなって寂しい。本当に寂しい", language: "ja", auto: ["relevant", "grief"]),  // 4
-            TestPost(text: "Die STRASSE ist leer ohne 4o. Straße", language: "de", auto: []),  // 5
-            TestPost(text: "ΣΑΣ ευχαριστώ, σας", language: "el", auto: []),  // 6
-            TestPost(text: "Café sans 4o. CAFÉ fermé", language: "fr", auto: []),  // 7
-            TestPost(text: "Привет, ВЕРНИТЕ 4o! вернитЕ", language: "ru", auto: []),  // 8
-            TestPost(text: "İstanbul'da 4o yok", language: "tr", auto: []),  // 9
-            TestPost(text: "keep4o keep4o #keep4o", language: "en", auto: ["relevant"]),  // 10
-            TestPost(text: "ok", language: "en", auto: []),  // 11
-            TestPost(text: "Große Straße, leer", language: "de", auto: []),  // 12
-        ])
+        let db = try makeAnnotateStudy(
+            in: dir,
+            posts: [
+                // 1
+                TestPost(text: "Bring back GPT-4o, it was like a friend to me.", language: "en", auto: ["relevant"]),
+                TestPost(
+                    text: "GPT-4o was LIKE A FRIEND. like a friend!", language: "en",
+                    auto: ["relevant", "companion"]),  // 2
+                TestPost(text: "Not like a\nfriend at all", language: "en", auto: []),  // 3
+                TestPost(text: "4oがいなくなって寂しい。本当に寂しい", language: "ja", auto: ["relevant", "grief"]),  // 4
+                TestPost(text: "Die STRASSE ist leer ohne 4o. Straße", language: "de", auto: []),  // 5
+                TestPost(text: "ΣΑΣ ευχαριστώ, σας", language: "el", auto: []),  // 6
+                TestPost(text: "Café sans 4o. CAFÉ fermé", language: "fr", auto: []),  // 7
+                TestPost(text: "Привет, ВЕРНИТЕ 4o! вернитЕ", language: "ru", auto: []),  // 8
+                TestPost(text: "İstanbul'da 4o yok", language: "tr", auto: []),  // 9
+                TestPost(text: "keep4o keep4o #keep4o", language: "en", auto: ["relevant"]),  // 10
+                TestPost(text: "ok", language: "en", auto: []),  // 11
+                TestPost(text: "Große Straße, leer", language: "de", auto: []),  // 12
+            ])
         try db.execute("UPDATE posts SET platform = 'reddit' WHERE post_id = 10")
         return (dir, db)
     }
@@ -88,14 +102,14 @@ final class KwicTests: XCTestCase {
         XCTAssertEqual(try KeywordIndex.prepare(db), .build)
         XCTAssertEqual(try KeywordIndex.prepare(db), .none)
         let cases: [(pattern: String, regex: Bool, caseSensitive: Bool, expected: [Int64: Int], indexed: Bool)] = [
-            ("like a friend", false, false, [1: 1, 2: 2], true),          // 3 has a line break, not a space
+            ("like a friend", false, false, [1: 1, 2: 2], true),  // 3 has a line break, not a space
             ("LIKE A FRIEND", false, true, [2: 1], true),
             ("寂しい", false, false, [4: 2], true),
-            ("café", false, false, [7: 2], true),                          // É folds to é
+            ("café", false, false, [7: 2], true),  // É folds to é
             ("верните", false, false, [8: 2], true),
-            ("σας", false, false, [6: 1], true),                           // ΣΑΣ folds to σασ, not σας
-            ("straße", false, false, [5: 1, 12: 1], true),                 // a phrase: ß is not ss
-            ("istanbul", false, false, [:], true),                         // İ has no one-scalar lower case
+            ("σας", false, false, [6: 1], true),  // ΣΑΣ folds to σασ, not σας
+            ("straße", false, false, [5: 1, 12: 1], true),  // a phrase: ß is not ss
+            ("istanbul", false, false, [:], true),  // İ has no one-scalar lower case
             ("4o", false, false, [1: 1, 2: 1, 4: 1, 5: 1, 7: 1, 8: 1, 9: 1, 10: 3], false),
             ("like a (friend|partner)", true, false, [1: 1, 2: 2], true),
             ("bring\\s+back", true, false, [1: 1], true),
@@ -104,9 +118,9 @@ final class KwicTests: XCTestCase {
             ("(?x) like\\ a\\ friend", true, false, [1: 1, 2: 2], false),
             // ICU ignores case by full folding: "strasse" also matches "Straße", and the index must still find it.
             ("strasse", true, false, [5: 2, 12: 1], true),
-            ("miss|stras{2}e", true, false, [5: 1], true),                  // ICU folds ß only in literal strings
+            ("miss|stras{2}e", true, false, [5: 1], true),  // ICU folds ß only in literal strings
             ("(?i)STRASSE", true, true, [5: 2, 12: 1], true),
-            ("σας", true, false, [6: 2], false),                            // ICU folds ς and σ alike: a scan
+            ("σας", true, false, [6: 2], false),  // ICU folds ς and σ alike: a scan
         ]
         for c in cases {
             var options = KwicOptions(pattern: c.pattern)
@@ -145,12 +159,25 @@ final class KwicTests: XCTestCase {
         XCTAssertEqual(try posts { $0.languages = ["ja", "de"] }, [4, 5])
         XCTAssertEqual(try posts { $0.platforms = ["reddit"] }, [10])
         XCTAssertEqual(try posts { $0.category = "relevant" }, [1, 2, 4, 10])
-        XCTAssertEqual(try posts { $0.category = "relevant"; $0.categoryValue = 0 }, [5, 7, 8, 9])
-        XCTAssertEqual(try posts { $0.category = "companion"; $0.coder = "lexicon:testbook@0.1" }, [2])
-        try db.execute("""
+        XCTAssertEqual(
+            try posts {
+                $0.category = "relevant"
+                $0.categoryValue = 0
+            }, [5, 7, 8, 9])
+        XCTAssertEqual(
+            try posts {
+                $0.category = "companion"
+                $0.coder = "lexicon:testbook@0.1"
+            }, [2])
+        try db.execute(
+            """
             UPDATE post_clusters SET cluster_id = 1, canonical_post_id = 1, kind = 'near' WHERE post_id = 2
             """)
-        XCTAssertEqual(try posts { $0.canonicalOnly = true; $0.languages = ["en"] }, [1, 10])
+        XCTAssertEqual(
+            try posts {
+                $0.canonicalOnly = true
+                $0.languages = ["en"]
+            }, [1, 10])
         try db.execute("INSERT INTO codings VALUES (1, 'relevant', 1, 'lexicon:other@2', '[]', NULL, 1)")
         XCTAssertThrowsError(try posts { $0.category = "relevant" }) { error in
             XCTAssertTrue("\(error)".contains("choose one with --coder"), "\(error)")
@@ -165,7 +192,9 @@ final class KwicTests: XCTestCase {
     func testIngestKeepsTheIndexCurrentInsideItsTransaction() throws {
         let (dir, db) = try corpus()
         // Before kwic has run there is no index, and ingest does not build one.
-        let first = try dir.write("first.csv", """
+        let first = try dir.write(
+            "first.csv",
+            """
             id,text,created_at,platform
             n1,first new friend post,2025-08-10T00:00:00Z,x
 
@@ -175,7 +204,9 @@ final class KwicTests: XCTestCase {
         XCTAssertEqual(try KeywordIndex.prepare(db), .build)
         XCTAssertEqual(try KeywordIndex.state(db)?.posts, 13)
 
-        let second = try dir.write("second.csv", """
+        let second = try dir.write(
+            "second.csv",
+            """
             id,text,created_at,platform
             n2,a second new friendship,2025-08-11T00:00:00Z,x
 
@@ -190,19 +221,22 @@ final class KwicTests: XCTestCase {
 
         // A failed transaction takes its index entries with it.
         struct Boom: Error {}
-        XCTAssertThrowsError(try db.transaction {
-            try db.run("""
-                INSERT INTO posts(platform, external_id, created_at, created_unix, text, source_file_id, source_line)
-                VALUES ('x', 'n3', '2025-08-12T00:00:00Z', 0, 'zebra crossing', 1, 1)
-                """)
-            try KeywordIndex.update(db)
-            XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '\"zeb\"'"), 1)
-            throw Boom()
-        })
+        XCTAssertThrowsError(
+            try db.transaction {
+                try db.run(
+                    """
+                    INSERT INTO posts(platform, external_id, created_at, created_unix, text, source_file_id, source_line)
+                    VALUES ('x', 'n3', '2025-08-12T00:00:00Z', 0, 'zebra crossing', 1, 1)
+                    """)
+                try KeywordIndex.update(db)
+                XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '\"zeb\"'"), 1)
+                throw Boom()
+            })
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '\"zeb\"'"), 0)
         XCTAssertEqual(try KeywordIndex.state(db)?.posts, 14)
         // Posts added without ingest's hook: kwic notices and catches up before searching.
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO posts(platform, external_id, created_at, created_unix, text, source_file_id, source_line)
             VALUES ('x', 'n4', '2025-08-12T00:00:00Z', 0, 'zebra crossing', 1, 1)
             """)
@@ -234,8 +268,12 @@ final class KwicTests: XCTestCase {
         XCTAssertFalse(r.err.contains("building"), "built once")
         XCTAssertTrue(r.out.contains("via FTS5 trigram index: \"寂しい\""), r.out)
         let csv = try CSVTable.read(path: dir.path("kwic.csv"))
-        XCTAssertEqual(csv[0].fields, ["post_id", "platform", "language", "created_at", "start", "end", "left", "match",
-                                       "right"])
+        XCTAssertEqual(
+            csv[0].fields,
+            [
+                "post_id", "platform", "language", "created_at", "start", "end", "left", "match",
+                "right",
+            ])
         XCTAssertEqual(csv.dropFirst().map { $0.fields[4] + "-" + $0.fields[5] }, ["9-12", "16-19"])
 
         r = try run(["friend", "--regex", "--value", "2"])

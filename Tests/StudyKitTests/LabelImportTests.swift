@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// `annotate import-labels`: labels keyed by external ids, all or nothing, errors with file:line.
@@ -10,10 +11,12 @@ final class LabelImportTests: XCTestCase {
 
     func labels(_ db: Database, coder: String) throws -> [String: [String: Int]] {
         var out: [String: [String: Int]] = [:]
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT p.external_id, c.category, c.value FROM codings c JOIN posts p ON p.post_id = c.post_id
             WHERE c.coder = ?
-            """, [.text(coder)]) { row in
+            """, [.text(coder)]
+        ) { row in
             out[try row.required(text: "external_id"), default: [:]][try row.required(text: "category")] =
                 try row.required(int: "value")
         }
@@ -23,7 +26,9 @@ final class LabelImportTests: XCTestCase {
     func testImportsLabelsByExternalIDWithNotesAndRules() throws {
         let dir = try TemporaryDirectory()
         let db = try makeAnnotateStudy(in: dir, posts: standardTestPosts())
-        let file = try dir.write("earlier.csv", #"""
+        let file = try dir.write(
+            "earlier.csv",
+            #"""
             id,relevant,companion,attachment,grief,note
             ext3,1,1,1,0,"calls it ""my friend"""
             ext7,0,0,0,0,
@@ -31,7 +36,8 @@ final class LabelImportTests: XCTestCase {
             ext11,0,1,0,0,broken rules on purpose
 
             """#)
-        let summary = try LabelImport.importFile(file, into: db, codebook: try codebook(db), options: .init(coder: "maria"))
+        let summary = try LabelImport.importFile(
+            file, into: db, codebook: try codebook(db), options: .init(coder: "maria"))
         XCTAssertEqual(summary.coder, "human:maria")
         XCTAssertEqual(summary.posts, 4)
         XCTAssertEqual(summary.positives, ["relevant": 2, "companion": 2, "attachment": 1, "grief": 1])
@@ -44,7 +50,8 @@ final class LabelImportTests: XCTestCase {
         XCTAssertEqual(stored["ext3"], ["relevant": 1, "companion": 1, "attachment": 1, "grief": 0])
         XCTAssertEqual(stored["ext7"], ["relevant": 0, "companion": 0, "attachment": 0, "grief": 0])
         XCTAssertEqual(stored.count, 4)
-        let evidence = try db.scalarText("""
+        let evidence = try db.scalarText(
+            """
             SELECT evidence FROM codings c JOIN posts p ON p.post_id = c.post_id
             WHERE p.external_id = 'ext3' AND c.coder = 'human:maria' AND c.category = 'companion'
             """)
@@ -53,9 +60,11 @@ final class LabelImportTests: XCTestCase {
 
         // Importing again replaces the coder's labels of those posts; another coder is separate.
         let second = try dir.write("second.csv", "id,grief\next3,1\n")
-        let again = try LabelImport.importFile(second, into: db, codebook: try codebook(db), options: .init(coder: "maria"))
+        let again = try LabelImport.importFile(
+            second, into: db, codebook: try codebook(db), options: .init(coder: "maria"))
         XCTAssertEqual(again.categoriesMissing, ["relevant", "companion", "attachment"])
-        XCTAssertEqual(try labels(db, coder: "human:maria")["ext3"], ["relevant": 1, "companion": 1, "attachment": 1, "grief": 1])
+        XCTAssertEqual(
+            try labels(db, coder: "human:maria")["ext3"], ["relevant": 1, "companion": 1, "attachment": 1, "grief": 1])
         _ = try LabelImport.importFile(file, into: db, codebook: try codebook(db), options: .init(coder: "adjudicated"))
         XCTAssertEqual(try labels(db, coder: "adjudicated").count, 4)
     }
@@ -63,7 +72,9 @@ final class LabelImportTests: XCTestCase {
     func testEveryProblemIsReportedWithFileAndLineAndNothingIsStored() throws {
         let dir = try TemporaryDirectory()
         let db = try makeAnnotateStudy(in: dir, posts: standardTestPosts())
-        let file = try dir.write("bad.csv", """
+        let file = try dir.write(
+            "bad.csv",
+            """
             id,relevant,companion,attachment,grief
             ext1,1,0,0,0
             nope,1,0,0,0
@@ -72,8 +83,12 @@ final class LabelImportTests: XCTestCase {
             ext4,1,0,0
 
             """)
-        XCTAssertThrowsError(try LabelImport.importFile(file, into: db, codebook: try codebook(db), options: .init(coder: "maria"))) {
-            XCTAssertEqual("\($0)", """
+        XCTAssertThrowsError(
+            try LabelImport.importFile(file, into: db, codebook: try codebook(db), options: .init(coder: "maria"))
+        ) {
+            XCTAssertEqual(
+                "\($0)",
+                """
                 \(file):3: id 'nope' is not a post of the study
                 \(file):4: column 'companion': 'yes' is not 0 or 1
                 \(file):5: id 'ext1' was already labelled on line 2
@@ -85,27 +100,39 @@ final class LabelImportTests: XCTestCase {
         XCTAssertEqual(try db.count("runs", where: "stage = 'annotate-import-labels'"), 0)
 
         let header = try dir.write("header.csv", "post,relevant,sadness\next1,1,0\n")
-        XCTAssertThrowsError(try LabelImport.importFile(header, into: db, codebook: try codebook(db), options: .init(coder: "maria"))) {
+        XCTAssertThrowsError(
+            try LabelImport.importFile(header, into: db, codebook: try codebook(db), options: .init(coder: "maria"))
+        ) {
             XCTAssertEqual("\($0)", "\(header):1: no 'id' column (the posts' external ids, as ingest stored them)")
         }
         let unknown = try dir.write("unknown.csv", "id,relevant,sadness\next1,1,0\n")
-        XCTAssertThrowsError(try LabelImport.importFile(unknown, into: db, codebook: try codebook(db), options: .init(coder: "maria"))) {
-            XCTAssertTrue("\($0)".hasPrefix("\(unknown):1: column 'sadness' is not a category of codebook testbook@0.1"), "\($0)")
+        XCTAssertThrowsError(
+            try LabelImport.importFile(unknown, into: db, codebook: try codebook(db), options: .init(coder: "maria"))
+        ) {
+            XCTAssertTrue(
+                "\($0)".hasPrefix("\(unknown):1: column 'sadness' is not a category of codebook testbook@0.1"), "\($0)")
         }
     }
 
     func testAnIDOnTwoPlatformsNeedsAPlatform() throws {
         let dir = try TemporaryDirectory()
         let db = try makeAnnotateStudy(in: dir, posts: standardTestPosts())
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, source_file_id, source_line)
             VALUES (100, 'reddit', 'ext5', '2025-08-09T00:00:00Z', 1754697600, 'a reddit post', 1, 100)
             """)
         let file = try dir.write("labels.csv", "id,relevant\next5,1\n")
-        XCTAssertThrowsError(try LabelImport.importFile(file, into: db, codebook: try codebook(db), options: .init(coder: "maria"))) {
-            XCTAssertTrue("\($0)".hasPrefix("\(file):2: id 'ext5' exists on several platforms (reddit, x): add a 'platform' column or pass --platform"), "\($0)")
+        XCTAssertThrowsError(
+            try LabelImport.importFile(file, into: db, codebook: try codebook(db), options: .init(coder: "maria"))
+        ) {
+            XCTAssertTrue(
+                "\($0)".hasPrefix(
+                    "\(file):2: id 'ext5' exists on several platforms (reddit, x): add a 'platform' column or pass --platform"
+                ), "\($0)")
         }
-        _ = try LabelImport.importFile(file, into: db, codebook: try codebook(db), options: .init(coder: "maria", platform: "reddit"))
+        _ = try LabelImport.importFile(
+            file, into: db, codebook: try codebook(db), options: .init(coder: "maria", platform: "reddit"))
         XCTAssertEqual(try db.scalarInt("SELECT post_id FROM codings WHERE coder = 'human:maria'"), 100)
         let withColumn = try dir.write("labels2.csv", "id,platform,relevant\next5,x,0\n")
         _ = try LabelImport.importFile(withColumn, into: db, codebook: try codebook(db), options: .init(coder: "maria"))

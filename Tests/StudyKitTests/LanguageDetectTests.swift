@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// language-detect: real CLD2, real fastText (data/models/lid.176.ftz from `make model`), real SQLite.
@@ -13,7 +14,8 @@ final class LanguageDetectTests: XCTestCase {
         if let model = Self.sharedModel { return model }
         let path = Self.repositoryRoot.appendingPathComponent(FastTextModel.defaultPath).path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw InputError(file: path, line: nil, reason: "fastText model missing: run `make model` (make test does it first)")
+            throw InputError(
+                file: path, line: nil, reason: "fastText model missing: run `make model` (make test does it first)")
         }
         let model = try FastTextModel(path: path)
         Self.sharedModel = model
@@ -27,7 +29,8 @@ final class LanguageDetectTests: XCTestCase {
     // MARK: Cleaning
 
     func testCleaningRemovesURLsMentionsEmojiAndHashtagMarks() {
-        let text = DetectionText("@OpenAI bring back 4o!!!!!! 😭😭 https://t.co/abc123 #keep4o u/someone &amp; r/ChatGPT www.example.com")
+        let text = DetectionText(
+            "@OpenAI bring back 4o!!!!!! 😭😭 https://t.co/abc123 #keep4o u/someone &amp; r/ChatGPT www.example.com")
         XCTAssertEqual(text.text, "bring back ! &")
         XCTAssertEqual(text.count(.latin), 9)
     }
@@ -39,7 +42,8 @@ final class LanguageDetectTests: XCTestCase {
     }
 
     func testCleaningDropsModelNamesThatMixLettersAndDigits() {
-        XCTAssertEqual(DetectionText("rip 4o, GPT-4o and gpt_5 and ChatGPT-5.1 are gone").text, "rip , and and are gone")
+        XCTAssertEqual(
+            DetectionText("rip 4o, GPT-4o and gpt_5 and ChatGPT-5.1 are gone").text, "rip , and and are gone")
         XCTAssertEqual(DetectionText("4o是陪我最久的朋友 #還我4o").text, "是陪我最久的朋友 還我")
         XCTAssertEqual(DetectionText("GPT models in 2025, v-neck").text, "GPT models in 2025, v-neck")
     }
@@ -109,11 +113,13 @@ final class LanguageDetectTests: XCTestCase {
     }
 
     func testWhenTheLettersDecideAloneEveryDetectorAnswerAgrees() throws {
-        for text in try LanguageEvaluation.loadTSV(path: Self.devTSV).map(\.text) + ["我们 hello 한국 ありがとう", "한국어 中文 テスト"] {
+        for text in try LanguageEvaluation.loadTSV(path: Self.devTSV).map(\.text) + ["我们 hello 한국 ありがとう", "한국어 中文 テスト"]
+        {
             let cleaned = DetectionText(text)
             guard let decided = ScriptRules.language(of: cleaned, detected: nil) else { continue }
             for answer in ["en", "zh", "ja", "ko", "und", "it"] {
-                XCTAssertEqual(ScriptRules.language(of: cleaned, detected: answer)?.0, decided.0, "\(text) with \(answer)")
+                XCTAssertEqual(
+                    ScriptRules.language(of: cleaned, detected: answer)?.0, decided.0, "\(text) with \(answer)")
             }
         }
     }
@@ -148,8 +154,9 @@ final class LanguageDetectTests: XCTestCase {
     }
 
     func testUncertainShortTextIsUndButKeepsItsGuess() throws {
-        let strict = LanguageIdentifier(options: LanguageDetectOptions(mode: .combined, minConfidence: 0.99),
-                                        fastText: try model())
+        let strict = LanguageIdentifier(
+            options: LanguageDetectOptions(mode: .combined, minConfidence: 0.99),
+            fastText: try model())
         let decision = strict.decide("ok so")
         XCTAssertEqual(decision.language, "und")
         XCTAssertEqual(decision.undReason, "too_short")
@@ -164,12 +171,14 @@ final class LanguageDetectTests: XCTestCase {
     func testCombinationWeighsFastTextAboveCLD2AndNamesWhoDecided() {
         let cld2 = [LanguageGuess(language: "pt", score: 0.99)]
         let fast = [LanguageGuess(language: "es", score: 0.6), LanguageGuess(language: "pt", score: 0.1)]
-        let (language, confidence, detector) = LanguageIdentifier.combine(cld2: cld2, fastText: fast, fastTextWeight: 0.75)
-        XCTAssertEqual(language, "es")           // 0.45 against 0.075 + 0.2475
+        let (language, confidence, detector) = LanguageIdentifier.combine(
+            cld2: cld2, fastText: fast, fastTextWeight: 0.75)
+        XCTAssertEqual(language, "es")  // 0.45 against 0.075 + 0.2475
         XCTAssertEqual(confidence, 0.45, accuracy: 1e-9)
         XCTAssertEqual(detector, "fasttext")
-        let agree = LanguageIdentifier.combine(cld2: [LanguageGuess(language: "zh-Hant", score: 0.9)],
-                                               fastText: [LanguageGuess(language: "zh", score: 0.9)], fastTextWeight: 0.75)
+        let agree = LanguageIdentifier.combine(
+            cld2: [LanguageGuess(language: "zh-Hant", score: 0.9)],
+            fastText: [LanguageGuess(language: "zh", score: 0.9)], fastTextWeight: 0.75)
         XCTAssertEqual(agree.0, "zh")
         XCTAssertEqual(agree.1, 0.9, accuracy: 1e-9)
         XCTAssertEqual(agree.2, "combined")
@@ -177,7 +186,8 @@ final class LanguageDetectTests: XCTestCase {
 
     func testConcurrentCallsGiveTheSameAnswersAsSequentialOnes() throws {
         let id = try identifier()
-        let texts = try LanguageEvaluation.loadTSV(path: Self.devTSV).enumerated().filter { $0.offset % 10 == 0 }.map(\.element.text)
+        let texts = try LanguageEvaluation.loadTSV(path: Self.devTSV).enumerated().filter { $0.offset % 10 == 0 }.map(
+            \.element.text)
         let sequential = texts.map { id.decide($0) }
         nonisolated(unsafe) var parallel = [LanguageDecision?](repeating: nil, count: texts.count)
         parallel.withUnsafeMutableBufferPointer { buffer in
@@ -191,8 +201,12 @@ final class LanguageDetectTests: XCTestCase {
 
     func testFastPredictionIsExactlyFastTextsOwnOnEveryDevText() throws {
         let model = try model()
-        let texts = try LanguageEvaluation.loadTSV(path: Self.devTSV).map(\.text)
-            + ["", "   ", "a", "#keep4o 4o", "line one\nline two", "__label__en fake label", String(repeating: "long ", count: 600)]
+        let texts =
+            try LanguageEvaluation.loadTSV(path: Self.devTSV).map(\.text)
+            + [
+                "", "   ", "a", "#keep4o 4o", "line one\nline two", "__label__en fake label",
+                String(repeating: "long ", count: 600),
+            ]
         var differences = 0
         for text in texts {
             let cleaned = DetectionText(text)
@@ -203,7 +217,9 @@ final class LanguageDetectTests: XCTestCase {
 
     // MARK: Accuracy on the shared labelled data
 
-    static var devTSV: String { repositoryRoot.appendingPathComponent("../shared/data/langid/dev.tsv").standardized.path }
+    static var devTSV: String {
+        repositoryRoot.appendingPathComponent("../shared/data/langid/dev.tsv").standardized.path
+    }
 
     func testCombinationBeatsEachDetectorAloneOnDevTSV() throws {
         let texts = try LanguageEvaluation.loadTSV(path: Self.devTSV)
@@ -224,12 +240,17 @@ final class LanguageDetectTests: XCTestCase {
     // MARK: Model and options
 
     func testMissingModelSaysToRunMakeModelAndCLD2WorksWithoutIt() throws {
-        XCTAssertThrowsError(try LanguageIdentifier(options: LanguageDetectOptions(mode: .combined),
-                                                    modelPath: "/nonexistent/lid.176.ftz")) { error in
+        XCTAssertThrowsError(
+            try LanguageIdentifier(
+                options: LanguageDetectOptions(mode: .combined),
+                modelPath: "/nonexistent/lid.176.ftz")
+        ) { error in
             XCTAssertTrue(String(describing: error).contains("make model"), String(describing: error))
         }
-        let cld2Only = try LanguageIdentifier(options: LanguageDetectOptions(mode: .cld2), modelPath: "/nonexistent/lid.176.ftz")
-        XCTAssertEqual(cld2Only.decide("Ceci est une phrase écrite en français, sans aucun doute possible.").language, "fr")
+        let cld2Only = try LanguageIdentifier(
+            options: LanguageDetectOptions(mode: .cld2), modelPath: "/nonexistent/lid.176.ftz")
+        XCTAssertEqual(
+            cld2Only.decide("Ceci est une phrase écrite en français, sans aucun doute possible.").language, "fr")
     }
 
     func testHintComparison() {
@@ -246,7 +267,10 @@ final class LanguageDetectTests: XCTestCase {
         let (db, directory) = try makeDatabase(posts: [("Hello there, friends", "en"), ("こんにちは", "ja")])
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("ground_truth.csv")
-        try Data("platform,external_id,lang,categories\r\nx,id0,en,\"a,b\"\r\nx,id1,ja,\r\nx,missing,fr,\r\nx,id0,en,\r\n".utf8).write(to: csv)
+        try Data(
+            "platform,external_id,lang,categories\r\nx,id0,en,\"a,b\"\r\nx,id1,ja,\r\nx,missing,fr,\r\nx,id0,en,\r\n"
+                .utf8
+        ).write(to: csv)
         let texts = try LanguageEvaluation.loadGroundTruth(path: csv.path, database: db)
         XCTAssertEqual(texts.map(\.language), ["en", "ja"])
         XCTAssertEqual(texts.map(\.text), ["Hello there, friends", "こんにちは"])
@@ -265,13 +289,15 @@ final class LanguageDetectTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("langid-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let db = try Database(path: directory.appendingPathComponent("study.sqlite").path)
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (1, 'ingest', 'test', '{}', 'now', 'completed');
             INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read, records_stored, duplicate_ids, records_rejected)
             VALUES (1, 'fixture', 'f', 0, 'x-v2-json', 1, 0, 0, 0, 0);
             """)
         for (index, post) in posts.enumerated() {
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO posts(platform, external_id, created_at, created_unix, text, lang_hint, source_file_id, source_line)
                 VALUES ('x', ?, '2025-08-08T00:00:00Z', 1754611200, ?, ?, 1, ?)
                 """, [.text("id\(index)"), .text(post.text), .from(post.hint), .int(Int64(index + 1))])
@@ -282,7 +308,7 @@ final class LanguageDetectTests: XCTestCase {
     func testStageWritesOneRowPerPostKeepsHintsAndReplacesItsOutputOnRerun() throws {
         let (db, directory) = try makeDatabase(posts: [
             ("Please bring back GPT-4o, it understood me like no other model ever did.", "en"),
-            ("4oを返して。毎日話していたのに、突然いなくなるなんてひどい。", "zh"),      // X's hint wrong
+            ("4oを返して。毎日話していたのに、突然いなくなるなんてひどい。", "zh"),  // X's hint wrong
             ("4o가 너무 보고 싶어요. 매일 이야기했는데 이제 없어요.", nil),
             ("😭💔", "qme"),
             ("我們真的很想念4o，它陪我度過了最難的一年。", "zh"),
@@ -292,7 +318,8 @@ final class LanguageDetectTests: XCTestCase {
         let first = try stage.run()
         XCTAssertEqual(first.posts, 5)
         XCTAssertEqual(first.undetermined, 1)
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT language, detector, script, lang_hint, hint_agrees, und_reason, run_id FROM post_languages ORDER BY post_id
             """)
         XCTAssertEqual(rows.map { $0.text(0) }, ["en", "ja", "ko", "und", "zh-Hant"])
@@ -301,7 +328,9 @@ final class LanguageDetectTests: XCTestCase {
         XCTAssertEqual(rows.map { $0.int(4) }, [1, 0, nil, nil, 1])
         XCTAssertEqual(rows[3].text(5), "no_letters")
         XCTAssertEqual(rows[0].int(6), Int(first.runID))
-        let run = try db.query("SELECT status, rows_in, rows_out, parameters FROM runs WHERE run_id = ?", [.int(first.runID)]).first!
+        let run = try db.query(
+            "SELECT status, rows_in, rows_out, parameters FROM runs WHERE run_id = ?", [.int(first.runID)]
+        ).first!
         XCTAssertEqual(run.text(0), "completed")
         XCTAssertEqual(run.int(1), 5)
         XCTAssertEqual(run.int(2), 5)
@@ -320,10 +349,13 @@ final class LanguageDetectTests: XCTestCase {
     }
 
     func testStageOutputIsDeterministic() throws {
-        let texts = try LanguageEvaluation.loadTSV(path: Self.devTSV).prefix(300).map { ($0.text, Optional<String>.none) }
+        let texts = try LanguageEvaluation.loadTSV(path: Self.devTSV).prefix(300).map {
+            ($0.text, Optional<String>.none)
+        }
         let (db, directory) = try makeDatabase(posts: Array(texts))
         defer { try? FileManager.default.removeItem(at: directory) }
-        let query = "SELECT post_id, language, confidence, detector, script, guess, und_reason, text_chars FROM post_languages ORDER BY post_id"
+        let query =
+            "SELECT post_id, language, confidence, detector, script, guess, und_reason, text_chars FROM post_languages ORDER BY post_id"
         _ = try LanguageDetectStage(database: db, identifier: try identifier(), workers: 2).run()
         let first = try db.query(query).map(\.values)
         _ = try LanguageDetectStage(database: db, identifier: try identifier(), workers: 1).run()

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// The lexicon fixes of codebook keep4o 1.1, one test per failure seen on real posts (issue 12).
@@ -11,13 +12,18 @@ final class LexiconFixTests: XCTestCase {
     static let oldCoder = LexiconCoder(codebook: old)
     static let newCoder = LexiconCoder(codebook: new)
 
-    func present(_ coder: LexiconCoder, _ text: String, _ category: String, language: String? = "en",
-                 thread: String? = nil) -> Bool {
-        coder.code(text: TextNormalizer.nfkc(text), language: language, thread: thread).first { $0.category == category }!.value
+    func present(
+        _ coder: LexiconCoder, _ text: String, _ category: String, language: String? = "en",
+        thread: String? = nil
+    ) -> Bool {
+        coder.code(text: TextNormalizer.nfkc(text), language: language, thread: thread).first {
+            $0.category == category
+        }!.value
     }
 
     func evidence(_ coder: LexiconCoder, _ text: String, _ category: String, thread: String? = nil) -> String {
-        coder.code(text: TextNormalizer.nfkc(text), language: "en", thread: thread).first { $0.category == category }!.evidence
+        coder.code(text: TextNormalizer.nfkc(text), language: "en", thread: thread).first { $0.category == category }!
+            .evidence
     }
 
     func testVersions() {
@@ -29,9 +35,11 @@ final class LexiconFixTests: XCTestCase {
     // Failure: "Please don't kill my friend 4o" / "Don't take my companion away": the plea's
     // "don't" negated companion.
     func testPleasAreNotNegations() {
-        let pleas = ["Please don't delete my best friend, OpenAI. Keep 4o.",
-                     "Don't take my companion away from me, bring 4o back",
-                     "please don't kill my friend, 4o deserves better"]
+        let pleas = [
+            "Please don't delete my best friend, OpenAI. Keep 4o.",
+            "Don't take my companion away from me, bring 4o back",
+            "please don't kill my friend, 4o deserves better",
+        ]
         for plea in pleas {
             XCTAssertFalse(present(Self.oldCoder, plea, "companion"), "1.0: \(plea)")
             XCTAssertTrue(present(Self.newCoder, plea, "companion"), "1.1: \(plea)")
@@ -46,7 +54,9 @@ final class LexiconFixTests: XCTestCase {
         let text = "I won't cry about 4o going away."
         XCTAssertTrue(present(Self.oldCoder, text, "grief"))
         XCTAssertFalse(present(Self.newCoder, text, "grief"))
-        XCTAssertFalse(present(Self.newCoder, "GPT-5 cannot be cold when you set it up well, 4o fans exaggerate.", "gpt5_negative"))
+        XCTAssertFalse(
+            present(Self.newCoder, "GPT-5 cannot be cold when you set it up well, 4o fans exaggerate.", "gpt5_negative")
+        )
         // …but an emphatic idiom with a verb taking the negation is not a negation.
         XCTAssertTrue(present(Self.newCoder, "I can't stop crying since 4o left.", "grief"))
     }
@@ -74,7 +84,8 @@ final class LexiconFixTests: XCTestCase {
         // The same words as the author's own still count.
         XCTAssertTrue(present(Self.newCoder, "4o is my best friend and they took it away.", "companion"))
         // Two reported cues together reach the threshold: weakened, not erased.
-        XCTAssertTrue(present(Self.newCoder, #"They call 4o "my best friend" and "my companion" in every thread."#, "companion"))
+        XCTAssertTrue(
+            present(Self.newCoder, #"They call 4o "my best friend" and "my companion" in every thread."#, "companion"))
         // The gate is exempt: quoting someone about 4o is still about 4o.
         XCTAssertTrue(present(Self.newCoder, #"Sam wrote "we are retiring GPT-4o" as if it were nothing."#, "relevant"))
     }
@@ -99,7 +110,8 @@ final class LexiconFixTests: XCTestCase {
         let text = "Every other AI is better at coding than GPT-5 anyway."
         XCTAssertTrue(present(Self.oldCoder, text, "instrumental_dependency"))
         XCTAssertFalse(present(Self.newCoder, text, "instrumental_dependency"))
-        XCTAssertTrue(present(Self.newCoder, "My whole workflow ran on 4o and GPT-5 broke my code.", "instrumental_dependency"))
+        XCTAssertTrue(
+            present(Self.newCoder, "My whole workflow ran on 4o and GPT-5 broke my code.", "instrumental_dependency"))
     }
 
     // Failure: the gate let in "Rating: 4.0 stars" and "My GPT wrote my essay".

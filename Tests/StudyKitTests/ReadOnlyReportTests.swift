@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// Reports never write to the study: notebooks, --report and exports open it read-only.
@@ -69,7 +70,8 @@ final class ReadOnlyReportTests: XCTestCase {
 
         let unprivileged: (String, [String]) throws -> ProcessResult = { tool, arguments in
             guard getuid() == 0 else { return try runTool(tool, arguments) }
-            return try runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", toolPath(tool)] + arguments)
+            return try runProcess(
+                "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", toolPath(tool)] + arguments)
         }
         let report = try unprivileged("dedupe", ["--db", db, "--report-only", "--top", "3"])
         XCTAssertEqual(report.status, 0, report.err)

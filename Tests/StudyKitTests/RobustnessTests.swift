@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// Hostile input replayed from the fuzzer's findings, damaged database state, and a 50 MB line.
@@ -40,27 +41,36 @@ final class RobustnessTests: XCTestCase {
         func lines(_ file: String, _ count: Int) throws -> [UInt8] {
             // Bytes, not String: the sample has deliberately broken lines (invalid UTF-8 among them).
             let bytes = [UInt8](try Data(contentsOf: sample.appendingPathComponent(file)))
-            return Array(bytes.split(separator: 0x0A, omittingEmptySubsequences: false).prefix(count).joined(separator: [0x0A])) + [0x0A]
+            return Array(
+                bytes.split(separator: 0x0A, omittingEmptySubsequences: false).prefix(count).joined(separator: [0x0A]))
+                + [0x0A]
         }
         // The fuzz targets' 4 KiB line limit turns the sample's larger response pages into line_too_long rejects.
-        guard case .records(let x, let xRejects) = FuzzTarget.xJSON.run(try lines("x_keep4o.jsonl", 50)) else { return XCTFail("x-json") }
-        guard case .records(let r, _) = FuzzTarget.reddit.run(try lines("reddit_keep4o.ndjson", 50)) else { return XCTFail("reddit") }
-        guard case .records(let c, _) = FuzzTarget.csv.run(try lines("x_keep4o_twarc.csv", 30)) else { return XCTFail("csv") }
+        guard case .records(let x, let xRejects) = FuzzTarget.xJSON.run(try lines("x_keep4o.jsonl", 50)) else {
+            return XCTFail("x-json")
+        }
+        guard case .records(let r, _) = FuzzTarget.reddit.run(try lines("reddit_keep4o.ndjson", 50)) else {
+            return XCTFail("reddit")
+        }
+        guard case .records(let c, _) = FuzzTarget.csv.run(try lines("x_keep4o_twarc.csv", 30)) else {
+            return XCTFail("csv")
+        }
         XCTAssertGreaterThan(x, 5)
         XCTAssertGreaterThanOrEqual(x + xRejects, 50)
         XCTAssertGreaterThan(r, 30)
-        XCTAssertGreaterThan(c, 5)   // quoted multi-line texts: fewer records than lines
+        XCTAssertGreaterThan(c, 5)  // quoted multi-line texts: fewer records than lines
         // MediaCrawler's layouts, from the examples in docs/ (each input is read as both platforms).
         let examples = Repository.root.appendingPathComponent("docs/examples/mediacrawler")
         func example(_ name: String) throws -> [UInt8] {
             [UInt8](try Data(contentsOf: examples.appendingPathComponent(name)))
         }
-        XCTAssertEqual(FuzzTarget.mediaCrawlerJSONLines.run(try example("xhs_search_comments_2025-08-12.jsonl")),
-                       .records(posts: 3, rejects: 3), "Xiaohongshu comments: stored as Xiaohongshu, rejected as Weibo")
+        XCTAssertEqual(
+            FuzzTarget.mediaCrawlerJSONLines.run(try example("xhs_search_comments_2025-08-12.jsonl")),
+            .records(posts: 3, rejects: 3), "Xiaohongshu comments: stored as Xiaohongshu, rejected as Weibo")
         let weiboNotes = try example("weibo_search_contents_2025-08-12.json")
         let weiboComments = try example("weibo_search_comments_2025-08-12.csv")
         guard case .records(let arrayPosts, _) = FuzzTarget.mediaCrawlerJSON.run(weiboNotes),
-              case .records(let csvPosts, _) = FuzzTarget.mediaCrawlerCSV.run(weiboComments)
+            case .records(let csvPosts, _) = FuzzTarget.mediaCrawlerCSV.run(weiboComments)
         else { return XCTFail("mediacrawler") }
         XCTAssertGreaterThanOrEqual(arrayPosts, 2)
         XCTAssertGreaterThanOrEqual(csvPosts, 2)
@@ -77,7 +87,9 @@ final class RobustnessTests: XCTestCase {
         let path = dir.path("study.sqlite")
         var lines: [String] = []
         for i in 1...3000 {
-            lines.append(#"{"id":"\#(i)","text":"post number \#(i) about keeping 4o, with some padding text to fill pages","created_at":"2025-08-08T14:03:11Z"}"#)
+            lines.append(
+                #"{"id":"\#(i)","text":"post number \#(i) about keeping 4o, with some padding text to fill pages","created_at":"2025-08-08T14:03:11Z"}"#
+            )
         }
         let input = try dir.write("posts.jsonl", lines.joined(separator: "\n") + "\n")
         do {
@@ -119,7 +131,9 @@ final class RobustnessTests: XCTestCase {
         let newer = dir.path("newer.sqlite")
         do {
             let db = try Database(path: newer)
-            try db.run("INSERT INTO schema_migrations VALUES (\(Schema.currentVersion + 1), 'from the future', '2030-01-01T00:00:00Z')")
+            try db.run(
+                "INSERT INTO schema_migrations VALUES (\(Schema.currentVersion + 1), 'from the future', '2030-01-01T00:00:00Z')"
+            )
         }
         XCTAssertThrowsError(try Database(path: newer)) { error in
             let message = String(describing: error)
@@ -132,18 +146,23 @@ final class RobustnessTests: XCTestCase {
     /// re-code; after `code` re-runs with the changed codebook the note is gone.
     func testChangedCodebookMakesAggregateSayTheCodingsAreStale() throws {
         let dir = try TemporaryDirectory()
-        let texts = ["Bring back 4o, it was my companion", "keep4o: we pay and lose the model we chose",
-                     "GPT-5 is fine for code", "#keep4o 4o understood me like a friend"]
-        let jsonl = texts.enumerated().map { i, text in
-            #"{"id":"\#(i + 1)","text":"\#(text)","created_at":"2025-08-0\#(i + 1)T10:00:00Z","lang":"en"}"#
-        }.joined(separator: "\n") + "\n"
+        let texts = [
+            "Bring back 4o, it was my companion", "keep4o: we pay and lose the model we chose",
+            "GPT-5 is fine for code", "#keep4o 4o understood me like a friend",
+        ]
+        let jsonl =
+            texts.enumerated().map { i, text in
+                #"{"id":"\#(i + 1)","text":"\#(text)","created_at":"2025-08-0\#(i + 1)T10:00:00Z","lang":"en"}"#
+            }.joined(separator: "\n") + "\n"
         let (db, _) = try ingest([try dir.write("posts.jsonl", jsonl)], in: dir)
         _ = try Deduplicator(database: db, options: DedupeOptions()).run()
-        let identifier = try LanguageIdentifier(options: LanguageDetectOptions(mode: .cld2), modelPath: "/nonexistent/lid.176.ftz")
+        let identifier = try LanguageIdentifier(
+            options: LanguageDetectOptions(mode: .cld2), modelPath: "/nonexistent/lid.176.ftz")
         _ = try LanguageDetectStage(database: db, identifier: identifier, workers: 1).run()
         let original = try String(contentsOfFile: Repository.path("codebooks/keep4o.yaml"), encoding: .utf8)
         let codebookPath = try dir.write("keep4o.yaml", original)
-        _ = try CodeStage(database: db).runLexicon(codebook: try CodebookLoader.load(path: codebookPath), options: CodeOptions())
+        _ = try CodeStage(database: db).runLexicon(
+            codebook: try CodebookLoader.load(path: codebookPath), options: CodeOptions())
         XCTAssertFalse(try Aggregator(database: db).run().notes.contains { $0.contains("stale") })
 
         try dir.write("keep4o.yaml", original + "\n# an edit after the code run\n")
@@ -167,9 +186,10 @@ final class RobustnessTests: XCTestCase {
         FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.write(contentsOf: Data(#"{"id":"1","created_at":"2025-08-08T14:03:11Z","text":""#.utf8))
-        let chunk = Data(String(repeating: "keep 4o ", count: 131_072).utf8)   // 1 MiB
+        let chunk = Data(String(repeating: "keep 4o ", count: 131_072).utf8)  // 1 MiB
         for _ in 0..<50 { try handle.write(contentsOf: chunk) }
-        try handle.write(contentsOf: Data(("\"}\n" + #"{"id":"2","text":"after","created_at":"2025-08-08T14:03:11Z"}"# + "\n").utf8))
+        try handle.write(
+            contentsOf: Data(("\"}\n" + #"{"id":"2","text":"after","created_at":"2025-08-08T14:03:11Z"}"# + "\n").utf8))
         try handle.close()
 
         let before = peakResidentBytes()

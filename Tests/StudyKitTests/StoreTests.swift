@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// The database layer: rows by column name, cursors, nested transactions, the statement cache,
@@ -27,7 +28,8 @@ final class StoreTests: XCTestCase {
                 name = row.text("name")
             }
         }
-        let items = try db.fetchAll(Item.self, "SELECT name, id FROM t ORDER BY id DESC")  // column order does not matter
+        // column order does not matter
+        let items = try db.fetchAll(Item.self, "SELECT name, id FROM t ORDER BY id DESC")
         XCTAssertEqual(items.map(\.id), [2, 1])
         XCTAssertEqual(items.map(\.name), [nil, "a"])
         XCTAssertEqual(try db.fetchOne(Item.self, "SELECT id, name FROM t WHERE id = ?", [2])?.id, 2)
@@ -60,22 +62,26 @@ final class StoreTests: XCTestCase {
         struct Inner: Error {}
         try db.transaction {
             try db.run("INSERT INTO study_settings(key, value) VALUES ('a', '1')")
-            XCTAssertThrowsError(try db.transaction {
-                try db.run("INSERT INTO study_settings(key, value) VALUES ('b', '1')")
-                throw Inner()
-            })
+            XCTAssertThrowsError(
+                try db.transaction {
+                    try db.run("INSERT INTO study_settings(key, value) VALUES ('b', '1')")
+                    throw Inner()
+                })
             try db.transaction { try db.run("INSERT INTO study_settings(key, value) VALUES ('c', '1')") }
         }
         let keys = try db.query("SELECT key FROM study_settings ORDER BY key").compactMap { $0.text("key") }
         XCTAssertEqual(keys, ["a", "c", "outer"], "the failed inner savepoint alone was undone")
         XCTAssertFalse(db.isInTransaction)
 
-        XCTAssertThrowsError(try db.transaction {
-            try db.run("INSERT INTO study_settings(key, value) VALUES ('d', '1')")
-            try db.transaction { try db.run("INSERT INTO study_settings(key, value) VALUES ('e', '1')") }
-            throw Inner()
-        })
-        XCTAssertEqual(try db.count("study_settings", where: "key IN ('d', 'e')"), 0, "an outer failure undoes released savepoints too")
+        XCTAssertThrowsError(
+            try db.transaction {
+                try db.run("INSERT INTO study_settings(key, value) VALUES ('d', '1')")
+                try db.transaction { try db.run("INSERT INTO study_settings(key, value) VALUES ('e', '1')") }
+                throw Inner()
+            })
+        XCTAssertEqual(
+            try db.count("study_settings", where: "key IN ('d', 'e')"), 0,
+            "an outer failure undoes released savepoints too")
     }
 
     func testBindingReportsSQLiteErrors() throws {
@@ -94,7 +100,9 @@ final class StoreTests: XCTestCase {
         let missing = dir.path("missing.sqlite")
         for mode in [OpenMode.readWrite, .readOnly] {
             XCTAssertThrowsError(try Database(path: missing, mode: mode)) { error in
-                XCTAssertTrue(String(describing: error).contains("no study database here: run `ingest` first"), String(describing: error))
+                XCTAssertTrue(
+                    String(describing: error).contains("no study database here: run `ingest` first"),
+                    String(describing: error))
             }
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: missing), "nothing was created")
@@ -117,9 +125,11 @@ final class StoreTests: XCTestCase {
         }
         let db = try Database(path: path, mode: .readOnly)
         XCTAssertEqual(try db.scalarText("SELECT value FROM study_settings WHERE key = 'k'"), "v")
-        for sql in ["DELETE FROM study_settings", "DROP TABLE study_settings",
-                    "PRAGMA query_only = 0; DELETE FROM study_settings",
-                    "ATTACH '\(dir.path("other.sqlite"))' AS other"] {
+        for sql in [
+            "DELETE FROM study_settings", "DROP TABLE study_settings",
+            "PRAGMA query_only = 0; DELETE FROM study_settings",
+            "ATTACH '\(dir.path("other.sqlite"))' AS other",
+        ] {
             XCTAssertThrowsError(try db.execute(sql), sql)
         }
         XCTAssertEqual(try db.count("study_settings", where: "key = 'k'"), 1)
@@ -143,26 +153,31 @@ final class BookkeepingTests: XCTestCase {
         try exited.run()
         exited.waitUntilExit()
         let me = ProcessIdentity.current
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO runs(stage, tool_version, parameters, started_at, status, host, pid, process_start)
             VALUES ('dedupe', 'x', '{}', '2025-01-01T00:00:00Z', 'running', ?, ?, NULL)
             """, [.text(me.host), .int(Int64(exited.processIdentifier))])
         let deadID = db.lastInsertRowID
         // Our own pid with another start time: a pid reused by a later process.
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO runs(stage, tool_version, parameters, started_at, status, host, pid, process_start)
             VALUES ('dedupe', 'x', '{}', '2025-01-01T00:00:00Z', 'running', ?, ?, 'another-boot:1')
             """, [.text(me.host), .int(Int64(me.pid))])
         let reusedID = db.lastInsertRowID
         // A run on another machine cannot be checked: it is left alone.
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO runs(stage, tool_version, parameters, started_at, status, host, pid, process_start)
             VALUES ('dedupe', 'x', '{}', '2025-01-01T00:00:00Z', 'running', 'elsewhere.example', 1, NULL)
             """)
         let remoteID = db.lastInsertRowID
 
         let next = try StageRun.begin(db, stage: "dedupe", parameters: [:])
-        func status(_ id: Int64) throws -> String? { try db.scalarText("SELECT status FROM runs WHERE run_id = ?", [.int(id)]) }
+        func status(_ id: Int64) throws -> String? {
+            try db.scalarText("SELECT status FROM runs WHERE run_id = ?", [.int(id)])
+        }
         XCTAssertEqual(try status(live.id), "running", "a live run is never abandoned")
         XCTAssertEqual(try status(deadID), "abandoned")
         if me.start != nil { XCTAssertEqual(try status(reusedID), "abandoned") }
@@ -180,7 +195,9 @@ final class BookkeepingTests: XCTestCase {
         let outputs = try runProcessesAtOnce([(toolPath("dedupe"), ["--db", db]), (toolPath("dedupe"), ["--db", db])])
         for output in outputs { XCTAssertEqual(output.status, 0, output.err) }
         let study = try Database(path: db, mode: .readOnly)
-        let statuses = try study.query("SELECT status FROM runs WHERE stage = 'dedupe' ORDER BY run_id").compactMap { $0.text("status") }
+        let statuses = try study.query("SELECT status FROM runs WHERE stage = 'dedupe' ORDER BY run_id").compactMap {
+            $0.text("status")
+        }
         XCTAssertEqual(statuses, ["completed", "completed"])
     }
 
@@ -190,12 +207,14 @@ final class BookkeepingTests: XCTestCase {
         let dir = try TemporaryDirectory()
         let db = try Database(path: dir.path("study.sqlite"))
         let run = try StageRun.begin(db, stage: "x", parameters: [:])
-        XCTAssertEqual(try db.scalarText("SELECT tool_version FROM runs WHERE run_id = ?", [.int(run.id)]), BuildInfo.toolVersion)
+        XCTAssertEqual(
+            try db.scalarText("SELECT tool_version FROM runs WHERE run_id = ?", [.int(run.id)]), BuildInfo.toolVersion)
     }
 
     func testTheManifestPackageVersionsAreThePinsOfPackageSwift() throws {
         let manifest = try String(contentsOfFile: Repository.path("Package.swift"), encoding: .utf8)
-        let pattern = try NSRegularExpression(pattern: #"\.package\(url: "https://github\.com/[^/"]+/([^"]+)", ([a-zA-Z]+): "([^"]+)"\)"#)
+        let pattern = try NSRegularExpression(
+            pattern: #"\.package\(url: "https://github\.com/[^/"]+/([^"]+)", ([a-zA-Z]+): "([^"]+)"\)"#)
         var pins: [String: String] = [:]
         for match in pattern.matches(in: manifest, range: NSRange(manifest.startIndex..., in: manifest)) {
             let field = { (i: Int) in String(manifest[Range(match.range(at: i), in: manifest)!]) }
@@ -220,13 +239,18 @@ final class BookkeepingTests: XCTestCase {
         let dir = try TemporaryDirectory()
         let db = try Database(path: dir.path("study.sqlite"))
         var live: [String: Set<String>] = [:]
-        for row in try db.query("SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'view')") {
+        for row in try db.query(
+            "SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'view')")
+        {
             let name = try row.required(text: "name")
             guard !name.hasPrefix("sqlite_") else { continue }
-            let columns = try db.query("SELECT name FROM pragma_table_xinfo(?)", [.text(name)]).compactMap { $0.text("name") }
+            let columns = try db.query("SELECT name FROM pragma_table_xinfo(?)", [.text(name)]).compactMap {
+                $0.text("name")
+            }
             live[name] = Set(columns)
         }
-        let documented = SchemaDocument.parse(try String(contentsOfFile: Repository.path("docs/schema.md"), encoding: .utf8))
+        let documented = SchemaDocument.parse(
+            try String(contentsOfFile: Repository.path("docs/schema.md"), encoding: .utf8))
         let undocumentedTables = Set(live.keys).subtracting(documented.keys).sorted()
         XCTAssertEqual(undocumentedTables, [], "tables or views with no `### \\`name\\`` section in docs/schema.md")
         let staleTables = Set(documented.keys).subtracting(live.keys).sorted()
@@ -234,7 +258,8 @@ final class BookkeepingTests: XCTestCase {
         for (table, columns) in live.sorted(by: { $0.key < $1.key }) {
             guard let doc = documented[table] else { continue }
             XCTAssertEqual(columns.subtracting(doc).sorted(), [], "columns of \(table) missing from docs/schema.md")
-            XCTAssertEqual(doc.subtracting(columns).sorted(), [], "columns documented for \(table) that it does not have")
+            XCTAssertEqual(
+                doc.subtracting(columns).sorted(), [], "columns documented for \(table) that it does not have")
         }
     }
 }
@@ -252,8 +277,9 @@ enum SchemaDocument {
                 current = nil
                 inTable = false
                 if trimmed.hasPrefix("### `"), let name = trimmed.dropFirst(5).split(separator: "`").first,
-                   trimmed.dropFirst(5).dropFirst(name.count).hasPrefix("`"),
-                   trimmed.dropFirst(5 + name.count + 1).trimmingCharacters(in: .whitespaces).isEmpty {
+                    trimmed.dropFirst(5).dropFirst(name.count).hasPrefix("`"),
+                    trimmed.dropFirst(5 + name.count + 1).trimmingCharacters(in: .whitespaces).isEmpty
+                {
                     current = String(name)
                     result[current!, default: []] = result[current!, default: []]
                 }
@@ -261,15 +287,22 @@ enum SchemaDocument {
             }
             guard let table = current else { continue }
             if trimmed.hasPrefix("|") {
-                let cells = trimmed.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                let cells = trimmed.split(separator: "|", omittingEmptySubsequences: false).map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
                 guard cells.count > 2 else { continue }
                 let first = cells[1]
-                if first == "column" { inTable = true; continue }
+                if first == "column" {
+                    inTable = true
+                    continue
+                }
                 if first.allSatisfy({ $0 == "-" || $0 == ":" }) { continue }
                 guard inTable else { continue }
                 for name in first.replacingOccurrences(of: "`", with: "")
-                    .components(separatedBy: CharacterSet(charactersIn: "/,")).map({ $0.trimmingCharacters(in: .whitespaces) })
-                    where !name.isEmpty {
+                    .components(separatedBy: CharacterSet(charactersIn: "/,")).map({
+                        $0.trimmingCharacters(in: .whitespaces)
+                    })
+                where !name.isEmpty {
                     result[table, default: []].insert(name)
                 }
             } else if !trimmed.isEmpty {

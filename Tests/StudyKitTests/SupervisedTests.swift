@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// The supervised coder's parts: the logistic regression against scikit-learn, folds, thresholds,
@@ -18,7 +19,8 @@ final class SupervisedTests: XCTestCase {
     static func datasets() -> [Dataset] {
         var generator = SplitMix64(seed: 20_251_130)
         func normal() -> Double {
-            let u = max(Double.random(in: 0..<1, using: &generator), 1e-300), v = Double.random(in: 0..<1, using: &generator)
+            let u = max(Double.random(in: 0..<1, using: &generator), 1e-300),
+                v = Double.random(in: 0..<1, using: &generator)
             return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
         }
         var out: [Dataset] = []
@@ -35,7 +37,8 @@ final class SupervisedTests: XCTestCase {
             }
             if !y.contains(true) { y[0] = true }
             if !y.contains(false) { y[1] = false }
-            let weights: [Double]? = k % 5 == 2 ? (0..<n).map { _ in Double.random(in: 0.2..<3, using: &generator) } : nil
+            let weights: [Double]? =
+                k % 5 == 2 ? (0..<n).map { _ in Double.random(in: 0.2..<3, using: &generator) } : nil
             out.append(Dataset(x: x, y: y, weights: weights, l2: [0.01, 0.1, 1, 10][k % 4]))
         }
         return out
@@ -49,7 +52,8 @@ final class SupervisedTests: XCTestCase {
         }
         let input = dir.path("datasets.json")
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: input))
-        let output = try outputOf("/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/logistic_peer.py"), input])
+        let output = try outputOf(
+            "/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/logistic_peer.py"), input])
         let peers = try JSONSerialization.jsonObject(with: output) as! [[String: Any]]
         XCTAssertEqual(peers.count, 20)
         for (k, (d, peer)) in zip(datasets, peers).enumerated() {
@@ -90,7 +94,10 @@ final class SupervisedTests: XCTestCase {
         var groups: [Int64] = [], labels: [Bool] = []
         for g in 0..<60 {
             let size = g % 4 == 0 ? 3 : 1
-            for _ in 0..<size { groups.append(Int64(g)); labels.append(g % 6 == 0) }
+            for _ in 0..<size {
+                groups.append(Int64(g))
+                labels.append(g % 6 == 0)
+            }
         }
         let folds = Folds.groupedStratified(groups: groups, labels: labels, folds: 5, seed: 9)
         var foldOfGroup: [Int64: Int] = [:]
@@ -98,7 +105,9 @@ final class SupervisedTests: XCTestCase {
             if let seen = foldOfGroup[g] { XCTAssertEqual(seen, f, "group \(g) split over folds") }
             foldOfGroup[g] = f
         }
-        let positivesPerFold = (0..<5).map { f in Set(zip(groups, folds).filter { $0.1 == f && labels[groups.firstIndex(of: $0.0)!] }.map(\.0)).count }
+        let positivesPerFold = (0..<5).map { f in
+            Set(zip(groups, folds).filter { $0.1 == f && labels[groups.firstIndex(of: $0.0)!] }.map(\.0)).count
+        }
         XCTAssertEqual(positivesPerFold, [2, 2, 2, 2, 2], "10 positive groups over 5 folds")
         XCTAssertEqual(Folds.groupedStratified(groups: groups, labels: labels, folds: 5, seed: 9), folds, "seeded")
         XCTAssertNotEqual(Folds.groupedStratified(groups: groups, labels: labels, folds: 5, seed: 10), folds)
@@ -159,18 +168,23 @@ final class SupervisedTests: XCTestCase {
     /// indicator lists), companion when `best friend` does (which the lexicon knows).
     static func plantedPosts(_ count: Int, seed: UInt64, offset: Int64 = 0) -> [LabelledPost] {
         var generator = SplitMix64(seed: seed)
-        let filler = ["model", "today", "night", "update", "answer", "really", "again", "write", "phone", "app",
-                      "the", "and", "with", "about", "still"]
+        let filler = [
+            "model", "today", "night", "update", "answer", "really", "again", "write", "phone", "app",
+            "the", "and", "with", "about", "still",
+        ]
         return (0..<count).map { i in
-            var words = (0..<Int.random(in: 5...12, using: &generator)).map { _ in filler.randomElement(using: &generator)! }
+            var words = (0..<Int.random(in: 5...12, using: &generator)).map { _ in
+                filler.randomElement(using: &generator)!
+            }
             let relevant = Double.random(in: 0..<1, using: &generator) < 0.85
             let grief = relevant && Bool.random(using: &generator)
             let companion = relevant && Double.random(in: 0..<1, using: &generator) < 0.3
             if grief { words.insert("zorvex", at: Int.random(in: 0...words.count, using: &generator)) }
             if companion { words.insert("best friend", at: Int.random(in: 0...words.count, using: &generator)) }
             let text = (relevant ? "4o " : "weather ") + words.joined(separator: " ")
-            return LabelledPost(postID: offset + Int64(i + 1), key: "x:\(offset + Int64(i + 1))", text: text,
-                                labels: ["relevant": relevant, "companion": companion, "attachment": companion, "grief": grief])
+            return LabelledPost(
+                postID: offset + Int64(i + 1), key: "x:\(offset + Int64(i + 1))", text: text,
+                labels: ["relevant": relevant, "companion": companion, "attachment": companion, "grief": grief])
         }
     }
 
@@ -183,11 +197,14 @@ final class SupervisedTests: XCTestCase {
         settings.innerFolds = 3
         for kind in [SupervisedFeatures.charNGrams, .lexicon] {
             let builder = FeatureBuilder(kind: kind, codebook: codebook)
-            let (cross, _) = CoderEvaluation.crossValidate(posts, vectors: [:], builder: builder, codebook: codebook,
-                                                           folds: 5, fraction: 1, settings: settings)
-            let scored = CoderEvaluation.score(posts: posts, categories: codebook.categories.map(\.id), reference: "truth",
-                                               coders: [cross], baseline: nil, bootstrap: Bootstrap(replicates: 200, seed: 1))[0]
-            let kappa = Dictionary(uniqueKeysWithValues: scored.categories.map { ($0.category, $0.scores.counts.kappa) })
+            let (cross, _) = CoderEvaluation.crossValidate(
+                posts, vectors: [:], builder: builder, codebook: codebook,
+                folds: 5, fraction: 1, settings: settings)
+            let scored = CoderEvaluation.score(
+                posts: posts, categories: codebook.categories.map(\.id), reference: "truth",
+                coders: [cross], baseline: nil, bootstrap: Bootstrap(replicates: 200, seed: 1))[0]
+            let kappa = Dictionary(
+                uniqueKeysWithValues: scored.categories.map { ($0.category, $0.scores.counts.kappa) })
             XCTAssertGreaterThan(kappa["companion"]!, 0.95, "\(kind): the lexicon feature carries companion")
             if kind == .charNGrams {
                 XCTAssertGreaterThan(kappa["grief"]!, 0.9, "character n-grams find the planted token")
@@ -197,10 +214,12 @@ final class SupervisedTests: XCTestCase {
         }
         // The final model: same seed, same model and hash; saved and loaded, same decisions.
         let builder = FeatureBuilder(kind: .charNGrams, codebook: codebook)
-        let model = try SupervisedTrainer.train(posts, vectors: [:], builder: builder, codebook: codebook,
-                                                labelSource: "adjudicated", embedding: nil, settings: settings)
-        let again = try SupervisedTrainer.train(posts, vectors: [:], builder: builder, codebook: codebook,
-                                                labelSource: "adjudicated", embedding: nil, settings: settings)
+        let model = try SupervisedTrainer.train(
+            posts, vectors: [:], builder: builder, codebook: codebook,
+            labelSource: "adjudicated", embedding: nil, settings: settings)
+        let again = try SupervisedTrainer.train(
+            posts, vectors: [:], builder: builder, codebook: codebook,
+            labelSource: "adjudicated", embedding: nil, settings: settings)
         XCTAssertEqual(model.hash, again.hash)
         XCTAssertEqual(model.coderName, "supervised:planted@0.1+\(model.hash)")
         XCTAssertEqual(model.hash.count, 12)
@@ -208,11 +227,13 @@ final class SupervisedTests: XCTestCase {
         try model.save(path: dir.path("model.json"))
         let loaded = try SupervisedModel.load(path: dir.path("model.json"))
         let heldOut = Self.plantedPosts(200, seed: 99, offset: 1000)
-        let a = SupervisedPredictor(model: model, codebook: codebook), b = SupervisedPredictor(model: loaded, codebook: codebook)
+        let a = SupervisedPredictor(model: model, codebook: codebook),
+            b = SupervisedPredictor(model: loaded, codebook: codebook)
         var correct = 0
         for post in heldOut {
             let decisions = b.code(text: post.text, language: "en", thread: nil, vector: nil)
-            XCTAssertEqual(decisions.map(\.value), a.code(text: post.text, language: "en", thread: nil, vector: nil).map(\.value))
+            XCTAssertEqual(
+                decisions.map(\.value), a.code(text: post.text, language: "en", thread: nil, vector: nil).map(\.value))
             if decisions[3].value == post.labels["grief"] { correct += 1 }
             // Probabilities are calibrated numbers in [0, 1] and stored as the confidence.
             XCTAssertTrue(decisions.allSatisfy { (0...1).contains($0.confidence) })
@@ -224,13 +245,16 @@ final class SupervisedTests: XCTestCase {
     func testModelFileRefusesAnotherCodebookOrEmbeddingAndEdits() throws {
         let codebook = try CodebookLoader.parse(yaml: Self.plantedYAML, path: "planted.yaml")
         let builder = FeatureBuilder(kind: .lexicon, codebook: codebook)
-        let space = EmbeddingDescription(model: "multilingual-e5-small-q4", inputProfile: #"{"prefix":"query: "}"#, dimension: 384)
-        var model = try SupervisedTrainer.train(Self.plantedPosts(120, seed: 3), vectors: [:], builder: builder,
-                                                codebook: codebook, labelSource: "adjudicated", embedding: nil,
-                                                settings: SupervisedSettings())
+        let space = EmbeddingDescription(
+            model: "multilingual-e5-small-q4", inputProfile: #"{"prefix":"query: "}"#, dimension: 384)
+        var model = try SupervisedTrainer.train(
+            Self.plantedPosts(120, seed: 3), vectors: [:], builder: builder,
+            codebook: codebook, labelSource: "adjudicated", embedding: nil,
+            settings: SupervisedSettings())
         XCTAssertNoThrow(try model.check(codebook: codebook, space: nil))
-        let edited = try CodebookLoader.parse(yaml: Self.plantedYAML.replacingOccurrences(of: "version: \"0.1\"", with: "version: \"0.2\""),
-                                              path: "planted-0.2.yaml")
+        let edited = try CodebookLoader.parse(
+            yaml: Self.plantedYAML.replacingOccurrences(of: "version: \"0.1\"", with: "version: \"0.2\""),
+            path: "planted-0.2.yaml")
         XCTAssertThrowsError(try model.check(codebook: edited, space: nil)) {
             XCTAssertTrue("\($0)".contains("was trained with codebook planted@0.1"), "\($0)")
             XCTAssertTrue("\($0)".contains("not planted@0.2"), "\($0)")
@@ -259,10 +283,14 @@ final class SupervisedTests: XCTestCase {
     func testTooFewLabelsFallBackToTheLexiconOrRefuse() throws {
         let codebook = try CodebookLoader.parse(yaml: Self.plantedYAML, path: "planted.yaml")
         let builder = FeatureBuilder(kind: .lexicon, codebook: codebook)
-        XCTAssertThrowsError(try SupervisedTrainer.train(Self.plantedPosts(12, seed: 3), vectors: [:], builder: builder,
-                                                         codebook: codebook, labelSource: "adjudicated", embedding: nil,
-                                                         settings: SupervisedSettings())) {
-            XCTAssertTrue("\($0)".contains("too few labels from coder 'adjudicated' to train (12 posts labelled)"), "\($0)")
+        XCTAssertThrowsError(
+            try SupervisedTrainer.train(
+                Self.plantedPosts(12, seed: 3), vectors: [:], builder: builder,
+                codebook: codebook, labelSource: "adjudicated", embedding: nil,
+                settings: SupervisedSettings())
+        ) {
+            XCTAssertTrue(
+                "\($0)".contains("too few labels from coder 'adjudicated' to train (12 posts labelled)"), "\($0)")
             XCTAssertTrue("\($0)".contains("at least 10 positive and 10 negative labels"), "\($0)")
         }
         // 100 posts: grief (about 40%) has enough of both labels, companion (about 25%) does not
@@ -275,8 +303,9 @@ final class SupervisedTests: XCTestCase {
             return positives >= 30 && posts.count - positives >= 30
         }
         XCTAssertEqual(expected, ["grief"], "the planted counts this test relies on")
-        let model = try SupervisedTrainer.train(posts, vectors: [:], builder: builder,
-                                                codebook: codebook, labelSource: "adjudicated", embedding: nil, settings: settings)
+        let model = try SupervisedTrainer.train(
+            posts, vectors: [:], builder: builder,
+            codebook: codebook, labelSource: "adjudicated", embedding: nil, settings: settings)
         XCTAssertEqual(model.categories.filter(\.trained).map(\.id), expected)
         let decision = SupervisedPredictor(model: model, codebook: codebook)
             .code(text: "4o my best friend", language: "en", thread: nil, vector: nil)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import StudyKit
 
 /// A fresh directory for one test, removed afterwards.
@@ -28,7 +29,8 @@ final class TemporaryDirectory {
 
 /// The repository root and the shared data folder beside it (as in CI: ../shared).
 enum Repository {
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let shared: URL = root.deletingLastPathComponent().appendingPathComponent("shared")
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 }
@@ -40,18 +42,23 @@ extension Database {
 }
 
 /// Ingests files into a new database in `dir` and returns both.
-func ingest(_ paths: [String], in dir: TemporaryDirectory, options: IngestOptions = IngestOptions()) throws -> (Database, [FileSummary]) {
+func ingest(_ paths: [String], in dir: TemporaryDirectory, options: IngestOptions = IngestOptions()) throws -> (
+    Database, [FileSummary]
+) {
     let db = try Database(path: dir.path("study.sqlite"))
     let summaries = try Ingester(database: db, options: options).ingest(paths: paths)
     return (db, summaries)
 }
 
 /// Every file's records must reconcile: read = stored + duplicates + rejected, in the summary and in the tables.
-func assertReconciles(_ db: Database, _ summaries: [FileSummary], file: StaticString = #filePath, line: UInt = #line) throws {
+func assertReconciles(_ db: Database, _ summaries: [FileSummary], file: StaticString = #filePath, line: UInt = #line)
+    throws
+{
     for s in summaries where s.alreadyIngestedAs == nil {
         XCTAssertEqual(s.read, s.stored + s.duplicates + s.rejected, "summary of \(s.path)", file: file, line: line)
     }
-    let rows = try db.query("""
+    let rows = try db.query(
+        """
         SELECT f.records_read, f.records_stored, f.duplicate_ids, f.records_rejected,
                (SELECT count(*) FROM posts p WHERE p.source_file_id = f.source_file_id),
                (SELECT count(*) FROM duplicate_records d WHERE d.source_file_id = f.source_file_id),
@@ -71,8 +78,10 @@ func assertReconciles(_ db: Database, _ summaries: [FileSummary], file: StaticSt
 typealias ProcessResult = (status: Int32, out: String, err: String)
 
 /// Runs a program and waits for it: `folder` is its working directory, `environment` is added to ours.
-func runProcess(_ executable: String, _ arguments: [String], in folder: URL? = nil,
-                environment: [String: String] = [:]) throws -> ProcessResult {
+func runProcess(
+    _ executable: String, _ arguments: [String], in folder: URL? = nil,
+    environment: [String: String] = [:]
+) throws -> ProcessResult {
     try runProcessesAtOnce([(executable, arguments)], in: folder, environment: environment)[0]
 }
 
@@ -91,23 +100,30 @@ func outputOf(_ executable: String, _ arguments: [String]) throws -> Data {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
         let errors = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
-        throw NSError(domain: "outputOf", code: Int(process.terminationStatus), userInfo: [
-            NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")) failed: \(errors)"])
+        throw NSError(
+            domain: "outputOf", code: Int(process.terminationStatus),
+            userInfo: [
+                NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")) failed: \(errors)"
+            ])
     }
     return try Data(contentsOf: URL(fileURLWithPath: out))
 }
 
 /// Starts several programs at the same time and waits for all of them. Output goes to temporary
 /// files, not pipes: a pipe's write end inherited by a sibling process would hold back its EOF.
-func runProcessesAtOnce(_ commands: [(String, [String])], in folder: URL? = nil,
-                        environment: [String: String] = [:]) throws -> [ProcessResult] {
+func runProcessesAtOnce(
+    _ commands: [(String, [String])], in folder: URL? = nil,
+    environment: [String: String] = [:]
+) throws -> [ProcessResult] {
     let outputs = try TemporaryDirectory()
     let started = try commands.enumerated().map { index, command -> (Process, String, String) in
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command.0)
         process.arguments = command.1
         if let folder { process.currentDirectoryURL = folder }
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = try outputs.write("\(index).out", ""), err = try outputs.write("\(index).err", "")
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
@@ -117,7 +133,10 @@ func runProcessesAtOnce(_ commands: [(String, [String])], in folder: URL? = nil,
     }
     return try started.map { process, out, err in
         process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOfFile: out, encoding: .utf8), try String(contentsOfFile: err, encoding: .utf8))
+        return (
+            process.terminationStatus, try String(contentsOfFile: out, encoding: .utf8),
+            try String(contentsOfFile: err, encoding: .utf8)
+        )
     }
 }
 
@@ -125,13 +144,16 @@ func runProcessesAtOnce(_ commands: [(String, [String])], in folder: URL? = nil,
 func toolPath(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> String {
     let binary = Repository.root.appendingPathComponent(".build/debug/\(name)").path
     if !FileManager.default.isExecutableFile(atPath: binary) {
-        XCTFail("\(binary) is not built; run `swift build --build-tests` first (make test does)", file: file, line: line)
+        XCTFail(
+            "\(binary) is not built; run `swift build --build-tests` first (make test does)", file: file, line: line)
     }
     return binary
 }
 
 /// Runs one of this package's executables and returns its exit status, stdout and stderr.
-func runTool(_ name: String, _ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:],
-             file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+func runTool(
+    _ name: String, _ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:],
+    file: StaticString = #filePath, line: UInt = #line
+) throws -> ProcessResult {
     try runProcess(toolPath(name, file: file, line: line), arguments, in: folder, environment: environment)
 }

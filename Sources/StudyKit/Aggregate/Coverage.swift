@@ -85,7 +85,9 @@ public enum Coverage {
 
     public static func simulate(_ db: Database, truthPath: String, options: CoverageOptions) throws -> Report {
         guard options.strategy != .uncertain else {
-            throw StudyError("--strategy uncertain has no inclusion probabilities: its samples cannot be simulated as validation samples")
+            throw StudyError(
+                "--strategy uncertain has no inclusion probabilities: its samples cannot be simulated as validation samples"
+            )
         }
         let truthByKey = try groundTruth(truthPath)
         try Aggregator.checkInputs(db)

@@ -47,7 +47,8 @@ public struct NotebookRunner {
             }
         }
         if let block = sqlBlock {  // unclosed block at the end: still run it, and say so
-            out += "```\n\n" + result(of: block.joined(separator: "\n")) + "> Note: this sql block had no closing fence.\n"
+            out +=
+                "```\n\n" + result(of: block.joined(separator: "\n")) + "> Note: this sql block had no closing fence.\n"
         }
         // split added one line break for the text's own final one
         if out.hasSuffix("\n\n") && !markdown.hasSuffix("\n\n") { out.removeLast() }
@@ -61,7 +62,10 @@ public struct NotebookRunner {
         do {
             for statement in Self.statements(sql) {
                 let (columns, rows, truncated) = try run(statement)
-                if columns.isEmpty { changed += 1; continue }
+                if columns.isEmpty {
+                    changed += 1
+                    continue
+                }
                 shown = table(columns: columns, rows: rows, truncated: truncated)
             }
         } catch {
@@ -92,7 +96,9 @@ public struct NotebookRunner {
     }
 
     static func onlyComments(_ sql: String) -> Bool {
-        sql.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") || $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        sql.split(separator: "\n").allSatisfy {
+            $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") || $0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
     }
 
     func run(_ sql: String) throws -> ([String], [[String]], Int) {
@@ -111,7 +117,10 @@ public struct NotebookRunner {
             let step = sqlite3_step(handle)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw NotebookError(message: String(cString: sqlite3_errmsg(db.handle))) }
-            if rows.count >= rowLimit { extra += 1; continue }
+            if rows.count >= rowLimit {
+                extra += 1
+                continue
+            }
             rows.append((0..<count).map { Self.cellText(handle, $0) })
         }
         return (columns, rows, extra)
@@ -132,13 +141,16 @@ public struct NotebookRunner {
 
     func table(columns: [String], rows: [[String]], truncated: Int) -> String {
         func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ").replacingOccurrences(
+                of: "\n", with: " ")
         }
         var out = "| " + columns.map(escape).joined(separator: " | ") + " |\n"
         out += "|" + String(repeating: "---|", count: columns.count) + "\n"
         for row in rows { out += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
         if rows.isEmpty { out += "\n_(no rows)_\n" }
-        if truncated > 0 { out += "\n_… \(truncated) more row\(truncated == 1 ? "" : "s") not shown (limit \(rowLimit))._\n" }
+        if truncated > 0 {
+            out += "\n_… \(truncated) more row\(truncated == 1 ? "" : "s") not shown (limit \(rowLimit))._\n"
+        }
         return out + "\n"
     }
 

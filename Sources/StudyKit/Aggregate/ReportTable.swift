@@ -27,16 +27,18 @@ public enum Cell: Equatable, Sendable {
     var json: String {
         switch self {
         case .text(let s): return JSONText.quote(s)
-        default: let d = display; return d.isEmpty ? "null" : d
+        default:
+            let d = display
+            return d.isEmpty ? "null" : d
         }
     }
 }
 
 /// A table of the paper, the same in every export format.
 public struct ReportTable: Sendable {
-    public let name: String      // file stem: prevalence_by_language
+    public let name: String  // file stem: prevalence_by_language
     public let title: String
-    public let caption: String   // says what the denominators are
+    public let caption: String  // says what the denominators are
     public let columns: [String]
     public var rows: [[Cell]]
 }
@@ -56,7 +58,10 @@ enum TableWriter {
         defer { fclose(file) }
         func field(_ text: String, quoted: Bool) throws {
             var bytes = Array(text.utf8)
-            if !quoted { _ = fwrite(bytes, 1, bytes.count, file); return }
+            if !quoted {
+                _ = fwrite(bytes, 1, bytes.count, file)
+                return
+            }
             let rc = bytes.withUnsafeMutableBytes { csv_fwrite(file, $0.baseAddress, $0.count) }
             if rc != 0 { throw InputError(file: path, line: nil, reason: "csv_fwrite failed") }
         }
@@ -73,13 +78,17 @@ enum TableWriter {
     }
 
     static func markdown(_ table: ReportTable) -> String {
-        func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        func escape(_ s: String) -> String {
+            s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        }
         var out = "## \(table.title)\n\n\(table.caption)\n\n"
         out += "| " + table.columns.map(escape).joined(separator: " | ") + " |\n"
         let numeric = table.columns.indices.map { c in table.rows.first.map { $0[c].isNumeric } ?? false }
         out += "|" + numeric.map { $0 ? "---:|" : "---|" }.joined() + "\n"
         for row in table.rows { out += "| " + row.map { escape($0.display) }.joined(separator: " | ") + " |\n" }
-        if table.rows.isEmpty { out += "| " + table.columns.map { _ in "" }.joined(separator: " | ") + " |\n\n(no rows)\n" }
+        if table.rows.isEmpty {
+            out += "| " + table.columns.map { _ in "" }.joined(separator: " | ") + " |\n\n(no rows)\n"
+        }
         return out + "\n"
     }
 
@@ -102,7 +111,8 @@ enum TableWriter {
         let numeric = table.columns.indices.map { c in table.rows.first.map { $0[c].isNumeric } ?? false }
         let spec = numeric.map { $0 ? "r" : "l" }.joined()
         let header = table.columns.map(latexEscape).joined(separator: " & ") + " \\\\"
-        let body = table.rows.map { $0.map { latexEscape($0.display) }.joined(separator: " & ") + " \\\\" }.joined(separator: "\n")
+        let body = table.rows.map { $0.map { latexEscape($0.display) }.joined(separator: " & ") + " \\\\" }.joined(
+            separator: "\n")
         let label = "tab:" + table.name.replacingOccurrences(of: "_", with: "-")
         let caption = "\\caption{\(latexEscape(table.title)). \(latexEscape(table.caption))}\\label{\(label)}"
         if table.rows.count > 40 {
@@ -139,7 +149,9 @@ enum TableWriter {
     /// JSON with sorted keys, the run manifest included so the file can be traced on its own.
     static func json(_ table: ReportTable, manifest: [String: String]) -> String {
         let rows = table.rows.map { row in
-            "    {" + zip(table.columns, row).sorted { $0.0 < $1.0 }.map { JSONText.quote($0.0) + ": " + $0.1.json }.joined(separator: ", ") + "}"
+            "    {"
+                + zip(table.columns, row).sorted { $0.0 < $1.0 }.map { JSONText.quote($0.0) + ": " + $0.1.json }.joined(
+                    separator: ", ") + "}"
         }
         return """
             {

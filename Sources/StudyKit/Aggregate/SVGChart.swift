@@ -3,8 +3,16 @@ import Foundation
 /// A small SVG writer for the paper's two figures. Coordinates are printed with fixed decimals,
 /// so the same data always gives the same bytes.
 public enum SVGChart {
-    public struct Bar: Sendable { public let series: String; public let value: Double?; public let low: Double?; public let high: Double? }
-    public struct BarGroup: Sendable { public let label: String; public let bars: [Bar] }
+    public struct Bar: Sendable {
+        public let series: String
+        public let value: Double?
+        public let low: Double?
+        public let high: Double?
+    }
+    public struct BarGroup: Sendable {
+        public let label: String
+        public let bars: [Bar]
+    }
 
     /// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#8C8C8C"]
@@ -16,13 +24,17 @@ public enum SVGChart {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    static func text(_ x: Double, _ y: Double, _ content: String, size: Int = 12, anchor: String = "start",
-                     weight: String = "normal", fill: String = "#222", extra: String = "") -> String {
+    static func text(
+        _ x: Double, _ y: Double, _ content: String, size: Int = 12, anchor: String = "start",
+        weight: String = "normal", fill: String = "#222", extra: String = ""
+    ) -> String {
         "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(size)\" text-anchor=\"\(anchor)\" font-weight=\"\(weight)\" fill=\"\(fill)\"\(extra)>\(escape(content))</text>\n"
     }
 
-    static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String = "#222", width: Double = 1,
-                     dash: String? = nil) -> String {
+    static func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String = "#222", width: Double = 1,
+        dash: String? = nil
+    ) -> String {
         "<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\""
             + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>\n"
     }
@@ -51,13 +63,20 @@ public enum SVGChart {
     }
 
     static func tickLabel(_ value: Double, percent: Bool) -> String {
-        if percent { return FixedFormat.decimal(value * 100, places: value * 100 < 10 && value != 0 && (value * 1000).rounded() != (value * 100).rounded() * 10 ? 1 : 0) + "%" }
+        if percent {
+            return FixedFormat.decimal(
+                value * 100,
+                places: value * 100 < 10 && value != 0 && (value * 1000).rounded() != (value * 100).rounded() * 10
+                    ? 1 : 0) + "%"
+        }
         return FixedFormat.decimal(value, places: 0)
     }
 
     /// Horizontal bars grouped by category, one bar per series (language), with interval whiskers.
-    public static func groupedBars(title: String, subtitle: String, groups: [BarGroup], series: [String], legend: [String],
-                                   axisLabel: String = "share of relevant posts") -> String {
+    public static func groupedBars(
+        title: String, subtitle: String, groups: [BarGroup], series: [String], legend: [String],
+        axisLabel: String = "share of relevant posts"
+    ) -> String {
         let barHeight = 9.0, groupGap = 12.0
         let left = 200.0, right = 40.0, top = 70.0 + Double((legend.count + 3) / 4) * 18, plotWidth = 640.0
         let groupHeight = Double(max(series.count, 1)) * barHeight + groupGap
@@ -74,7 +93,8 @@ public enum SVGChart {
         for value in axis {
             let x = left + value * scale
             svg += line(x, top, x, top + plotHeight, stroke: "#dddddd")
-            svg += text(x, top + plotHeight + 16, tickLabel(value, percent: true), size: 11, anchor: "middle", fill: "#444")
+            svg += text(
+                x, top + plotHeight + 16, tickLabel(value, percent: true), size: 11, anchor: "middle", fill: "#444")
         }
         svg += text(left + plotWidth / 2, top + plotHeight + 36, axisLabel, size: 12, anchor: "middle", fill: "#444")
         for (g, group) in groups.enumerated() {
@@ -98,14 +118,18 @@ public enum SVGChart {
 
     /// Two panels over the same days: relevant posts per day (bars) and daily shares of a few
     /// categories (lines with interval bands; gaps where a day has no posts), with event markers.
-    public static func timeline(title: String, subtitle: String, days: [String], counts: [Int],
-                                lines: [(String, [(Double?, Double?, Double?)])], events: [Exporter.Event],
-                                binEnd: String? = nil) -> String {
+    public static func timeline(
+        title: String, subtitle: String, days: [String], counts: [Int],
+        lines: [(String, [(Double?, Double?, Double?)])], events: [Exporter.Event],
+        binEnd: String? = nil
+    ) -> String {
         let left = 70.0, right = 30.0, plotWidth = 900.0
         let countTop = 104.0, countHeight = 170.0, shareTop = countTop + countHeight + 40, shareHeight = 220.0
         let width = left + plotWidth + right, height = shareTop + shareHeight + 60
         var svg = header(width: width, height: height, title: title, subtitle: subtitle)
-        guard !days.isEmpty else { return svg + text(left, countTop, "no days with coded posts", size: 14) + "</svg>\n" }
+        guard !days.isEmpty else {
+            return svg + text(left, countTop, "no days with coded posts", size: 14) + "</svg>\n"
+        }
         let step = plotWidth / Double(days.count)
         func x(_ i: Int) -> Double { left + (Double(i) + 0.5) * step }
         for (i, (name, _)) in lines.enumerated() {
@@ -122,7 +146,8 @@ public enum SVGChart {
         }
         for (i, count) in counts.enumerated() where count > 0 {
             let h = Double(count) * countScale
-            svg += rect(left + Double(i) * step + step * 0.1, countTop + countHeight - h, step * 0.8, h, fill: "#7f7f7f")
+            svg += rect(
+                left + Double(i) * step + step * 0.1, countTop + countHeight - h, step * 0.8, h, fill: "#7f7f7f")
         }
         svg += text(left, countTop - 8, "relevant posts per day", size: 12, fill: "#444")
         // Shares panel.
@@ -140,22 +165,30 @@ public enum SVGChart {
             // Runs of consecutive days with a value; a day without posts breaks the line and the band.
             var runs: [[Int]] = [], current: [Int] = []
             for (i, p) in points.enumerated() {
-                if p.0 != nil { current.append(i) } else if !current.isEmpty { runs.append(current); current = [] }
+                if p.0 != nil {
+                    current.append(i)
+                } else if !current.isEmpty {
+                    runs.append(current)
+                    current = []
+                }
             }
             if !current.isEmpty { runs.append(current) }
             for run in runs {
                 let upper = run.map { "\(n(x($0))),\(n(y(points[$0].2 ?? 0)))" }
                 let lower = run.reversed().map { "\(n(x($0))),\(n(y(points[$0].1 ?? 0)))" }
-                svg += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(colour)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+                svg +=
+                    "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(colour)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
                 let path = run.map { "\(n(x($0))),\(n(y(points[$0].0!)))" }.joined(separator: " ")
-                svg += run.count == 1
+                svg +=
+                    run.count == 1
                     ? "<circle cx=\"\(n(x(run[0])))\" cy=\"\(n(y(points[run[0]].0!)))\" r=\"2\" fill=\"\(colour)\"/>\n"
                     : "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\"/>\n"
             }
         }
         // Day labels: month starts when the range is long, otherwise about ten evenly spaced days.
         let monthStarts = days.indices.filter { days[$0].hasSuffix("-01") }
-        let labelled = monthStarts.count >= 2 ? monthStarts : Array(stride(from: 0, to: days.count, by: max(1, days.count / 10)))
+        let labelled =
+            monthStarts.count >= 2 ? monthStarts : Array(stride(from: 0, to: days.count, by: max(1, days.count / 10)))
         for i in labelled {
             svg += line(x(i), shareTop + shareHeight, x(i), shareTop + shareHeight + 4, stroke: "#222")
             svg += text(x(i), shareTop + shareHeight + 18, String(days[i]), size: 11, anchor: "middle", fill: "#444")
@@ -163,14 +196,18 @@ public enum SVGChart {
         for event in events {
             // Bins are labelled by their first day (YYYY-MM-DD sorts as text): an event belongs to the
             // last bin starting on or before it, when it falls before the end of the last bin.
-            guard let i = days.lastIndex(where: { $0 <= event.day }), event.day < (binEnd ?? days.last.map { $0 + "~" } ?? "") else {
+            guard let i = days.lastIndex(where: { $0 <= event.day }),
+                event.day < (binEnd ?? days.last.map { $0 + "~" } ?? "")
+            else {
                 continue
             }
             svg += line(x(i), countTop - 2, x(i), shareTop + shareHeight, stroke: "#c0392b", width: 1.2, dash: "4 3")
             // Labels near the right edge go to the left of their line so they stay inside the figure.
             let label = event.label + " (" + event.day + ")"
             let fitsRight = x(i) + 4 + Double(label.count) * 6.2 < width - 4
-            svg += text(fitsRight ? x(i) + 4 : x(i) - 4, countTop + 10, label, size: 11, anchor: fitsRight ? "start" : "end", fill: "#c0392b")
+            svg += text(
+                fitsRight ? x(i) + 4 : x(i) - 4, countTop + 10, label, size: 11, anchor: fitsRight ? "start" : "end",
+                fill: "#c0392b")
         }
         svg += line(left, countTop + countHeight, left + plotWidth, countTop + countHeight, stroke: "#222")
         svg += line(left, shareTop + shareHeight, left + plotWidth, shareTop + shareHeight, stroke: "#222")

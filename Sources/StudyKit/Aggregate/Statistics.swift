@@ -83,8 +83,9 @@ public enum Statistics {
         let estimate = (a * d) / (b * c)
         let se = (1 / a + 1 / b + 1 / c + 1 / d).squareRoot()
         let logOR = log(estimate)
-        return OddsRatio(estimate: estimate, low: exp(logOR - z * se), high: exp(logOR + z * se),
-                         method: corrected ? "woolf+0.5" : "woolf")
+        return OddsRatio(
+            estimate: estimate, low: exp(logOR - z * se), high: exp(logOR + z * se),
+            method: corrected ? "woolf+0.5" : "woolf")
     }
 
     /// Wilson interval for a share `p` observed on an effective sample size `n`, which may be
@@ -126,7 +127,11 @@ public enum FixedFormat {
     static func scientific(_ value: Double) -> String {
         var exponent = Int(log10(value).rounded(.down))
         var mantissa = value / pow(10.0, Double(exponent))
-        if (mantissa * 100).rounded() >= 1000 { mantissa /= 10; exponent += 1 }
-        return decimal(mantissa, places: 2) + "e" + (exponent < 0 ? "-" : "+") + (abs(exponent) < 10 ? "0" : "") + String(abs(exponent))
+        if (mantissa * 100).rounded() >= 1000 {
+            mantissa /= 10
+            exponent += 1
+        }
+        return decimal(mantissa, places: 2) + "e" + (exponent < 0 ? "-" : "+") + (abs(exponent) < 10 ? "0" : "")
+            + String(abs(exponent))
     }
 }

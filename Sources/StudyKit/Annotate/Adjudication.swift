@@ -39,34 +39,44 @@ public enum Adjudication {
 
     public static func plan(_ db: Database, sample: SampleRef, scheme: AnnotationScheme) throws -> Plan {
         var plan = Plan()
-        plan.order = try db.query("SELECT post_id FROM sample_posts WHERE sample_id = ? ORDER BY position",
-                                  [.int(sample.id)]).map { try $0.required(int64: "post_id") }
+        plan.order = try db.query(
+            "SELECT post_id FROM sample_posts WHERE sample_id = ? ORDER BY position",
+            [.int(sample.id)]
+        ).map { try $0.required(int64: "post_id") }
         var assigned: [Int64: [String]] = [:]
-        try db.forEachRow("SELECT post_id, coder FROM sample_assignments WHERE sample_id = ? ORDER BY coder",
-                          [.int(sample.id)]) { row in
+        try db.forEachRow(
+            "SELECT post_id, coder FROM sample_assignments WHERE sample_id = ? ORDER BY coder",
+            [.int(sample.id)]
+        ) { row in
             assigned[try row.required(int64: "post_id"), default: []].append(try row.required(text: "coder"))
         }
         var votes: [Int64: [String: CoderVote]] = [:]
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT a.post_id, a.coder, a.status, n.note FROM annotation_progress a
             LEFT JOIN annotation_notes n ON n.sample_id = a.sample_id AND n.coder = a.coder AND n.post_id = a.post_id
             WHERE a.sample_id = ? AND a.coder LIKE 'human:%'
-            """, [.int(sample.id)]) { row in
+            """, [.int(sample.id)]
+        ) { row in
             let coder = try row.required(text: "coder")
             votes[try row.required(int64: "post_id"), default: [:]][coder] = CoderVote(
                 coder: coder, status: Decision.Status(rawValue: try row.required(text: "status")) ?? .skipped,
                 note: row.text("note"))
         }
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT c.post_id, c.coder, c.category FROM codings c JOIN annotation_progress a
               ON a.sample_id = ? AND a.post_id = c.post_id AND a.coder = c.coder AND a.status = 'coded'
             WHERE c.coder LIKE 'human:%' AND c.value = 1
-            """, [.int(sample.id)]) { row in
+            """, [.int(sample.id)]
+        ) { row in
             votes[try row.required(int64: "post_id")]?[try row.required(text: "coder")]?.present
                 .insert(try row.required(text: "category"))
         }
-        try db.forEachRow("SELECT post_id, changed_coders FROM adjudications WHERE sample_id = ?",
-                          [.int(sample.id)]) { row in
+        try db.forEachRow(
+            "SELECT post_id, changed_coders FROM adjudications WHERE sample_id = ?",
+            [.int(sample.id)]
+        ) { row in
             let post = try row.required(int64: "post_id")
             if let changed = row.text("changed_coders") {
                 plan.stale[post] = changed
@@ -111,16 +121,22 @@ public enum Adjudication {
     /// Records that the 'adjudicated' decision just written settles the post, with the human
     /// decisions it rests on; a removed or skipped decision settles nothing. Called by
     /// `AnnotationStore.write` inside its transaction.
-    static func recordSettlement(_ db: Database, sample: SampleRef, postID: Int64, decision: Decision?,
-                                 method: Method, adjudicator: String?, runID: Int64?) throws {
+    static func recordSettlement(
+        _ db: Database, sample: SampleRef, postID: Int64, decision: Decision?,
+        method: Method, adjudicator: String?, runID: Int64?
+    ) throws {
         try db.run("DELETE FROM adjudications WHERE sample_id = ? AND post_id = ?", [.int(sample.id), .int(postID)])
         guard let decision, decision.status == .coded else { return }
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO adjudications(sample_id, post_id, method, adjudicator, settled_at, changed_coders,
                                       stale_since, run_id)
             VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)
-            """, [.int(sample.id), .int(postID), .text(method.rawValue),
-                  .from(method == .unanimous ? nil : adjudicator), .text(Timestamp.now()), .from(runID)])
+            """,
+            [
+                .int(sample.id), .int(postID), .text(method.rawValue),
+                .from(method == .unanimous ? nil : adjudicator), .text(Timestamp.now()), .from(runID),
+            ])
         let snapshot = AdjudicationSchema.snapshotSQL(scope: "a.sample_id = ?1 AND a.post_id = ?2")
             .trimmingCharacters(in: CharacterSet(charactersIn: "; \n"))
         try db.run(snapshot, [.int(sample.id), .int(postID)])
@@ -144,22 +160,27 @@ public enum Adjudication {
         let unanimousSettled = plan.unanimous.filter { plan.settled.contains($0.postID) }.count
         var now = ""
         if settledNow > 0 {
-            now = " (\(settledNow) just now" + (resettled > 0 ? ", \(resettled) of them after a coder's change" : "") + ")"
+            now =
+                " (\(settledNow) just now" + (resettled > 0 ? ", \(resettled) of them after a coder's change" : "")
+                + ")"
         }
         lines.append("unanimous: \(plan.unanimous.count) posts, \(unanimousSettled) settled\(now)")
         let byHand = plan.disputed.keys.filter { plan.settled.contains($0) }.count
-        lines.append("disagreements: \(plan.disputed.count) posts, \(byHand) settled, "
-                     + "\(plan.disputed.count - byHand) left")
+        lines.append(
+            "disagreements: \(plan.disputed.count) posts, \(byHand) settled, "
+                + "\(plan.disputed.count - byHand) left")
         if !plan.waiting.isEmpty {
-            lines.append("waiting for coders: \(plan.waiting.count) posts ("
-                         + plan.waitingByCoder.map { "\($0.coder) \($0.posts)" }.joined(separator: ", ") + ")")
+            lines.append(
+                "waiting for coders: \(plan.waiting.count) posts ("
+                    + plan.waitingByCoder.map { "\($0.coder) \($0.posts)" }.joined(separator: ", ") + ")")
         }
         let reopened = plan.order.filter { plan.stale[$0] != nil }
         if !reopened.isEmpty {
-            lines.append("re-opened, to settle again (a coder changed their coding after it was settled): "
-                         + "\(reopened.count) posts: "
-                         + reopened.prefix(50).map { "\($0) (\(plan.stale[$0] ?? ""))" }.joined(separator: ", ")
-                         + (reopened.count > 50 ? ", …" : ""))
+            lines.append(
+                "re-opened, to settle again (a coder changed their coding after it was settled): "
+                    + "\(reopened.count) posts: "
+                    + reopened.prefix(50).map { "\($0) (\(plan.stale[$0] ?? ""))" }.joined(separator: ", ")
+                    + (reopened.count > 50 ? ", …" : ""))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -133,7 +133,10 @@ struct UnitTerms {
                 ratedUnits += 1
                 for k in 0..<q { pi[k] += shares[u][k] }
             }
-            if cohenCell[u] >= 0 { table[cohenCell[u]] += 1; cohenUnits += 1 }
+            if cohenCell[u] >= 0 {
+                table[cohenCell[u]] += 1
+                cohenUnits += 1
+            }
         }
         let pa = paUnits == 0 ? Double.nan : paSum / Double(paUnits)
         if ratedUnits > 0 { for k in 0..<q { pi[k] /= Double(ratedUnits) } }
@@ -238,7 +241,8 @@ public struct Bootstrap: Sendable {
                 result[statistic] = Estimate(value: value, low: .nan, high: .nan)
             } else {
                 let tail = (1 - level) / 2
-                result[statistic] = Estimate(value: value, low: Self.quantile(sorted, tail), high: Self.quantile(sorted, 1 - tail))
+                result[statistic] = Estimate(
+                    value: value, low: Self.quantile(sorted, tail), high: Self.quantile(sorted, 1 - tail))
             }
         }
         return result

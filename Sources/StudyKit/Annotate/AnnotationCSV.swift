@@ -14,7 +14,9 @@ public enum AnnotationCSV {
         let notes = try store.notes()
         for post in try store.posts() {
             let decision = decisions[post.postID]
-            var fields = [String(post.postID), post.platform, post.language, post.createdAt, decision?.status.rawValue ?? ""]
+            var fields = [
+                String(post.postID), post.platform, post.language, post.createdAt, decision?.status.rawValue ?? "",
+            ]
             for category in categories {
                 fields.append(decision?.status == .coded ? (decision!.present.contains(category) ? "1" : "0") : "")
             }
@@ -51,23 +53,31 @@ public enum AnnotationCSV {
         for id in categories { categoryColumns.append((id, try column(id))) }
         let known = Set(leading + categories + ["note", "text"])
         if let extra = header.first(where: { !known.contains($0) }) {
-            throw AnnotateError("\(path):1: column '\(extra)' is not a category of codebook \(store.scheme.name)@\(store.scheme.version)")
+            throw AnnotateError(
+                "\(path):1: column '\(extra)' is not a category of codebook \(store.scheme.name)@\(store.scheme.version)"
+            )
         }
         let posts = Set(try store.posts().map(\.postID))
         var planned: [(Int64, Decision?, String?)] = []
         var summary = ImportSummary()
         for row in table.dropFirst() {
             let line = row.line
-            func cell(_ i: Int) -> String { i < row.fields.count ? row.fields[i].trimmingCharacters(in: .whitespaces) : "" }
+            func cell(_ i: Int) -> String {
+                i < row.fields.count ? row.fields[i].trimmingCharacters(in: .whitespaces) : ""
+            }
             if row.fields.allSatisfy({ $0.isEmpty }) { continue }
             guard let postID = Int64(cell(postColumn)), posts.contains(postID) else {
-                throw AnnotateError("\(path):\(line): post_id '\(cell(postColumn))' is not in sample '\(store.sample.name)' for \(store.coder)")
+                throw AnnotateError(
+                    "\(path):\(line): post_id '\(cell(postColumn))' is not in sample '\(store.sample.name)' for \(store.coder)"
+                )
             }
             var present: Set<String> = []
             var filled = 0
             for (id, i) in categoryColumns {
                 switch cell(i) {
-                case "1": present.insert(id); filled += 1
+                case "1":
+                    present.insert(id)
+                    filled += 1
                 case "0": filled += 1
                 case "": break
                 case let other: throw AnnotateError("\(path):\(line): column '\(id)': '\(other)' is not 0, 1 or empty")
@@ -76,17 +86,26 @@ public enum AnnotationCSV {
             let note = noteColumn.map(cell)
             switch statusColumn.map(cell) ?? "" {
             case "skipped":
-                planned.append((postID, Decision(status: .skipped), note)); summary.skipped += 1
+                planned.append((postID, Decision(status: .skipped), note))
+                summary.skipped += 1
             case "coded":
-                planned.append((postID, Decision(status: .coded, present: present), note)); summary.coded += 1
+                planned.append((postID, Decision(status: .coded, present: present), note))
+                summary.coded += 1
             case "":
-                if filled > 0 { planned.append((postID, Decision(status: .coded, present: present), note)); summary.coded += 1 }
-                else { summary.untouched += 1; if let note, !note.isEmpty { planned.append((postID, nil, note)) } }
+                if filled > 0 {
+                    planned.append((postID, Decision(status: .coded, present: present), note))
+                    summary.coded += 1
+                } else {
+                    summary.untouched += 1
+                    if let note, !note.isEmpty { planned.append((postID, nil, note)) }
+                }
             case let other:
                 throw AnnotateError("\(path):\(line): status '\(other)' must be coded, skipped or empty")
             }
             if let decision = planned.last?.1, decision.status == .coded {
-                summary.ruleWarnings += ruleViolations(decision.present, scheme: store.scheme).map { "\(path):\(line): post \(postID): \($0)" }
+                summary.ruleWarnings += ruleViolations(decision.present, scheme: store.scheme).map {
+                    "\(path):\(line): post \(postID): \($0)"
+                }
             }
         }
         try store.db.transaction {
@@ -113,7 +132,10 @@ public func ruleViolations(_ present: Set<String>, scheme: AnnotationScheme) -> 
 
 /// A whole CSV file read with libcsv (strict quoting), each row with the line it starts on.
 struct CSVTable {
-    struct Record { var fields: [String]; var line: Int }
+    struct Record {
+        var fields: [String]
+        var line: Int
+    }
 
     final class Collector {
         var rows: [Record] = []
@@ -123,7 +145,9 @@ struct CSVTable {
     }
 
     static func read(path: String) throws -> [Record] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw AnnotateError("\(path): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AnnotateError("\(path): cannot read the file")
+        }
         return try read(bytes: [UInt8](data), path: path)
     }
 
@@ -132,11 +156,14 @@ struct CSVTable {
         var bytes = input
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // spreadsheet BOM
         var parser = csv_parser()
-        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) == 0 else { throw AnnotateError("cannot start the CSV parser") }
+        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) == 0 else {
+            throw AnnotateError("cannot start the CSV parser")
+        }
         defer { csv_free(&parser) }
         let collector = Collector()
         let context = Unmanaged.passUnretained(collector).toOpaque()
-        let field: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { pointer, length, context in
+        let field: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
+            pointer, length, context in
             let c = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
             let buffer = UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : length)
             c.fields.append(String(decoding: buffer, as: UTF8.self))
@@ -153,7 +180,9 @@ struct CSVTable {
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             if end < bytes.count { end += 1 }
             let rowsBefore = collector.rows.count
-            let consumed = bytes[start..<end].withUnsafeBytes { csv_parse(&parser, $0.baseAddress, $0.count, field, row, context) }
+            let consumed = bytes[start..<end].withUnsafeBytes {
+                csv_parse(&parser, $0.baseAddress, $0.count, field, row, context)
+            }
             if consumed != end - start {
                 throw AnnotateError("\(path):\(collector.line): \(String(cString: csv_strerror(csv_error(&parser))))")
             }

@@ -29,11 +29,16 @@ public struct AnnotationScheme: Sendable, Equatable {
     public struct Implication: Sendable, Equatable {
         public var from: String
         public var to: String
-        public init(from: String, to: String) { self.from = from; self.to = to }
+        public init(from: String, to: String) {
+            self.from = from
+            self.to = to
+        }
     }
 
-    public init(name: String, version: String, fingerprint: String, categories: [AnnotationCategory],
-                gate: String? = nil, implications: [Implication] = []) {
+    public init(
+        name: String, version: String, fingerprint: String, categories: [AnnotationCategory],
+        gate: String? = nil, implications: [Implication] = []
+    ) {
         self.name = name
         self.version = version
         self.fingerprint = fingerprint
@@ -57,17 +62,24 @@ public struct StoredCodebook: Sendable {
     public static func load(_ db: Database, name: String? = nil, fingerprint: String? = nil) throws -> StoredCodebook {
         let rows: [Row]
         if let fingerprint {
-            rows = try db.query("SELECT name, version, fingerprint, yaml FROM codebooks WHERE fingerprint = ?", [.text(fingerprint)])
+            rows = try db.query(
+                "SELECT name, version, fingerprint, yaml FROM codebooks WHERE fingerprint = ?", [.text(fingerprint)])
         } else if let name {
-            rows = try db.query("SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? ORDER BY codebook_id DESC LIMIT 1", [.text(name)])
+            rows = try db.query(
+                "SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? ORDER BY codebook_id DESC LIMIT 1",
+                [.text(name)])
         } else {
-            rows = try db.query("SELECT name, version, fingerprint, yaml FROM codebooks ORDER BY codebook_id DESC LIMIT 1")
+            rows = try db.query(
+                "SELECT name, version, fingerprint, yaml FROM codebooks ORDER BY codebook_id DESC LIMIT 1")
         }
         guard let row = rows.first else {
-            throw AnnotateError("no codebook \(fingerprint.map { "with fingerprint \($0)" } ?? name.map { "named '\($0)'" } ?? "") in the database; run `code --codebook codebooks/keep4o.yaml` first")
+            throw AnnotateError(
+                "no codebook \(fingerprint.map { "with fingerprint \($0)" } ?? name.map { "named '\($0)'" } ?? "") in the database; run `code --codebook codebooks/keep4o.yaml` first"
+            )
         }
-        return StoredCodebook(name: try row.required(text: "name"), version: try row.required(text: "version"),
-                              fingerprint: try row.required(text: "fingerprint"), yaml: try row.required(text: "yaml"))
+        return StoredCodebook(
+            name: try row.required(text: "name"), version: try row.required(text: "version"),
+            fingerprint: try row.required(text: "fingerprint"), yaml: try row.required(text: "yaml"))
     }
 }
 
@@ -81,14 +93,17 @@ public func annotationCategories(from codebook: StoredCodebook, language: String
         throw AnnotateError("codebook \(codebook.name)@\(codebook.version) in the database does not load: \(error)")
     }
     let categories = parsed.categories.map { category in
-        AnnotationCategory(id: category.id,
-                           label: category.label(language) ?? parsed.languages.lazy.compactMap { category.label($0) }.first ?? category.primaryLabel,
-                           definition: category.definition(language),
-                           include: category.include(language), exclude: category.exclude(language))
+        AnnotationCategory(
+            id: category.id,
+            label: category.label(language) ?? parsed.languages.lazy.compactMap { category.label($0) }.first
+                ?? category.primaryLabel,
+            definition: category.definition(language),
+            include: category.include(language), exclude: category.exclude(language))
     }
-    return AnnotationScheme(name: codebook.name, version: codebook.version, fingerprint: codebook.fingerprint,
-                            categories: categories, gate: parsed.gate,
-                            implications: parsed.implications.map { .init(from: $0.from, to: $0.to) })
+    return AnnotationScheme(
+        name: codebook.name, version: codebook.version, fingerprint: codebook.fingerprint,
+        categories: categories, gate: parsed.gate,
+        implications: parsed.implications.map { .init(from: $0.from, to: $0.to) })
 }
 
 /// A user-facing failure of an annotate command (bad option, missing table, unknown sample).

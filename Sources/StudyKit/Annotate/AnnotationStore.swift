@@ -68,28 +68,38 @@ public final class AnnotationStore {
         self.sample = sample
         self.coder = coder
         self.runID = runID
-        scheme = try annotationCategories(from: StoredCodebook.load(db, fingerprint: sample.codebookFingerprint), language: language)
+        scheme = try annotationCategories(
+            from: StoredCodebook.load(db, fingerprint: sample.codebookFingerprint), language: language)
     }
 
     /// The coder's posts in sample order: their assignment when the sample was split between
     /// named coders, else every post of the sample.
     public func posts() throws -> [SamplePost] {
-        let assigned = try db.scalarInt("SELECT count(*) FROM sample_assignments WHERE sample_id = ?", [.int(sample.id)]) ?? 0
-        let mine = try db.scalarInt("SELECT count(*) FROM sample_assignments WHERE sample_id = ? AND coder = ?",
-                                    [.int(sample.id), .text(coder)]) ?? 0
+        let assigned =
+            try db.scalarInt("SELECT count(*) FROM sample_assignments WHERE sample_id = ?", [.int(sample.id)]) ?? 0
+        let mine =
+            try db.scalarInt(
+                "SELECT count(*) FROM sample_assignments WHERE sample_id = ? AND coder = ?",
+                [.int(sample.id), .text(coder)]) ?? 0
         if assigned > 0 && mine == 0 && coder != HumanCoder.adjudicated {
             let coders = try db.query(
                 "SELECT DISTINCT coder FROM sample_assignments WHERE sample_id = ? ORDER BY coder",
-                [.int(sample.id)]).compactMap { $0.text("coder") }
-            throw AnnotateError("sample '\(sample.name)' is assigned to \(coders.joined(separator: ", ")), not to \(coder)")
+                [.int(sample.id)]
+            ).compactMap { $0.text("coder") }
+            throw AnnotateError(
+                "sample '\(sample.name)' is assigned to \(coders.joined(separator: ", ")), not to \(coder)")
         }
         let onlyMine = assigned > 0 && mine > 0
-        let filter = onlyMine ? """
+        let filter =
+            onlyMine
+            ? """
             AND EXISTS (SELECT 1 FROM sample_assignments a
                         WHERE a.sample_id = s.sample_id AND a.post_id = s.post_id AND a.coder = ?2)
             """ : ""
         let language = try PostContext.languageSQL(db), context = try PostContext.columnsSQL(db)
-        return try db.fetchAll(SamplePost.self, """
+        return try db.fetchAll(
+            SamplePost.self,
+            """
             SELECT p.post_id, s.position, p.platform, \(language) AS language, p.created_at, p.text,
                    \(context)
             FROM sample_posts s JOIN posts p ON p.post_id = s.post_id
@@ -101,16 +111,20 @@ public final class AnnotationStore {
     /// Every decision this coder has stored for this sample.
     public func decisions() throws -> [Int64: Decision] {
         var result: [Int64: Decision] = [:]
-        try db.forEachRow("SELECT post_id, status, seconds FROM annotation_progress WHERE sample_id = ? AND coder = ?",
-                          [.int(sample.id), .text(coder)]) { row in
+        try db.forEachRow(
+            "SELECT post_id, status, seconds FROM annotation_progress WHERE sample_id = ? AND coder = ?",
+            [.int(sample.id), .text(coder)]
+        ) { row in
             let status = Decision.Status(rawValue: try row.required(text: "status")) ?? .skipped
             result[try row.required(int64: "post_id")] = Decision(status: status, seconds: row.double("seconds"))
         }
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT c.post_id, c.category FROM codings c JOIN annotation_progress a
               ON a.post_id = c.post_id AND a.coder = c.coder AND a.sample_id = ? AND a.status = 'coded'
             WHERE c.coder = ? AND c.value = 1
-            """, [.int(sample.id), .text(coder)]) { row in
+            """, [.int(sample.id), .text(coder)]
+        ) { row in
             result[try row.required(int64: "post_id")]?.present.insert(try row.required(text: "category"))
         }
         return result
@@ -118,8 +132,10 @@ public final class AnnotationStore {
 
     public func notes() throws -> [Int64: String] {
         var result: [Int64: String] = [:]
-        try db.forEachRow("SELECT post_id, note FROM annotation_notes WHERE sample_id = ? AND coder = ?",
-                          [.int(sample.id), .text(coder)]) { row in
+        try db.forEachRow(
+            "SELECT post_id, note FROM annotation_notes WHERE sample_id = ? AND coder = ?",
+            [.int(sample.id), .text(coder)]
+        ) { row in
             result[try row.required(int64: "post_id")] = try row.required(text: "note")
         }
         return result
@@ -134,43 +150,57 @@ public final class AnnotationStore {
     func write(postID: Int64, _ decision: Decision?) throws {
         try db.run("DELETE FROM codings WHERE post_id = ? AND coder = ?", [.int(postID), .text(coder)])
         guard let decision else {
-            try db.run("DELETE FROM annotation_progress WHERE sample_id = ? AND coder = ? AND post_id = ?",
-                       [.int(sample.id), .text(coder), .int(postID)])
+            try db.run(
+                "DELETE FROM annotation_progress WHERE sample_id = ? AND coder = ? AND post_id = ?",
+                [.int(sample.id), .text(coder), .int(postID)])
             try recordSettlement(postID: postID, nil)
             return
         }
         if decision.status == .coded {
             for category in scheme.categories {
-                try db.run("""
+                try db.run(
+                    """
                     INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id)
                     VALUES (?, ?, ?, ?, ?, NULL, ?)
-                    """, [.int(postID), .text(category.id), .from(decision.present.contains(category.id)), .text(coder),
-                          .text("[{\"sample\":\(jsonString(sample.name))}]"), .from(runID)])
+                    """,
+                    [
+                        .int(postID), .text(category.id), .from(decision.present.contains(category.id)), .text(coder),
+                        .text("[{\"sample\":\(jsonString(sample.name))}]"), .from(runID),
+                    ])
             }
         }
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO annotation_progress(sample_id, coder, post_id, status, seconds, updated_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(sample_id, coder, post_id) DO UPDATE SET status = excluded.status,
                 seconds = coalesce(excluded.seconds, seconds), updated_at = excluded.updated_at
-            """, [.int(sample.id), .text(coder), .int(postID), .text(decision.status.rawValue), .from(decision.seconds), .text(Timestamp.now())])
+            """,
+            [
+                .int(sample.id), .text(coder), .int(postID), .text(decision.status.rawValue), .from(decision.seconds),
+                .text(Timestamp.now()),
+            ])
         try recordSettlement(postID: postID, decision)
     }
 
     /// An 'adjudicated' decision settles the post (or, removed or skipped, un-settles it).
     private func recordSettlement(postID: Int64, _ decision: Decision?) throws {
         guard coder == HumanCoder.adjudicated else { return }
-        try Adjudication.recordSettlement(db, sample: sample, postID: postID, decision: decision,
-                                          method: settlementMethod, adjudicator: adjudicator, runID: runID)
+        try Adjudication.recordSettlement(
+            db, sample: sample, postID: postID, decision: decision,
+            method: settlementMethod, adjudicator: adjudicator, runID: runID)
     }
 
     public func saveNote(postID: Int64, _ note: String?) throws {
         if let note, !note.isEmpty {
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO annotation_notes(sample_id, coder, post_id, note, updated_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(sample_id, coder, post_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at
                 """, [.int(sample.id), .text(coder), .int(postID), .text(note), .text(Timestamp.now())])
         } else {
-            try db.run("DELETE FROM annotation_notes WHERE sample_id = ? AND coder = ? AND post_id = ?", [.int(sample.id), .text(coder), .int(postID)])
+            try db.run(
+                "DELETE FROM annotation_notes WHERE sample_id = ? AND coder = ? AND post_id = ?",
+                [.int(sample.id), .text(coder), .int(postID)])
         }
     }
 }

@@ -17,13 +17,14 @@ public struct CSVRows: Sendable {
     }
 
     public mutating func append(_ fields: [Field]) {
-        text += fields.map { field in
-            switch field {
-            case .text(let value): return Self.quoted(value)
-            case .int(let value): return String(value)
-            case .empty: return ""
-            }
-        }.joined(separator: ",") + "\r\n"
+        text +=
+            fields.map { field in
+                switch field {
+                case .text(let value): return Self.quoted(value)
+                case .int(let value): return String(value)
+                case .empty: return ""
+                }
+            }.joined(separator: ",") + "\r\n"
     }
 
     static func quoted(_ value: String) -> String {

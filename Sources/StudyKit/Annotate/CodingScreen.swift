@@ -138,14 +138,17 @@ extension CodingState {
         let shown = Array(content.dropFirst(first).prefix(layout.bodyRows))
         column += shown.map { ScreenLine($0) }
         column += Array(repeating: ScreenLine(), count: max(0, layout.bodyRows - shown.count))
-        column.append(divider(width: layout.postWidth, first: first, shown: shown.count, total: content.count,
-                              definition: replaced))
+        column.append(
+            divider(
+                width: layout.postWidth, first: first, shown: shown.count, total: content.count,
+                definition: replaced))
         column += categoryLines(post, width: layout.postWidth, rows: layout.categoryRows)
 
         if let paneWidth = layout.paneWidth {
-            lines.append(ScreenLine(String(repeating: "-", count: layout.postWidth) + "-+-", .dim)
-                         + ScreenLine(" ? or Esc: close the definition ", .marker)
-                         + ScreenLine(String(repeating: "-", count: max(0, paneWidth - 32)), .dim))
+            lines.append(
+                ScreenLine(String(repeating: "-", count: layout.postWidth) + "-+-", .dim)
+                    + ScreenLine(" ? or Esc: close the definition ", .marker)
+                    + ScreenLine(String(repeating: "-", count: max(0, paneWidth - 32)), .dim))
             let pane = definitionLines(width: paneWidth, forPane: true)
             let paneRows = column.count
             var paneShown = Array(pane.prefix(paneRows))
@@ -154,8 +157,9 @@ extension CodingState {
             }
             for (i, row) in column.enumerated() {
                 let right = i < paneShown.count ? ScreenLine(paneShown[i]) : ScreenLine()
-                lines.append(row.padded(to: layout.postWidth) + ScreenLine(" | ", .dim)
-                             + right.truncated(to: paneWidth))
+                lines.append(
+                    row.padded(to: layout.postWidth) + ScreenLine(" | ", .dim)
+                        + right.truncated(to: paneWidth))
             }
         } else {
             lines.append(ScreenLine(String(repeating: "-", count: width), .dim))
@@ -176,8 +180,9 @@ extension CodingState {
         let bodyRows = max(0, height - header.count - 4 - categoryRows)
         let side = showDefinition && width >= CodingState.sideBySideColumns
         let paneWidth = side ? (width - 3) / 2 : nil
-        return ScreenLayout(header: header, bodyRows: bodyRows, categoryRows: categoryRows,
-                            postWidth: paneWidth.map { width - 3 - $0 } ?? width, paneWidth: paneWidth)
+        return ScreenLayout(
+            header: header, bodyRows: bodyRows, categoryRows: categoryRows,
+            postWidth: paneWidth.map { width - 3 - $0 } ?? width, paneWidth: paneWidth)
     }
 
     func titleText() -> String {
@@ -188,8 +193,10 @@ extension CodingState {
     /// Platform, date, language, duplicate-cluster size, decision status, note.
     func contextLine() -> ScreenLine {
         guard let post = current else { return ScreenLine() }
-        var parts = ["#\(post.postID)", post.platform, post.language,
-                     post.createdAt.prefix(16).replacingOccurrences(of: "T", with: " ")]
+        var parts = [
+            "#\(post.postID)", post.platform, post.language,
+            post.createdAt.prefix(16).replacingOccurrences(of: "T", with: " "),
+        ]
         if let size = post.clusterSize { parts.append(size > 1 ? "cluster of \(size)" : "unique") }
         var status = decisions[post.postID].map { $0.status.rawValue } ?? "new"
         if let changed = reopened[post.postID], decisions[post.postID] == nil {
@@ -271,14 +278,15 @@ extension CodingState {
         var label = definition ? " definition · ? or Esc: back to the post" : ""
         if total > shown {
             let percent = total == 0 ? 100 : Int((Double(first + shown) / Double(total) * 100).rounded())
-            let more = first + shown < total
+            let more =
+                first + shown < total
                 ? (first > 0 ? "↑↓ PgUp PgDn" : "↓ PgDn/Space: more") : "↑ PgUp/b: back"
             label += " lines \(first + 1)-\(first + shown) of \(total) (\(percent)%) · \(more) "
         } else if definition {
             label += " "
         }
         if displayWidth(label) + 4 > width, total > shown {
-            label = " \(first + 1)-\(first + shown)/\(total) "       // a narrow window still says where it is
+            label = " \(first + 1)-\(first + shown)/\(total) "  // a narrow window still says where it is
         }
         guard !label.isEmpty, displayWidth(label) + 4 <= width else {
             return ScreenLine(String(repeating: "-", count: width), .dim)
@@ -311,9 +319,11 @@ extension CodingState {
                 }.joined(separator: " ")
                 let mark = disputed.contains(i) ? " ≠" : ""
                 let room = max(10, width - displayWidth(cast) - 4)
-                line = line.padded(to: room) + ScreenLine(segments: [
-                    ("  " + cast + mark, disputed.contains(i) ? base.adding(.disputed) : base.adding(.dim)),
-                ])
+                line =
+                    line.padded(to: room)
+                    + ScreenLine(segments: [
+                        ("  " + cast + mark, disputed.contains(i) ? base.adding(.disputed) : base.adding(.dim))
+                    ])
             }
             lines.append(line.truncated(to: width))
         }
@@ -337,7 +347,10 @@ extension CodingState {
         var used = 0
         for item in items.sorted(by: { $0.priority < $1.priority }) {
             let w = displayWidth(item.text) + (chosen.isEmpty ? 0 : 2)
-            if used + w <= width { chosen.insert(item.priority); used += w }
+            if used + w <= width {
+                chosen.insert(item.priority)
+                used += w
+            }
         }
         return ScreenLine(items.filter { chosen.contains($0.priority) }.map(\.text).joined(separator: "  "), .dim)
     }

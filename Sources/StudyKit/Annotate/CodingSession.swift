@@ -74,9 +74,11 @@ public struct CodingState: Sendable {
     public var shownAt: Double = 0
     var undoStack: [(index: Int, postID: Int64, previous: Decision?)] = []
 
-    public init(title: String, posts: [SamplePost], scheme: AnnotationScheme, decisions: [Int64: Decision],
-                notes: [Int64: String] = [:], votes: [Int64: [CoderVote]] = [:], reopened: [Int64: String] = [:],
-                now: Double = 0) {
+    public init(
+        title: String, posts: [SamplePost], scheme: AnnotationScheme, decisions: [Int64: Decision],
+        notes: [Int64: String] = [:], votes: [Int64: [CoderVote]] = [:], reopened: [Int64: String] = [:],
+        now: Double = 0
+    ) {
         self.title = title
         self.posts = posts
         self.scheme = scheme
@@ -182,8 +184,10 @@ public struct CodingState: Sendable {
             move(to: index - 1, now: now)
         case .character("]"), .character("["):
             let forward = key == .character("]")
-            let candidates = forward ? Array(posts.indices.dropFirst(index + 1))
-                                     : Array(posts.indices.prefix(index).reversed())
+            let candidates =
+                forward
+                ? Array(posts.indices.dropFirst(index + 1))
+                : Array(posts.indices.prefix(index).reversed())
             if let next = candidates.first(where: { decisions[posts[$0].postID] == nil }) {
                 move(to: next, now: now)
             } else {
@@ -248,16 +252,20 @@ public struct CodingState: Sendable {
 
     func clampScroll(_ value: Int, by lines: Int, total: Int, rows: Int) -> Int {
         let maximum = max(0, total - rows)
-        let moved = lines > 0 ? (value > Int.max - lines ? Int.max : value + lines)
-                              : (value < Int.min - lines ? Int.min : value + lines)
+        let moved =
+            lines > 0
+            ? (value > Int.max - lines ? Int.max : value + lines)
+            : (value < Int.min - lines ? Int.min : value + lines)
         return max(0, min(maximum, moved))
     }
 
     mutating func jumpToDisagreement(forward: Bool, post: SamplePost) {
         let disputed = disputedCategories(post.postID)
         guard !disputed.isEmpty else {
-            message = isAdjudicating ? "the coders agree on every category of this post"
-                                     : "Tab jumps between the categories coders disagree on (when adjudicating)"
+            message =
+                isAdjudicating
+                ? "the coders agree on every category of this post"
+                : "Tab jumps between the categories coders disagree on (when adjudicating)"
             return
         }
         if forward {
@@ -298,7 +306,10 @@ public struct CodingState: Sendable {
             message = decidedCount == posts.count ? "end of the sample: every post is decided (q to quit)" : "last post"
             return
         }
-        if newIndex < 0 { message = "first post"; return }
+        if newIndex < 0 {
+            message = "first post"
+            return
+        }
         index = newIndex
         scroll = 0
         shownAt = now

@@ -41,11 +41,16 @@ public enum KeywordIndex {
         guard try db.tableExists("keyword_index"), try db.tableExists(table) else {
             return nil
         }
-        return try db.query("SELECT indexed_through, posts, build_seconds FROM keyword_index WHERE name = ?",
-                            [.text(table)])
-            .first.map { State(indexedThrough: try $0.required(int64: "indexed_through"),
-                               posts: try $0.required(int: "posts"),
-                               buildSeconds: try $0.required(double: "build_seconds")) }
+        return try db.query(
+            "SELECT indexed_through, posts, build_seconds FROM keyword_index WHERE name = ?",
+            [.text(table)]
+        )
+        .first.map {
+            State(
+                indexedThrough: try $0.required(int64: "indexed_through"),
+                posts: try $0.required(int: "posts"),
+                buildSeconds: try $0.required(double: "build_seconds"))
+        }
     }
 
     /// True when every post is in the index (same count, same highest id).
@@ -89,11 +94,15 @@ public enum KeywordIndex {
             let row = try db.query("SELECT count(*) AS n, coalesce(max(post_id), 0) AS top FROM posts").first
             let now = Timestamp.now()
             try db.run("DELETE FROM keyword_index WHERE name = ?", [.text(table)])
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO keyword_index(name, definition, indexed_through, posts, built_at, updated_at, build_seconds)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [.text(table), .text(definition), .from(row?.int64("top")), .from(row?.int("n")), .text(now),
-                      .text(now), .double(monotonicSeconds() - started)])
+                """,
+                [
+                    .text(table), .text(definition), .from(row?.int64("top")), .from(row?.int("n")), .text(now),
+                    .text(now), .double(monotonicSeconds() - started),
+                ])
             try run.finish(rowsIn: row?.int("n") ?? 0, rowsOut: row?.int("n") ?? 0, rejects: 0)
         }
     }
@@ -105,9 +114,11 @@ public enum KeywordIndex {
         guard let state = try state(db) else { return }
         let added = try db.scalarInt("SELECT count(*) FROM posts WHERE post_id > ?", [.int(state.indexedThrough)]) ?? 0
         guard added > 0 else { return }
-        try db.run("INSERT INTO \(table)(rowid, text_nfkc) SELECT post_id, text_nfkc FROM posts WHERE post_id > ?",
-                   [.int(state.indexedThrough)])
-        try db.run("""
+        try db.run(
+            "INSERT INTO \(table)(rowid, text_nfkc) SELECT post_id, text_nfkc FROM posts WHERE post_id > ?",
+            [.int(state.indexedThrough)])
+        try db.run(
+            """
             UPDATE keyword_index SET indexed_through = (SELECT coalesce(max(post_id), 0) FROM posts), posts = posts + ?,
                                      updated_at = ?
             WHERE name = ?

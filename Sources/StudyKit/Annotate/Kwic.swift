@@ -77,16 +77,20 @@ public enum Kwic {
         var method: String
         var usedIndex = false
         if options.useIndex, let query = matcher.indexQuery, try KeywordIndex.state(db) != nil {
-            sql += " FROM \(KeywordIndex.table) f JOIN posts p ON p.post_id = f.rowid"
+            sql +=
+                " FROM \(KeywordIndex.table) f JOIN posts p ON p.post_id = f.rowid"
                 + " WHERE \(KeywordIndex.table) MATCH ?"
             values.append(.text(query))
             method = "FTS5 trigram index: \(query)"
             usedIndex = true
         } else {
             sql += " FROM posts p WHERE 1"
-            method = !options.useIndex ? "scan of every post (--no-index)"
-                : matcher.indexQuery == nil ? "scan of every post: \(matcher.whyNoIndex)"
-                : "scan of every post: the keyword index is not built"
+            method =
+                !options.useIndex
+                ? "scan of every post (--no-index)"
+                : matcher.indexQuery == nil
+                    ? "scan of every post: \(matcher.whyNoIndex)"
+                    : "scan of every post: the keyword index is not built"
         }
         if !options.platforms.isEmpty {
             sql += " AND p.platform IN (\(placeholders(options.platforms.count)))"
@@ -98,7 +102,8 @@ public enum Kwic {
         }
         if let category = options.category {
             let coder = try categoryCoder(db, options.coder)
-            sql += " AND EXISTS (SELECT 1 FROM codings c"
+            sql +=
+                " AND EXISTS (SELECT 1 FROM codings c"
                 + " WHERE c.post_id = p.post_id AND c.coder = ? AND c.category = ? AND c.value = ?)"
             values += [.text(coder), .text(category), .int(Int64(options.categoryValue))]
         }
@@ -106,7 +111,8 @@ public enum Kwic {
             guard try db.tableExists("post_clusters") else {
                 throw AnnotateError("--canonical needs the duplicate clusters: run `dedupe` first")
             }
-            sql += " AND NOT EXISTS (SELECT 1 FROM post_clusters pc"
+            sql +=
+                " AND NOT EXISTS (SELECT 1 FROM post_clusters pc"
                 + " WHERE pc.post_id = p.post_id AND pc.canonical_post_id <> p.post_id)"
         }
         // Post id order is the order both the table and the index hold rows in, so SQLite sorts
@@ -128,11 +134,12 @@ public enum Kwic {
             let post = try row.required(int64: "post_id"), createdUnix = try row.required(int64: "created_unix")
             let scalars = eager ? Array(text.unicodeScalars) : []
             for (start, end) in spans {
-                var match = KwicMatch(postID: post, platform: try row.required(text: "platform"),
-                                      language: try row.required(text: "language"),
-                                      createdAt: try row.required(text: "created_at"), createdUnix: createdUnix,
-                                      start: start, end: end,
-                                      left: "", match: "", right: "")
+                var match = KwicMatch(
+                    postID: post, platform: try row.required(text: "platform"),
+                    language: try row.required(text: "language"),
+                    createdAt: try row.required(text: "created_at"), createdUnix: createdUnix,
+                    start: start, end: end,
+                    left: "", match: "", right: "")
                 if eager { cutContext(&match, scalars, options.contextColumns) }
                 found.append(match)
             }
@@ -141,11 +148,15 @@ public enum Kwic {
         case .post:
             found.sort { ($0.createdUnix, $0.postID, $0.start) < ($1.createdUnix, $1.postID, $1.start) }
         case .right:
-            found.sort { ($0.right.lowercased(), String($0.left.lowercased().reversed()), $0.postID, $0.start)
-                < ($1.right.lowercased(), String($1.left.lowercased().reversed()), $1.postID, $1.start) }
+            found.sort {
+                ($0.right.lowercased(), String($0.left.lowercased().reversed()), $0.postID, $0.start)
+                    < ($1.right.lowercased(), String($1.left.lowercased().reversed()), $1.postID, $1.start)
+            }
         case .left:
-            found.sort { (String($0.left.lowercased().reversed()), $0.right.lowercased(), $0.postID, $0.start)
-                < (String($1.left.lowercased().reversed()), $1.right.lowercased(), $1.postID, $1.start) }
+            found.sort {
+                (String($0.left.lowercased().reversed()), $0.right.lowercased(), $0.postID, $0.start)
+                    < (String($1.left.lowercased().reversed()), $1.right.lowercased(), $1.postID, $1.start)
+            }
         }
         var shown = options.limit.map { Array(found.prefix($0)) } ?? found
         if !eager {
@@ -159,8 +170,9 @@ public enum Kwic {
                 cutContext(&shown[i], texts[post] ?? [], options.contextColumns)
             }
         }
-        return KwicResult(matches: shown, total: found.count, postsMatched: postsMatched, candidates: candidates,
-                          method: method, usedIndex: usedIndex, seconds: monotonicSeconds() - started)
+        return KwicResult(
+            matches: shown, total: found.count, postsMatched: postsMatched, candidates: candidates,
+            method: method, usedIndex: usedIndex, seconds: monotonicSeconds() - started)
     }
 
     static func cutContext(_ match: inout KwicMatch, _ scalars: [Unicode.Scalar], _ columns: Int) {
@@ -173,14 +185,17 @@ public enum Kwic {
     /// The coder whose category filters the posts: the one named, else the only automated coder.
     static func categoryCoder(_ db: Database, _ named: String?) throws -> String {
         if let named { return named.contains(":") || named == HumanCoder.adjudicated ? named : HumanCoder.id(named) }
-        let automated = try db.query("""
+        let automated = try db.query(
+            """
             SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder
-            """).compactMap { $0.text("coder") }
+            """
+        ).compactMap { $0.text("coder") }
         guard automated.count == 1 else {
-            throw AnnotateError(automated.isEmpty
-                ? "no automated coder's codings to filter by: run `code`, or name a coder with --coder"
-                : "several coders could filter by category (\(automated.joined(separator: ", "))): "
-                    + "choose one with --coder")
+            throw AnnotateError(
+                automated.isEmpty
+                    ? "no automated coder's codings to filter by: run `code`, or name a coder with --coder"
+                    : "several coders could filter by category (\(automated.joined(separator: ", "))): "
+                        + "choose one with --coder")
         }
         return automated[0]
     }
@@ -223,7 +238,8 @@ public enum Kwic {
         let shown = limit.map { Array(result.matches.prefix($0)) } ?? result.matches
         let seconds = String(format: "%.2f", result.seconds)
         let kind = options.isRegex ? "regex" : "phrase"
-        var out = "kwic \(kind) \"\(options.pattern)\": \(result.total) matches in "
+        var out =
+            "kwic \(kind) \"\(options.pattern)\": \(result.total) matches in "
             + "\(result.postsMatched) posts (\(result.candidates) posts checked, \(seconds) s)\n"
         out += "  via \(result.method)\n"
         if shown.count < result.total {
@@ -237,7 +253,8 @@ public enum Kwic {
             let id = String(repeating: " ", count: idWidth - String(m.postID).count) + String(m.postID)
             let left = String(repeating: " ", count: max(0, options.contextColumns - displayWidth(m.left))) + m.left
             let match = colour ? "\u{1B}[1m\(m.match)\u{1B}[0m" : "[\(m.match)]"
-            out += "\(id)  \(pad(m.language, toWidth: languageWidth))  \(pad(m.platform, toWidth: platformWidth))  "
+            out +=
+                "\(id)  \(pad(m.language, toWidth: languageWidth))  \(pad(m.platform, toWidth: platformWidth))  "
                 + "\(left)\(match)\(m.right)"
                 .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
         }
@@ -246,11 +263,15 @@ public enum Kwic {
 
     /// Every match as CSV (libcsv quoting): post, place in the text, context.
     public static func csv(_ result: KwicResult) -> String {
-        var rows = CSVRows(header: ["post_id", "platform", "language", "created_at", "start", "end",
-                                    "left", "match", "right"])
+        var rows = CSVRows(header: [
+            "post_id", "platform", "language", "created_at", "start", "end",
+            "left", "match", "right",
+        ])
         for m in result.matches {
-            rows.append([.int(m.postID), .text(m.platform), .text(m.language), .text(m.createdAt), .int(Int64(m.start)),
-                         .int(Int64(m.end)), .text(m.left), .text(m.match), .text(m.right)])
+            rows.append([
+                .int(m.postID), .text(m.platform), .text(m.language), .text(m.createdAt), .int(Int64(m.start)),
+                .int(Int64(m.end)), .text(m.left), .text(m.match), .text(m.right),
+            ])
         }
         return rows.text
     }
@@ -276,8 +297,10 @@ struct KwicMatcher {
         caseSensitive = options.caseSensitive
         if options.isRegex {
             do {
-                kind = .regex(try NSRegularExpression(pattern: options.pattern,
-                                                      options: caseSensitive ? [] : [.caseInsensitive]))
+                kind = .regex(
+                    try NSRegularExpression(
+                        pattern: options.pattern,
+                        options: caseSensitive ? [] : [.caseInsensitive]))
             } catch {
                 throw AnnotateError("'\(options.pattern)' is not a valid regular expression (ICU syntax)")
             }
@@ -285,19 +308,26 @@ struct KwicMatcher {
             // looked up in the index when it matches case-insensitively.
             let foldsCase = !caseSensitive || options.pattern.contains("(?i")
             if let branches = PatternLiterals.required(regex: options.pattern) {
-                let usable = !foldsCase ? branches : branches.map { literals in
-                    literals.filter(KwicMatcher.regexIndexable).flatMap { literal in
-                        KwicMatcher.sharpSVariants(literal) == nil ? KwicMatcher.splitAtDoubleS(literal) : [literal]
+                let usable =
+                    !foldsCase
+                    ? branches
+                    : branches.map { literals in
+                        literals.filter(KwicMatcher.regexIndexable).flatMap { literal in
+                            KwicMatcher.sharpSVariants(literal) == nil ? KwicMatcher.splitAtDoubleS(literal) : [literal]
+                        }
                     }
-                }
-                indexQuery = PatternLiterals.trigramQuery(usable, caseSensitive: !foldsCase, variants: { literal in
-                    foldsCase ? KwicMatcher.sharpSVariants(literal) ?? [literal] : [literal]
-                })
-                whyNoIndex = "the expression has no literal of 3 or more characters that every match contains"
+                indexQuery = PatternLiterals.trigramQuery(
+                    usable, caseSensitive: !foldsCase,
+                    variants: { literal in
+                        foldsCase ? KwicMatcher.sharpSVariants(literal) ?? [literal] : [literal]
+                    })
+                whyNoIndex =
+                    "the expression has no literal of 3 or more characters that every match contains"
                     + (foldsCase ? " (ASCII or caseless, when case is ignored)" : "")
             } else {
                 indexQuery = nil
-                whyNoIndex = "the expression uses constructs the literal reader does not narrow "
+                whyNoIndex =
+                    "the expression uses constructs the literal reader does not narrow "
                     + "(alternatives without a literal, (?x))"
             }
         } else {
@@ -306,10 +336,13 @@ struct KwicMatcher {
             let scalars = Array(phrase.unicodeScalars)
             kind = .phrase(caseSensitive ? scalars : scalars.map(KwicMatcher.fold))
             if caseSensitive || scalars.allSatisfy({ $0.isASCII || !$0.properties.changesWhenCaseMapped }) {
-                byteNeedle = Array(String(String.UnicodeScalarView(caseSensitive ? scalars : scalars.map(KwicMatcher.fold))).utf8)
+                byteNeedle = Array(
+                    String(String.UnicodeScalarView(caseSensitive ? scalars : scalars.map(KwicMatcher.fold))).utf8)
             }
             indexQuery = PatternLiterals.trigramQuery([[phrase]], caseSensitive: caseSensitive)
-            whyNoIndex = scalars.count < 3 ? "the phrase is shorter than 3 characters (the index holds trigrams)"
+            whyNoIndex =
+                scalars.count < 3
+                ? "the phrase is shorter than 3 characters (the index holds trigrams)"
                 : "the phrase has a cased letter outside Latin, Greek, Cyrillic and Armenian, or a control character"
         }
     }
@@ -323,7 +356,7 @@ struct KwicMatcher {
         guard m > 0, n >= m else { return [] }
         @inline(__always) func folded(_ b: UInt8) -> UInt8 { !caseSensitive && b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
         var found: [(Int, Int)] = []
-        var scalarsBefore = 0, counted = 0           // scalars in haystack[..<counted]
+        var scalarsBefore = 0, counted = 0  // scalars in haystack[..<counted]
         var i = 0
         let first = needle[0]
         while i <= n - m {
@@ -331,7 +364,10 @@ struct KwicMatcher {
                 var j = 1
                 while j < m, folded(haystack[i + j]) == needle[j] { j += 1 }
                 if j == m {
-                    while counted < i { if haystack[counted] & 0xC0 != 0x80 { scalarsBefore += 1 }; counted += 1 }
+                    while counted < i {
+                        if haystack[counted] & 0xC0 != 0x80 { scalarsBefore += 1 }
+                        counted += 1
+                    }
                     var length = 0
                     for k in i..<(i + m) where haystack[k] & 0xC0 != 0x80 { length += 1 }
                     found.append((scalarsBefore, scalarsBefore + length))
@@ -346,7 +382,7 @@ struct KwicMatcher {
 
     /// The simple lower-case mapping of one scalar (itself when the mapping is not one scalar).
     static func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        if scalar.value < 0x80 {        // the common case, without a table lookup
+        if scalar.value < 0x80 {  // the common case, without a table lookup
             return (0x41...0x5A).contains(scalar.value) ? Unicode.Scalar(scalar.value + 0x20) ?? scalar : scalar
         }
         guard scalar.properties.changesWhenLowercased else { return scalar }
@@ -399,7 +435,9 @@ struct KwicMatcher {
     func matches(in text: String) -> [(Int, Int)] {
         switch kind {
         case .phrase(let needle):
-            if let bytes = byteNeedle, let found = text.utf8.withContiguousStorageIfAvailable({ findBytes(bytes, in: $0) }) {
+            if let bytes = byteNeedle,
+                let found = text.utf8.withContiguousStorageIfAvailable({ findBytes(bytes, in: $0) })
+            {
                 return found
             }
             var haystack = Array(text.unicodeScalars)
@@ -433,7 +471,8 @@ struct KwicMatcher {
             scalarAt[utf16] = index
             return results.compactMap { result in
                 guard result.range.length > 0, let start = scalarAt[result.range.location],
-                      let end = scalarAt[result.range.location + result.range.length] else { return nil }
+                    let end = scalarAt[result.range.location + result.range.length]
+                else { return nil }
                 return (start, end)
             }
         }

@@ -45,8 +45,10 @@ public enum LabelImport {
         var note: String?
     }
 
-    public static func importFile(_ path: String, into db: Database, codebook: Codebook,
-                                  options: Options) throws -> Summary {
+    public static func importFile(
+        _ path: String, into db: Database, codebook: Codebook,
+        options: Options
+    ) throws -> Summary {
         try requireTables(db, ["codings": "code", "codebooks": "code"])
         let coder = HumanCoder.id(options.coder)
         let table = try CSVTable.read(path: path)
@@ -63,8 +65,9 @@ public enum LabelImport {
         for name in header {
             if !seenColumns.insert(name).inserted { problems.append("\(path):1: column '\(name)' appears twice") }
             if !reserved.contains(name) && !categoryIDs.contains(name) {
-                problems.append("\(path):1: column '\(name)' is not a category of codebook \(codebook.name)@\(codebook.version) "
-                                + "(categories: \(categoryIDs.joined(separator: ", ")); other columns allowed: platform, note)")
+                problems.append(
+                    "\(path):1: column '\(name)' is not a category of codebook \(codebook.name)@\(codebook.version) "
+                        + "(categories: \(categoryIDs.joined(separator: ", ")); other columns allowed: platform, note)")
             }
         }
         let categoryColumns = categoryIDs.compactMap { id in header.firstIndex(of: id).map { (id, $0) } }
@@ -109,8 +112,9 @@ public enum LabelImport {
                 let scope = platform.map { " on platform '\($0)'" } ?? ""
                 problems.append("\(path):\(row.line): id '\(externalID)' is not a post of the study\(scope)")
             case .ambiguous(let platforms):
-                problems.append("\(path):\(row.line): id '\(externalID)' exists on several platforms "
-                                + "(\(platforms.joined(separator: ", "))): add a 'platform' column or pass --platform")
+                problems.append(
+                    "\(path):\(row.line): id '\(externalID)' exists on several platforms "
+                        + "(\(platforms.joined(separator: ", "))): add a 'platform' column or pass --platform")
             }
         }
         if !problems.isEmpty {
@@ -123,9 +127,10 @@ public enum LabelImport {
         var summary = Summary(coder: coder)
         summary.categories = categoryColumns.map(\.0)
         summary.categoriesMissing = categoryIDs.filter { id in !categoryColumns.contains { $0.0 == id } }
-        let scheme = AnnotationScheme(name: codebook.name, version: codebook.version, fingerprint: codebook.fingerprint,
-                                      categories: [], gate: codebook.gate,
-                                      implications: codebook.implications.map { .init(from: $0.from, to: $0.to) })
+        let scheme = AnnotationScheme(
+            name: codebook.name, version: codebook.version, fingerprint: codebook.fingerprint,
+            categories: [], gate: codebook.gate,
+            implications: codebook.implications.map { .init(from: $0.from, to: $0.to) })
         for row in planned {
             let present = Set(row.values.filter(\.present).map(\.category))
             // Rules can only be checked on the categories the file has.
@@ -136,19 +141,26 @@ public enum LabelImport {
             for category in present { summary.positives[category, default: 0] += 1 }
         }
         let fileName = (path as NSString).lastPathComponent
-        let parameters = ["file": path, "file_sha256": try Fingerprint.ofFile(atPath: path), "coder": coder,
-                          "codebook": "\(codebook.name)@\(codebook.version)", "codebook_fingerprint": codebook.fingerprint,
-                          "categories": summary.categories.joined(separator: ","), "platform": options.platform ?? ""]
+        let parameters = [
+            "file": path, "file_sha256": try Fingerprint.ofFile(atPath: path), "coder": coder,
+            "codebook": "\(codebook.name)@\(codebook.version)", "codebook_fingerprint": codebook.fingerprint,
+            "categories": summary.categories.joined(separator: ","), "platform": options.platform ?? "",
+        ]
         let run = try StageRun.begin(db, stage: "annotate-import-labels", parameters: parameters)
         do {
             try db.transaction {
                 // The codebook the labels follow is kept, so reports and samples can load it later.
-                try db.run("""
+                try db.run(
+                    """
                     INSERT OR IGNORE INTO codebooks(name, version, fingerprint, yaml, loaded_at) VALUES (?, ?, ?, ?, ?)
-                    """, [.text(codebook.name), .text(codebook.version), .text(codebook.fingerprint),
-                          .text(codebook.source), .text(Timestamp.now())])
+                    """,
+                    [
+                        .text(codebook.name), .text(codebook.version), .text(codebook.fingerprint),
+                        .text(codebook.source), .text(Timestamp.now()),
+                    ])
                 let delete = try db.prepare("DELETE FROM codings WHERE post_id = ? AND category = ? AND coder = ?")
-                let insert = try db.prepare("""
+                let insert = try db.prepare(
+                    """
                     INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id)
                     VALUES (?, ?, ?, ?, ?, NULL, ?)
                     """)
@@ -161,14 +173,17 @@ public enum LabelImport {
                         try delete.bind([.int(row.postID), .text(category), .text(coder)])
                         try delete.runToCompletion()
                         insert.reset()
-                        try insert.bind([.int(row.postID), .text(category), .from(present), .text(coder),
-                                         .text(evidence), .int(run.id)])
+                        try insert.bind([
+                            .int(row.postID), .text(category), .from(present), .text(coder),
+                            .text(evidence), .int(run.id),
+                        ])
                         try insert.runToCompletion()
                     }
                 }
                 if let sample = options.sample {
-                    try fileAsSample(db, name: sample, posts: planned.map(\.postID), coder: coder, codebook: codebook,
-                                     runID: run.id)
+                    try fileAsSample(
+                        db, name: sample, posts: planned.map(\.postID), coder: coder, codebook: codebook,
+                        runID: run.id)
                 }
                 try run.finish(rowsIn: planned.count, rowsOut: planned.count * categoryColumns.count, rejects: 0)
             }
@@ -185,54 +200,71 @@ public enum LabelImport {
 extension LabelImport {
     /// The sample of imported labels: created on first use, extended by later imports; each
     /// labelled post is marked coded for `coder`, as `annotate code` would have.
-    static func fileAsSample(_ db: Database, name: String, posts: [Int64], coder: String, codebook: Codebook,
-                             runID: Int64) throws {
+    static func fileAsSample(
+        _ db: Database, name: String, posts: [Int64], coder: String, codebook: Codebook,
+        runID: Int64
+    ) throws {
         var sampleID: Int64
-        if let existing = try db.query("SELECT sample_id, strategy, codebook_fingerprint FROM samples WHERE name = ?",
-                                       [.text(name)]).first {
+        if let existing = try db.query(
+            "SELECT sample_id, strategy, codebook_fingerprint FROM samples WHERE name = ?",
+            [.text(name)]
+        ).first {
             guard existing.text("strategy") == "imported" else {
-                throw AnnotateError("sample '\(name)' was drawn by `annotate sample` (\(existing.text("strategy") ?? "?")): "
-                                    + "imported labels go into a sample of their own; choose another --sample")
+                throw AnnotateError(
+                    "sample '\(name)' was drawn by `annotate sample` (\(existing.text("strategy") ?? "?")): "
+                        + "imported labels go into a sample of their own; choose another --sample")
             }
             guard existing.text("codebook_fingerprint") == codebook.fingerprint else {
-                throw AnnotateError("sample '\(name)' holds labels of another codebook version; choose another --sample")
+                throw AnnotateError(
+                    "sample '\(name)' holds labels of another codebook version; choose another --sample")
             }
             sampleID = try existing.required(int64: "sample_id")
         } else {
-            let parameters = canonicalJSON(["name": name, "purpose": SamplePurpose.training.rawValue, "strategy": "imported"])
-            try db.run("""
+            let parameters = canonicalJSON([
+                "name": name, "purpose": SamplePurpose.training.rawValue, "strategy": "imported",
+            ])
+            try db.run(
+                """
                 INSERT INTO samples(name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id,
                                     purpose, strategy)
                 VALUES (?, ?, 0, ?, 0, 0, ?, ?, 'training', 'imported')
                 """, [.text(name), .text(codebook.fingerprint), .text(parameters), .text(Timestamp.now()), .int(runID)])
             sampleID = db.lastInsertRowID
         }
-        var position = try db.scalarInt("SELECT coalesce(max(position), 0) FROM sample_posts WHERE sample_id = ?",
-                                        [.int(sampleID)]) ?? 0
+        var position =
+            try db.scalarInt(
+                "SELECT coalesce(max(position), 0) FROM sample_posts WHERE sample_id = ?",
+                [.int(sampleID)]) ?? 0
         for post in posts {
-            if try db.scalarInt("SELECT count(*) FROM sample_posts WHERE sample_id = ? AND post_id = ?",
-                                [.int(sampleID), .int(post)]) == 0 {
+            if try db.scalarInt(
+                "SELECT count(*) FROM sample_posts WHERE sample_id = ? AND post_id = ?",
+                [.int(sampleID), .int(post)]) == 0
+            {
                 position += 1
                 // No inclusion probability: these posts were chosen elsewhere, by no known design.
-                try db.run("""
+                try db.run(
+                    """
                     INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled,
                                              weight, inclusion_probability)
                     VALUES (?, ?, ?, 'imported', 0, 0, 1, NULL)
                     """, [.int(sampleID), .int(post), .from(position)])
             }
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO annotation_progress(sample_id, coder, post_id, status, seconds, updated_at)
                 VALUES (?, ?, ?, 'coded', NULL, ?)
                 ON CONFLICT(sample_id, coder, post_id) DO UPDATE SET status = 'coded', updated_at = excluded.updated_at
                 """, [.int(sampleID), .text(coder), .int(post), .text(Timestamp.now())])
         }
-        try db.run("""
+        try db.run(
+            """
             UPDATE samples SET size = (SELECT count(*) FROM sample_posts WHERE sample_id = ?1),
                                population = (SELECT count(*) FROM sample_posts WHERE sample_id = ?1)
             WHERE sample_id = ?1
             """, [.int(sampleID)])
-        try db.run("UPDATE sample_posts SET stratum_population = ?2, stratum_sampled = ?2 WHERE sample_id = ?1",
-                   [.int(sampleID), .from(position)])
+        try db.run(
+            "UPDATE sample_posts SET stratum_population = ?2, stratum_sampled = ?2 WHERE sample_id = ?1",
+            [.int(sampleID), .from(position)])
     }
 }
 
@@ -249,8 +281,11 @@ struct PostResolver {
     init(_ db: Database) throws {
         try db.forEachRow("SELECT post_id, platform, external_id FROM posts") { row in
             let externalID = try row.required(text: "external_id")
-            byExternalID[externalID, default: []].append((try row.required(text: "platform"),
-                                                          try row.required(int64: "post_id")))
+            byExternalID[externalID, default: []].append(
+                (
+                    try row.required(text: "platform"),
+                    try row.required(int64: "post_id")
+                ))
         }
     }
 

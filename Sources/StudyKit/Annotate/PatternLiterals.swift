@@ -44,11 +44,11 @@ public enum PatternLiterals {
                 endLiteral()
                 i = skipQuantifier(scalars, at: i + 1).next
             case "?", "*", "+", "{":
-                return nil          // a quantifier with nothing before it: not a pattern we understand
+                return nil  // a quantifier with nothing before it: not a pattern we understand
             case "\\":
                 guard i + 1 < scalars.count else { return nil }
                 let e = scalars[i + 1]
-                if e == "Q" {       // \Q…\E: everything up to \E is literal
+                if e == "Q" {  // \Q…\E: everything up to \E is literal
                     var j = i + 2
                     while j < scalars.count, !(scalars[j] == "\\" && j + 1 < scalars.count && scalars[j + 1] == "E") {
                         literal.append(scalars[j])
@@ -64,9 +64,9 @@ public enum PatternLiterals {
                     if quantifier.present { endLiteral() }
                     i = quantifier.next
                 } else {
-                    endLiteral()    // \d \w \s \b \p{…} \x{…} \1 …: not a known single character
+                    endLiteral()  // \d \w \s \b \p{…} \x{…} \1 …: not a known single character
                     i += 2
-                    if i < scalars.count, scalars[i] == "{" {          // \p{…}, \x{…}
+                    if i < scalars.count, scalars[i] == "{" {  // \p{…}, \x{…}
                         while i < scalars.count, scalars[i] != "}" { i += 1 }
                         i += 1
                     }
@@ -91,20 +91,25 @@ public enum PatternLiterals {
         var i = start
         var optional = false
         switch s[i] {
-        case "?", "*": optional = true; i += 1
+        case "?", "*":
+            optional = true
+            i += 1
         case "+": i += 1
         case "{":
             var j = i + 1
             var digits = ""
-            while j < s.count, ("0"..."9").contains(s[j]) { digits.unicodeScalars.append(s[j]); j += 1 }
-            guard j < s.count, s[j] == "}" || s[j] == "," else { return (false, false, start) }   // a literal '{'
+            while j < s.count, ("0"..."9").contains(s[j]) {
+                digits.unicodeScalars.append(s[j])
+                j += 1
+            }
+            guard j < s.count, s[j] == "}" || s[j] == "," else { return (false, false, start) }  // a literal '{'
             while j < s.count, s[j] != "}" { j += 1 }
             optional = (Int(digits) ?? 0) == 0
             i = j + 1
         default:
             return (false, false, start)
         }
-        if i < s.count, s[i] == "?" || s[i] == "+" { i += 1 }     // lazy or possessive
+        if i < s.count, s[i] == "?" || s[i] == "+" { i += 1 }  // lazy or possessive
         return (true, optional, i)
     }
 
@@ -114,10 +119,13 @@ public enum PatternLiterals {
         var i = start
         while i < s.count {
             switch s[i] {
-            case "\\": i += 2; continue
+            case "\\":
+                i += 2
+                continue
             case "[":
                 guard let end = classEnd(s, from: i) else { return nil }
-                i = end + 1; continue
+                i = end + 1
+                continue
             case "(": depth += 1
             case ")":
                 depth -= 1
@@ -137,7 +145,9 @@ public enum PatternLiterals {
         var depth = 1
         while i < s.count {
             switch s[i] {
-            case "\\": i += 2; continue
+            case "\\":
+                i += 2
+                continue
             case "[": depth += 1
             case "]":
                 depth -= 1
@@ -152,18 +162,21 @@ public enum PatternLiterals {
     /// The FTS5 query (trigrams of the literals, ANDed within a branch, ORed across branches) or
     /// nil when some branch has no literal of three characters the index can look up. `variants`
     /// gives the spellings a literal may take in the text (a match needs one of them).
-    public static func trigramQuery(_ branches: [[String]], caseSensitive: Bool,
-                                    variants: (String) -> [String] = { [$0] }) -> String? {
+    public static func trigramQuery(
+        _ branches: [[String]], caseSensitive: Bool,
+        variants: (String) -> [String] = { [$0] }
+    ) -> String? {
         var parts: [String] = []
         for branch in branches {
             var terms: [String] = []
             for literal in branch where indexable(literal, caseSensitive: caseSensitive) {
                 let spellings = variants(literal).map(trigrams)
-                guard !spellings.contains(where: \.isEmpty) else { continue }   // one spelling too short
+                guard !spellings.contains(where: \.isEmpty) else { continue }  // one spelling too short
                 if spellings.count == 1 {
                     terms += spellings[0].filter { !terms.contains($0) }
                 } else {
-                    terms.append("(" + spellings.map { "(" + $0.joined(separator: " ") + ")" }.joined(separator: " OR ") + ")")
+                    terms.append(
+                        "(" + spellings.map { "(" + $0.joined(separator: " ") + ")" }.joined(separator: " OR ") + ")")
                 }
             }
             guard !terms.isEmpty else { return nil }

@@ -14,7 +14,8 @@ enum PostContext {
     /// (a Reddit submission's title, an X conversation's root); the parent is shown only when it is
     /// not that first post, so the same text is not shown twice.
     static func columnsSQL(_ db: Database) throws -> String {
-        let cluster = try db.tableExists("clusters") && db.tableExists("post_clusters")
+        let cluster =
+            try db.tableExists("clusters") && db.tableExists("post_clusters")
             ? "(SELECT c.size FROM post_clusters pc JOIN clusters c ON c.cluster_id = pc.cluster_id"
                 + " WHERE pc.post_id = p.post_id)"
             : "NULL"

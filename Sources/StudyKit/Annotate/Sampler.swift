@@ -48,11 +48,13 @@ public struct SampleOptions: Sendable {
 
     var parameters: [String: String] {
         let stratified = effectiveStrategy == .stratified
-        var result = ["name": name, "size": String(size), "seed": String(seed), "relevant_only": String(relevantOnly),
-                      "stratify_language": String(stratified && stratifyByLanguage),
-                      "stratify_decision": String(stratified && stratifyByDecision),
-                      "auto_coder": autoCoder ?? "", "min_per_stratum": String(minPerStratum),
-                      "coders": coders.joined(separator: ","), "overlap": String(overlap), "codebook": codebookName ?? ""]
+        var result = [
+            "name": name, "size": String(size), "seed": String(seed), "relevant_only": String(relevantOnly),
+            "stratify_language": String(stratified && stratifyByLanguage),
+            "stratify_decision": String(stratified && stratifyByDecision),
+            "auto_coder": autoCoder ?? "", "min_per_stratum": String(minPerStratum),
+            "coders": coders.joined(separator: ","), "overlap": String(overlap), "codebook": codebookName ?? "",
+        ]
         // Samples drawn before purposes existed were stratified training samples: their stored
         // parameters lack these keys, and re-running the same command must still find them.
         if purpose != .training || !stratified {
@@ -104,16 +106,19 @@ public enum Sampler {
         guard (0...1).contains(options.overlap) else { throw AnnotateError("--overlap must be between 0 and 1") }
         var options = options
         if options.effectiveStrategy == .uncertain && options.purpose != .training {
-            throw AnnotateError("--strategy uncertain draws the posts a coder is least sure of: nobody knows their chance "
-                                + "of being drawn, so such a sample can train a coder but never validate one (use --purpose training)")
+            throw AnnotateError(
+                "--strategy uncertain draws the posts a coder is least sure of: nobody knows their chance "
+                    + "of being drawn, so such a sample can train a coder but never validate one (use --purpose training)"
+            )
         }
         if options.effectiveStrategy == .random || options.effectiveStrategy == .uncertain {
             options.stratifyByLanguage = false
             options.stratifyByDecision = false
         }
         if options.purpose == .validation && options.relevantOnly {
-            throw AnnotateError("a validation sample must give every post a chance: --relevant-only leaves out the posts "
-                                + "the coder called irrelevant, whose errors the validation must see")
+            throw AnnotateError(
+                "a validation sample must give every post a chance: --relevant-only leaves out the posts "
+                    + "the coder called irrelevant, whose errors the validation must see")
         }
         try requireTables(db, ["post_clusters": "dedupe", "codings": "code", "codebooks": "code"])
         if options.stratifyByLanguage { try requireTables(db, ["post_languages": "language-detect"]) }
@@ -121,9 +126,13 @@ public enum Sampler {
         let scheme = try annotationCategories(from: codebook)
         let parameters = options.parameters.merging(["codebook_fingerprint": codebook.fingerprint]) { $1 }
 
-        if let existing = try db.query("SELECT sample_id, parameters FROM samples WHERE name = ?", [.text(options.name)]).first {
+        if let existing = try db.query(
+            "SELECT sample_id, parameters FROM samples WHERE name = ?", [.text(options.name)]
+        ).first {
             guard existing.text("parameters") == canonicalJSON(parameters) else {
-                throw AnnotateError("a sample named '\(options.name)' already exists with other options (\(existing.text("parameters") ?? "")); choose another --name")
+                throw AnnotateError(
+                    "a sample named '\(options.name)' already exists with other options (\(existing.text("parameters") ?? "")); choose another --name"
+                )
             }
             return try summary(db, sampleID: try existing.required(int64: "sample_id"), alreadyExisted: true)
         }
@@ -134,24 +143,30 @@ public enum Sampler {
         let needsAuto = options.relevantOnly || options.stratifyByDecision
         let autoCoder = needsAuto ? try resolveAutoCoder(db, options.autoCoder) : nil
         var candidates = try population(db, options, scheme: scheme, autoCoder: autoCoder)
-        guard !candidates.isEmpty else { throw AnnotateError("no posts are eligible for the sample (canonical\(options.relevantOnly ? ", coded relevant" : ""))") }
+        guard !candidates.isEmpty else {
+            throw AnnotateError(
+                "no posts are eligible for the sample (canonical\(options.relevantOnly ? ", coded relevant" : ""))")
+        }
         candidates.sort { $0.key < $1.key }
 
         var byStratum: [String: [Candidate]] = [:]
         for c in candidates { byStratum[c.stratum, default: []].append(c) }
-        let allocation = allocate(size: options.size, strata: byStratum.mapValues(\.count), minimum: options.minPerStratum)
+        let allocation = allocate(
+            size: options.size, strata: byStratum.mapValues(\.count), minimum: options.minPerStratum)
         var drawn: [Candidate] = []
         for (stratum, members) in byStratum { drawn += members.prefix(allocation[stratum] ?? 0) }
         drawn.sort { $0.key < $1.key }
 
         let rows = drawn.map { c -> DrawnPost in
             let population = byStratum[c.stratum]!.count, sampled = allocation[c.stratum]!
-            return DrawnPost(postID: c.postID, stratum: c.stratum, stratumPopulation: population, stratumSampled: sampled,
-                             weight: Double(population) / Double(sampled),
-                             inclusionProbability: Double(sampled) / Double(population))
+            return DrawnPost(
+                postID: c.postID, stratum: c.stratum, stratumPopulation: population, stratumSampled: sampled,
+                weight: Double(population) / Double(sampled),
+                inclusionProbability: Double(sampled) / Double(population))
         }
-        return try store(db, options, codebook: codebook, parameters: parameters, strategy: options.effectiveStrategy,
-                         population: candidates.count, drawn: rows)
+        return try store(
+            db, options, codebook: codebook, parameters: parameters, strategy: options.effectiveStrategy,
+            population: candidates.count, drawn: rows)
     }
 
     /// One drawn post as `sample_posts` stores it.
@@ -167,33 +182,45 @@ public enum Sampler {
 
     /// Writes the sample, its posts in order and the coders' assignments (the first `overlap`
     /// share to every coder, the rest dealt round-robin) in one transaction with its run.
-    static func store(_ db: Database, _ options: SampleOptions, codebook: StoredCodebook, parameters: [String: String],
-                      strategy: SampleStrategy, population: Int, drawn: [DrawnPost]) throws -> SampleSummary {
+    static func store(
+        _ db: Database, _ options: SampleOptions, codebook: StoredCodebook, parameters: [String: String],
+        strategy: SampleStrategy, population: Int, drawn: [DrawnPost]
+    ) throws -> SampleSummary {
         let sharedCount = options.coders.isEmpty ? drawn.count : Int((Double(drawn.count) * options.overlap).rounded())
         let run = try StageRun.begin(db, stage: "annotate-sample", parameters: parameters)
         let sampleID: Int64 = try db.transaction {
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO samples(name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id,
                                     purpose, strategy)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(options.name), .text(codebook.fingerprint), .int(Int64(bitPattern: options.seed)),
-                      .text(canonicalJSON(parameters)), .from(population), .from(drawn.count),
-                      .text(Timestamp.now()), .int(run.id), .text(options.purpose.rawValue), .text(strategy.rawValue)])
+                """,
+                [
+                    .text(options.name), .text(codebook.fingerprint), .int(Int64(bitPattern: options.seed)),
+                    .text(canonicalJSON(parameters)), .from(population), .from(drawn.count),
+                    .text(Timestamp.now()), .int(run.id), .text(options.purpose.rawValue), .text(strategy.rawValue),
+                ])
             let sampleID = db.lastInsertRowID
             for (index, post) in drawn.enumerated() {
-                try db.run("""
+                try db.run(
+                    """
                     INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight,
                                              inclusion_probability)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.int(sampleID), .int(post.postID), .from(index + 1), .text(post.stratum),
-                          .from(post.stratumPopulation), .from(post.stratumSampled), .double(post.weight),
-                          .from(post.inclusionProbability)])
+                    """,
+                    [
+                        .int(sampleID), .int(post.postID), .from(index + 1), .text(post.stratum),
+                        .from(post.stratumPopulation), .from(post.stratumSampled), .double(post.weight),
+                        .from(post.inclusionProbability),
+                    ])
                 if !options.coders.isEmpty {
                     let shared = index < sharedCount
-                    let coders = shared ? options.coders : [options.coders[(index - sharedCount) % options.coders.count]]
+                    let coders =
+                        shared ? options.coders : [options.coders[(index - sharedCount) % options.coders.count]]
                     for coder in coders {
-                        try db.run("INSERT INTO sample_assignments(sample_id, coder, post_id, shared) VALUES (?, ?, ?, ?)",
-                                   [.int(sampleID), .text(HumanCoder.id(coder)), .int(post.postID), .from(shared)])
+                        try db.run(
+                            "INSERT INTO sample_assignments(sample_id, coder, post_id, shared) VALUES (?, ?, ?, ?)",
+                            [.int(sampleID), .text(HumanCoder.id(coder)), .int(post.postID), .from(shared)])
                     }
                 }
             }
@@ -239,11 +266,15 @@ public enum Sampler {
         return allocation
     }
 
-    static func population(_ db: Database, _ options: SampleOptions, scheme: AnnotationScheme, autoCoder: String?) throws -> [Candidate] {
+    static func population(_ db: Database, _ options: SampleOptions, scheme: AnnotationScheme, autoCoder: String?)
+        throws -> [Candidate]
+    {
         var positives: [Int64: [String]] = [:]
         var frequency: [String: Int] = [:]
         if let autoCoder {
-            for row in try db.query("SELECT post_id, category FROM codings WHERE coder = ? AND value = 1", [.text(autoCoder)]) {
+            for row in try db.query(
+                "SELECT post_id, category FROM codings WHERE coder = ? AND value = 1", [.text(autoCoder)])
+            {
                 let category = try row.required(text: "category")
                 positives[try row.required(int64: "post_id"), default: []].append(category)
                 frequency[category, default: 0] += 1
@@ -251,7 +282,8 @@ public enum Sampler {
         }
         let language = options.stratifyByLanguage ? "coalesce(l.language, 'und')" : "''"
         let join = options.stratifyByLanguage ? "LEFT JOIN post_languages l ON l.post_id = p.post_id" : ""
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT p.post_id, p.platform, p.external_id, \(language) AS language
             FROM posts p JOIN post_clusters c ON c.post_id = p.post_id AND c.canonical_post_id = p.post_id
             \(join)
@@ -270,37 +302,52 @@ public enum Sampler {
                 let rarest = decided.filter { $0 != scheme.gate }.min { (frequency[$0]!, $0) < (frequency[$1]!, $1) }
                 parts.append("auto=\(rarest ?? "none")")
             }
-            let key = mixedKey(options.seed ^ fnv1a64("\(try row.required(text: "platform")):\(try row.required(text: "external_id"))"))
-            result.append(Candidate(postID: postID, key: key, stratum: parts.isEmpty ? "all" : parts.joined(separator: "|")))
+            let key = mixedKey(
+                options.seed ^ fnv1a64("\(try row.required(text: "platform")):\(try row.required(text: "external_id"))")
+            )
+            result.append(
+                Candidate(postID: postID, key: key, stratum: parts.isEmpty ? "all" : parts.joined(separator: "|")))
         }
         return result
     }
 
     static func resolveAutoCoder(_ db: Database, _ given: String?) throws -> String {
-        let coders = try db.query("SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder").compactMap { $0.text("coder") }
+        let coders = try db.query(
+            "SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder"
+        ).compactMap { $0.text("coder") }
         if let given {
-            guard coders.contains(given) else { throw AnnotateError("no codings by '\(given)'; automated coders present: \(coders.joined(separator: ", "))") }
+            guard coders.contains(given) else {
+                throw AnnotateError(
+                    "no codings by '\(given)'; automated coders present: \(coders.joined(separator: ", "))")
+            }
             return given
         }
         guard coders.count == 1 else {
-            throw AnnotateError(coders.isEmpty ? "no automated codings yet: run `code` first, or use --no-stratify-decision"
-                                               : "several automated coders (\(coders.joined(separator: ", "))): choose one with --auto-coder")
+            throw AnnotateError(
+                coders.isEmpty
+                    ? "no automated codings yet: run `code` first, or use --no-stratify-decision"
+                    : "several automated coders (\(coders.joined(separator: ", "))): choose one with --auto-coder")
         }
         return coders[0]
     }
 
     public static func summary(_ db: Database, sampleID: Int64, alreadyExisted: Bool) throws -> SampleSummary {
         let population = try db.scalarInt("SELECT population FROM samples WHERE sample_id = ?", [.int(sampleID)]) ?? 0
-        let strata = try db.query("""
+        let strata = try db.query(
+            """
             SELECT stratum, max(stratum_population) AS population, count(*) AS drawn FROM sample_posts WHERE sample_id = ?
             GROUP BY stratum ORDER BY stratum
-            """, [.int(sampleID)]).map { (try $0.required(text: "stratum"), try $0.required(int: "population"), try $0.required(int: "drawn")) }
-        let assignments = try db.query("""
+            """, [.int(sampleID)]
+        ).map { (try $0.required(text: "stratum"), try $0.required(int: "population"), try $0.required(int: "drawn")) }
+        let assignments = try db.query(
+            """
             SELECT coder, count(*) AS posts, sum(shared) AS shared FROM sample_assignments WHERE sample_id = ?
             GROUP BY coder ORDER BY coder
-            """, [.int(sampleID)]).map { (try $0.required(text: "coder"), try $0.required(int: "posts"), try $0.required(int: "shared")) }
-        return SampleSummary(sampleID: sampleID, population: population, strata: strata, assignments: assignments,
-                             alreadyExisted: alreadyExisted)
+            """, [.int(sampleID)]
+        ).map { (try $0.required(text: "coder"), try $0.required(int: "posts"), try $0.required(int: "shared")) }
+        return SampleSummary(
+            sampleID: sampleID, population: population, strata: strata, assignments: assignments,
+            alreadyExisted: alreadyExisted)
     }
 }
 
@@ -314,7 +361,9 @@ public enum HumanCoder {
 
 func requireTables(_ db: Database, _ tables: [String: String]) throws {
     for (table, stage) in tables.sorted(by: { $0.key < $1.key }) {
-        if try !db.tableExists(table) { throw AnnotateError("table '\(table)' is missing: run the `\(stage)` stage first") }
+        if try !db.tableExists(table) {
+            throw AnnotateError("table '\(table)' is missing: run the `\(stage)` stage first")
+        }
     }
 }
 
@@ -339,11 +388,18 @@ public struct SampleRef: Sendable {
 
     public static func find(_ db: Database, _ name: String) throws -> SampleRef {
         try requireTables(db, ["samples": "annotate sample"])
-        guard let row = try db.query("SELECT sample_id, name, codebook_fingerprint FROM samples WHERE name = ?", [.text(name)]).first else {
+        guard
+            let row = try db.query(
+                "SELECT sample_id, name, codebook_fingerprint FROM samples WHERE name = ?", [.text(name)]
+            ).first
+        else {
             let known = try db.query("SELECT name FROM samples ORDER BY sample_id").compactMap { $0.text("name") }
-            throw AnnotateError("no sample named '\(name)'\(known.isEmpty ? "; draw one with `annotate sample`" : " (samples: \(known.joined(separator: ", ")))")")
+            throw AnnotateError(
+                "no sample named '\(name)'\(known.isEmpty ? "; draw one with `annotate sample`" : " (samples: \(known.joined(separator: ", ")))")"
+            )
         }
-        return SampleRef(id: try row.required(int64: "sample_id"), name: try row.required(text: "name"),
-                         codebookFingerprint: try row.required(text: "codebook_fingerprint"))
+        return SampleRef(
+            id: try row.required(int64: "sample_id"), name: try row.required(text: "name"),
+            codebookFingerprint: try row.required(text: "codebook_fingerprint"))
     }
 }

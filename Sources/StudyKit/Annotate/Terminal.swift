@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Terminal settings to restore, kept where a signal handler can reach them.
 nonisolated(unsafe) private var savedTerminal = termios()
@@ -27,11 +28,14 @@ public enum TerminalUI {
         return environment["TERM"] != "dumb"
     }
 
-    public static func run(_ state: inout CodingState, store: AnnotationStore,
-                           input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) throws {
+    public static func run(
+        _ state: inout CodingState, store: AnnotationStore,
+        input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO
+    ) throws {
         let colour = coloursWanted()
         guard isatty(input) != 0, isatty(output) != 0 else {
-            throw AnnotateError("`annotate code` needs a terminal; use `annotate import` to load codings from a CSV file")
+            throw AnnotateError(
+                "`annotate code` needs a terminal; use `annotate import` to load codings from a CSV file")
         }
         try enterRawMode(input)
         defer { restoreTerminal() }
@@ -51,16 +55,16 @@ public enum TerminalUI {
                 windowChanged = 0
                 size = windowSize(output)
                 state.viewport = ScreenSize(columns: size.columns, rows: size.rows)
-                state.scrollBy(0)                           // keep the view inside the post at the new size
+                state.scrollBy(0)  // keep the view inside the post at the new size
                 redraw = true
             }
             var keys: [Key] = []
             if ready > 0 {
                 let count = read(input, &buffer, buffer.count)
-                if count <= 0 { break }                     // the terminal went away: everything is saved already
+                if count <= 0 { break }  // the terminal went away: everything is saved already
                 keys = decoder.feed(Array(buffer[0..<count]))
             } else if ready == 0 {
-                keys = decoder.feed([], flush: true)        // a lone Esc
+                keys = decoder.feed([], flush: true)  // a lone Esc
             }
             for key in keys {
                 let effects = state.reduce(key, now: monotonicSeconds())
@@ -105,7 +109,7 @@ public enum TerminalUI {
         guard tcgetattr(fd, &savedTerminal) == 0 else { throw AnnotateError("cannot read terminal settings") }
         var raw = savedTerminal
         cfmakeraw(&raw)
-        raw.c_oflag |= tcflag_t(OPOST | ONLCR)   // keep newline translation for the few plain prints
+        raw.c_oflag |= tcflag_t(OPOST | ONLCR)  // keep newline translation for the few plain prints
         guard tcsetattr(fd, TCSAFLUSH, &raw) == 0 else { throw AnnotateError("cannot switch the terminal to raw mode") }
         terminalIsRaw = true
     }
@@ -138,7 +142,10 @@ public enum TerminalUI {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 { if errno == EINTR { continue }; return }
+            if n <= 0 {
+                if errno == EINTR { continue }
+                return
+            }
             offset += n
         }
     }

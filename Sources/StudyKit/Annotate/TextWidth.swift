@@ -24,11 +24,11 @@ func isRegionalIndicator(_ s: Unicode.Scalar) -> Bool { (0x1F1E6...0x1F1FF).cont
 func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
     let v = scalar.value
     switch scalar.properties.generalCategory {
-    case .nonspacingMark, .enclosingMark, .format: return 0   // combining accents, ZWJ (Cf), soft hyphen
+    case .nonspacingMark, .enclosingMark, .format: return 0  // combining accents, ZWJ (Cf), soft hyphen
     default: break
     }
     if (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v) || v == 0x200B { return 0 }
-    if (0x1160...0x11FF).contains(v) { return 0 }            // Hangul medial vowels / finals (conjoining)
+    if (0x1160...0x11FF).contains(v) { return 0 }  // Hangul medial vowels / finals (conjoining)
     return isWide(v) ? 2 : 1
 }
 
@@ -52,7 +52,13 @@ private func isWide(_ v: UInt32) -> Bool {
     var low = 0, high = wideRanges.count - 1
     while low <= high {
         let mid = (low + high) / 2
-        if v < wideRanges[mid].lowerBound { high = mid - 1 } else if v > wideRanges[mid].upperBound { low = mid + 1 } else { return true }
+        if v < wideRanges[mid].lowerBound {
+            high = mid - 1
+        } else if v > wideRanges[mid].upperBound {
+            low = mid + 1
+        } else {
+            return true
+        }
     }
     return false
 }
@@ -63,17 +69,21 @@ private func isWide(_ v: UInt32) -> Bool {
 public func wrap(_ text: String, width: Int) -> [String] {
     guard width > 0 else { return [] }
     var lines: [String] = []
-    let paragraphs = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+    let paragraphs = text.replacingOccurrences(of: "\r\n", with: "\n").split(
+        separator: "\n", omittingEmptySubsequences: false)
     for paragraph in paragraphs {
         var line: [Character] = []
         var lineWidth = 0
-        var lastSpace: Int? = nil       // index in `line` of the last space
+        var lastSpace: Int? = nil  // index in `line` of the last space
         for raw in paragraph {
             let character: Character = raw.unicodeScalars.first.map { $0.value < 0x20 } == true ? " " : raw
             let w = displayWidth(character)
             if lineWidth + w > width {
-                if character == " " {                 // a space at the break point is dropped
-                    lines.append(String(line)); line = []; lineWidth = 0; lastSpace = nil
+                if character == " " {  // a space at the break point is dropped
+                    lines.append(String(line))
+                    line = []
+                    lineWidth = 0
+                    lastSpace = nil
                     continue
                 }
                 if let space = lastSpace, space > 0 {

@@ -8,36 +8,45 @@ import Foundation
 /// same coder, seed and study give the same sample. Nobody knows a post's chance of being drawn:
 /// inclusion probabilities are stored as NULL and the sample can never validate a coder.
 enum UncertaintySampling {
-    static func draw(_ db: Database, _ options: SampleOptions, codebook: StoredCodebook,
-                     parameters: [String: String]) throws -> SampleSummary {
+    static func draw(
+        _ db: Database, _ options: SampleOptions, codebook: StoredCodebook,
+        parameters: [String: String]
+    ) throws -> SampleSummary {
         let coder = try supervisedCoder(db, options.autoCoder)
         // Per post: the smallest |p − threshold| over the categories decided by a model.
         var margin: [Int64: Double] = [:]
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT post_id, confidence, json_extract(value, '$.threshold') AS threshold
             FROM codings, json_each(codings.evidence)
             WHERE coder = ? AND json_extract(value, '$.threshold') IS NOT NULL
-            """, [.text(coder)]) { row in
+            """, [.text(coder)]
+        ) { row in
             guard let p = row.double("confidence"), let threshold = row.double("threshold") else { return }
             let id = try row.required(int64: "post_id")
             margin[id] = min(margin[id] ?? .infinity, abs(p - threshold))
         }
         guard !margin.isEmpty else {
-            throw AnnotateError("the codings of \(coder) carry no probabilities with thresholds: code with a model of "
-                                + "`code train` (`code --model FILE`) first")
+            throw AnnotateError(
+                "the codings of \(coder) carry no probabilities with thresholds: code with a model of "
+                    + "`code train` (`code --model FILE`) first")
         }
         var candidates: [(postID: Int64, margin: Double, key: UInt64)] = []
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT p.post_id, p.platform, p.external_id FROM posts p
             JOIN post_clusters c ON c.post_id = p.post_id AND c.canonical_post_id = p.post_id
             WHERE NOT EXISTS (SELECT 1 FROM sample_posts s WHERE s.post_id = p.post_id)
               AND NOT EXISTS (SELECT 1 FROM codings h WHERE h.post_id = p.post_id
                               AND (h.coder LIKE 'human:%' OR h.coder = 'adjudicated'))
             ORDER BY p.post_id
-            """) { row in
+            """
+        ) { row in
             let id = try row.required(int64: "post_id")
             guard let m = margin[id] else { return }
-            let key = mixedKey(options.seed ^ fnv1a64("\(try row.required(text: "platform")):\(try row.required(text: "external_id"))"))
+            let key = mixedKey(
+                options.seed ^ fnv1a64("\(try row.required(text: "platform")):\(try row.required(text: "external_id"))")
+            )
             candidates.append((id, m, key))
         }
         guard !candidates.isEmpty else {
@@ -49,12 +58,14 @@ enum UncertaintySampling {
         parameters["auto_coder"] = coder
         // Weight 1 and no inclusion probability: this sample stands for no population.
         let rows = drawn.map {
-            Sampler.DrawnPost(postID: $0.postID, stratum: "uncertain|margin=\(String(format: "%.3f", $0.margin))",
-                              stratumPopulation: candidates.count, stratumSampled: drawn.count, weight: 1,
-                              inclusionProbability: nil)
+            Sampler.DrawnPost(
+                postID: $0.postID, stratum: "uncertain|margin=\(String(format: "%.3f", $0.margin))",
+                stratumPopulation: candidates.count, stratumSampled: drawn.count, weight: 1,
+                inclusionProbability: nil)
         }
-        return try Sampler.store(db, options, codebook: codebook, parameters: parameters, strategy: .uncertain,
-                                 population: candidates.count, drawn: rows)
+        return try Sampler.store(
+            db, options, codebook: codebook, parameters: parameters, strategy: .uncertain,
+            population: candidates.count, drawn: rows)
     }
 
     /// The supervised coder named, or the only one with codings.
@@ -65,15 +76,18 @@ enum UncertaintySampling {
         }
         if let given {
             guard coders.contains(given) else {
-                throw AnnotateError("no codings by '\(given)'; supervised coders present: "
-                                    + (coders.isEmpty ? "none (run `code train` and `code --model FILE`)" : coders.joined(separator: ", ")))
+                throw AnnotateError(
+                    "no codings by '\(given)'; supervised coders present: "
+                        + (coders.isEmpty
+                            ? "none (run `code train` and `code --model FILE`)" : coders.joined(separator: ", ")))
             }
             return given
         }
         guard coders.count == 1 else {
-            throw AnnotateError(coders.isEmpty
-                ? "--strategy uncertain needs a supervised coder's codings: run `code train` and `code --model FILE` first"
-                : "several supervised coders (\(coders.joined(separator: ", "))): choose one with --auto-coder")
+            throw AnnotateError(
+                coders.isEmpty
+                    ? "--strategy uncertain needs a supervised coder's codings: run `code train` and `code --model FILE` first"
+                    : "several supervised coders (\(coders.joined(separator: ", "))): choose one with --auto-coder")
         }
         return coders[0]
     }

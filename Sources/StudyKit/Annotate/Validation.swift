@@ -19,18 +19,24 @@ public enum Validation {
     /// Per automated coder and category, the confusion counts against the reference. Posts whose
     /// adjudication is stale (a coder changed their coding after it was settled) are left out when
     /// the reference is 'adjudicated': `staleLeftOut` says how many.
-    public static func compute(_ db: Database, reference: String, sample: SampleRef? = nil,
-                               coders requested: [String] = []) throws -> [ValidationRow] {
+    public static func compute(
+        _ db: Database, reference: String, sample: SampleRef? = nil,
+        coders requested: [String] = []
+    ) throws -> [ValidationRow] {
         try computeReport(db, reference: reference, sample: sample, coders: requested).rows
     }
 
-    public static func computeReport(_ db: Database, reference: String, sample: SampleRef? = nil,
-                                     coders requested: [String] = [])
-        throws -> (rows: [ValidationRow], staleLeftOut: Int) {
+    public static func computeReport(
+        _ db: Database, reference: String, sample: SampleRef? = nil,
+        coders requested: [String] = []
+    )
+        throws -> (rows: [ValidationRow], staleLeftOut: Int)
+    {
         try requireTables(db, ["codings": "code"])
         let reference = referenceID(reference)
         guard try db.scalarInt("SELECT count(*) FROM codings WHERE coder = ?", [.text(reference)]) ?? 0 > 0 else {
-            throw AnnotateError("no codings by the reference coder '\(reference)'; run `annotate adjudicate` (or name a human coder)")
+            throw AnnotateError(
+                "no codings by the reference coder '\(reference)'; run `annotate adjudicate` (or name a human coder)")
         }
         let coders = try automatedCoders(db, requested)
         let stale = reference == HumanCoder.adjudicated ? try Adjudication.stalePosts(db) : [:]
@@ -48,7 +54,10 @@ public enum Validation {
             var byCategory: [String: ValidationRow] = [:]
             try db.forEachRow(sql, values) { row in
                 let post = try row.required(int64: "post_id")
-                if stale[post] != nil { staleSeen.insert(post); return }
+                if stale[post] != nil {
+                    staleSeen.insert(post)
+                    return
+                }
                 let category = try row.required(text: "category")
                 var v = byCategory[category] ?? ValidationRow(coder: coder, category: category)
                 switch (try row.required(int: "coder_value"), try row.required(int: "reference_value")) {
@@ -62,22 +71,34 @@ public enum Validation {
             let ordered = byCategory.values.sorted { $0.category < $1.category }
             guard !ordered.isEmpty else { continue }
             var micro = ValidationRow(coder: coder, category: "*")
-            for r in ordered { micro.tp += r.tp; micro.fp += r.fp; micro.fn += r.fn; micro.tn += r.tn }
+            for r in ordered {
+                micro.tp += r.tp
+                micro.fp += r.fp
+                micro.fn += r.fn
+                micro.tn += r.tn
+            }
             rows += ordered + [micro]
         }
         return (rows, staleSeen.count)
     }
 
-    public static func store(_ db: Database, rows: [ValidationRow], reference: String, parameters: [String: String]) throws {
+    public static func store(_ db: Database, rows: [ValidationRow], reference: String, parameters: [String: String])
+        throws
+    {
         let run = try StageRun.begin(db, stage: "annotate-validate", parameters: parameters)
         try db.transaction {
             try db.run("DELETE FROM validation_confusion WHERE reference_coder = ?", [.text(reference)])
             for r in rows {
-                try db.run("""
+                try db.run(
+                    """
                     INSERT INTO validation_confusion(coder, reference_coder, category, units, tp, fp, fn, tn, precision, recall, f1, kappa, run_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.text(r.coder), .text(reference), .text(r.category), .from(r.units), .from(r.tp), .from(r.fp), .from(r.fn),
-                          .from(r.tn), finite(r.precision), finite(r.recall), finite(r.f1), finite(r.kappa), .int(run.id)])
+                    """,
+                    [
+                        .text(r.coder), .text(reference), .text(r.category), .from(r.units), .from(r.tp), .from(r.fp),
+                        .from(r.fn),
+                        .from(r.tn), finite(r.precision), finite(r.recall), finite(r.f1), finite(r.kappa), .int(run.id),
+                    ])
             }
             try run.finish(rowsIn: rows.count, rowsOut: rows.count, rejects: 0)
         }
@@ -89,10 +110,13 @@ public enum Validation {
         var lastCoder = ""
         for r in rows {
             if r.coder != lastCoder {
-                out += "\(r.coder)\n" + pad("  category", toWidth: 28) + " units    tp    fp    fn    tn  precision  recall     F1  kappa\n"
+                out +=
+                    "\(r.coder)\n" + pad("  category", toWidth: 28)
+                    + " units    tp    fp    fn    tn  precision  recall     F1  kappa\n"
                 lastCoder = r.coder
             }
-            out += pad("  " + (r.category == "*" ? "(all, micro)" : r.category), toWidth: 28)
+            out +=
+                pad("  " + (r.category == "*" ? "(all, micro)" : r.category), toWidth: 28)
                 + String(format: " %5d %5d %5d %5d %5d", r.units, r.tp, r.fp, r.fn, r.tn)
                 + "      \(f(r.precision))   \(f(r.recall))  \(f(r.f1))  \(f(r.kappa))\n"
         }

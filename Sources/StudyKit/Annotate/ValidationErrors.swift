@@ -80,16 +80,20 @@ extension Validation {
             var totals = (fp: 0, fn: 0)
             try db.forEachRow(sql, values) { row in
                 let post = try row.required(int64: "post_id")
-                if stale[post] != nil { staleSeen.insert(post); return }
+                if stale[post] != nil {
+                    staleSeen.insert(post)
+                    return
+                }
                 let positive = try row.required(int: "coder_value") == 1
                 if positive { totals.fp += 1 } else { totals.fn += 1 }
                 if let limit = options.limit, report.mistakes.count >= limit { return }
-                report.mistakes.append(CodingMistake(
-                    coder: coder, category: try row.required(text: "category"),
-                    kind: positive ? .falsePositive : .falseNegative, postID: post,
-                    platform: try row.required(text: "platform"), language: try row.required(text: "language"),
-                    createdAt: try row.required(text: "created_at"), text: try row.required(text: "text_nfkc"),
-                    evidenceJSON: row.text("evidence") ?? "[]", referenceNote: row.text("reference_note")))
+                report.mistakes.append(
+                    CodingMistake(
+                        coder: coder, category: try row.required(text: "category"),
+                        kind: positive ? .falsePositive : .falseNegative, postID: post,
+                        platform: try row.required(text: "platform"), language: try row.required(text: "language"),
+                        createdAt: try row.required(text: "created_at"), text: try row.required(text: "text_nfkc"),
+                        evidenceJSON: row.text("evidence") ?? "[]", referenceNote: row.text("reference_note")))
             }
             report.totals[coder] = totals
         }
@@ -103,9 +107,11 @@ extension Validation {
 
     static func automatedCoders(_ db: Database, _ requested: [String]) throws -> [String] {
         if !requested.isEmpty { return requested }
-        let coders = try db.query("""
+        let coders = try db.query(
+            """
             SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder
-            """).compactMap { $0.text("coder") }
+            """
+        ).compactMap { $0.text("coder") }
         guard !coders.isEmpty else { throw AnnotateError("no automated coder's codings to validate; run `code` first") }
         return coders
     }
@@ -125,7 +131,8 @@ extension Validation {
             out += "showing \(report.mistakes.count) (--limit; --csv FILE writes them all)\n"
         }
         for m in report.mistakes {
-            let heading = "== \(m.category) · \(m.kind.rawValue) · \(m.coder) · post \(m.postID) · \(m.platform) · "
+            let heading =
+                "== \(m.category) · \(m.kind.rawValue) · \(m.coder) · post \(m.postID) · \(m.platform) · "
                 + "\(m.language) · \(m.createdAt.prefix(10))"
             out += "\n" + truncate(heading, toWidth: width) + "\n"
             for line in wrap(m.markedText, width: width - 4) { out += (line.isEmpty ? "" : "    " + line) + "\n" }
@@ -138,14 +145,18 @@ extension Validation {
 
     /// Every mistake as CSV (libcsv quoting), one row each.
     public static func mistakesCSV(_ report: MistakeReport, reference: String) -> String {
-        var rows = CSVRows(header: ["coder", "reference", "category", "error", "post_id", "platform", "language",
-                                    "created_at", "evidence", "evidence_json", "reference_note", "text"])
+        var rows = CSVRows(header: [
+            "coder", "reference", "category", "error", "post_id", "platform", "language",
+            "created_at", "evidence", "evidence_json", "reference_note", "text",
+        ])
         for m in report.mistakes {
-            rows.append([.text(m.coder), .text(reference), .text(m.category),
-                         .text(m.kind == .falsePositive ? "false_positive" : "false_negative"), .int(m.postID),
-                         .text(m.platform), .text(m.language), .text(m.createdAt),
-                         .text(m.evidence.joined(separator: "; ")), .text(m.evidenceJSON),
-                         m.referenceNote.map(CSVRows.Field.text) ?? .empty, .text(m.text)])
+            rows.append([
+                .text(m.coder), .text(reference), .text(m.category),
+                .text(m.kind == .falsePositive ? "false_positive" : "false_negative"), .int(m.postID),
+                .text(m.platform), .text(m.language), .text(m.createdAt),
+                .text(m.evidence.joined(separator: "; ")), .text(m.evidenceJSON),
+                m.referenceNote.map(CSVRows.Field.text) ?? .empty, .text(m.text),
+            ])
         }
         return rows.text
     }
@@ -157,7 +168,8 @@ extension Validation {
 enum EvidenceReader {
     static func items(_ json: String) -> [[String: Any]] {
         guard let data = json.data(using: .utf8),
-              let array = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return [] }
+            let array = try? JSONSerialization.jsonObject(with: data) as? [Any]
+        else { return [] }
         return array.compactMap { $0 as? [String: Any] }
     }
 
@@ -190,7 +202,8 @@ enum EvidenceReader {
         let scalars = Array(text.unicodeScalars)
         for item in items(json) where item["negated"] as? Bool != true {
             guard let start = item["start"] as? Int, let end = item["end"] as? Int, start >= 0, start < end,
-                  end <= scalars.count, let said = item["text"] as? String else { continue }
+                end <= scalars.count, let said = item["text"] as? String
+            else { continue }
             var view = String.UnicodeScalarView()
             view.append(contentsOf: scalars[start..<end])
             if String(view).lowercased() == said.lowercased(), !spans.contains(where: { $0.0 < end && start < $0.1 }) {

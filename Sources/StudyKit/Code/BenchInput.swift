@@ -16,9 +16,13 @@ public enum BenchInput {
                 continue
             }
             let items: [[String: Any]]
-            if let page = object["data"] as? [[String: Any]] { items = page }
-            else if let single = object["data"] as? [String: Any] { items = [single] }
-            else { items = [object] }
+            if let page = object["data"] as? [[String: Any]] {
+                items = page
+            } else if let single = object["data"] as? [String: Any] {
+                items = [single]
+            } else {
+                items = [object]
+            }
             for item in items {
                 let long = (item["note_tweet"] as? [String: Any])?["text"] as? String
                 if let text = long ?? item["text"] as? String { texts.append(TextNormalizer.nfkc(text)) }

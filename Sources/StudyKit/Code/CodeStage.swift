@@ -60,7 +60,8 @@ public final class CodeStage {
     public func loadPosts(allPosts: Bool) throws -> (posts: [Post], notes: [String], inputs: String) {
         var notes: [String] = []
         var join = ""
-        var inputs = "posts:" + (try db.scalarText("SELECT coalesce(max(post_id), 0) || '/' || count(*) FROM posts") ?? "")
+        var inputs =
+            "posts:" + (try db.scalarText("SELECT coalesce(max(post_id), 0) || '/' || count(*) FROM posts") ?? "")
         if !allPosts {
             if try db.hasRows("post_clusters") {
                 // Canonical posts and near-duplicates (edited copies that may say more or less) are coded;
@@ -80,23 +81,32 @@ public final class CodeStage {
             notes.append("language-detect has not run (no post_languages): language unknown, all indicator sets used")
         }
         var posts: [Post] = []
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT p.post_id, p.text_nfkc, \(languageColumn) AS language, \(Self.threadSQL) AS thread
             FROM posts p\(join) ORDER BY p.post_id
-            """) { row in
-            posts.append(Post(id: try row.required(int64: "post_id"), text: row.text("text_nfkc") ?? "",
-                              language: row.text("language"), thread: row.text("thread")))
+            """
+        ) { row in
+            posts.append(
+                Post(
+                    id: try row.required(int64: "post_id"), text: row.text("text_nfkc") ?? "",
+                    language: row.text("language"), thread: row.text("thread")))
         }
         // The content coded (which posts, in which language), not the ids of the runs that wrote it:
         // an interrupted and re-run upstream stage gives the same fingerprint as an uninterrupted one.
-        inputs += ";coded:" + Fingerprint.ofString(posts.map { "\($0.id):\($0.language ?? ""):\($0.thread ?? "")" }
-            .joined(separator: "\n"))
+        inputs +=
+            ";coded:"
+            + Fingerprint.ofString(
+                posts.map { "\($0.id):\($0.language ?? ""):\($0.thread ?? "")" }
+                    .joined(separator: "\n"))
         return (posts, notes, inputs)
     }
 
     /// Codes `posts` on `workers` threads; results are in input order whatever the thread count.
-    public static func codeAll(_ posts: [Post], workers: Int,
-                               _ code: @Sendable (Post) -> [CategoryDecision]) -> [[CategoryDecision]] {
+    public static func codeAll(
+        _ posts: [Post], workers: Int,
+        _ code: @Sendable (Post) -> [CategoryDecision]
+    ) -> [[CategoryDecision]] {
         let results = ResultSlots<[CategoryDecision]>(count: posts.count)
         let chunk = 512
         let chunks = (posts.count + chunk - 1) / chunk
@@ -120,16 +130,20 @@ public final class CodeStage {
     /// Runs the lexicon coder of `codebook` over the posts.
     public func runLexicon(codebook: Codebook, options: CodeOptions) throws -> CodeSummary {
         let coder = LexiconCoder(codebook: codebook)
-        return try run(coderName: coder.coderName, codebook: codebook, kind: "lexicon", options: options,
-                       extraParameters: [:]) { post in
+        return try run(
+            coderName: coder.coderName, codebook: codebook, kind: "lexicon", options: options,
+            extraParameters: [:]
+        ) { post in
             coder.code(text: post.text, language: post.language, thread: post.thread)
         }
     }
 
     /// Shared by every automatic coder: load, code, replace the coder's rows in one transaction.
-    public func run(coderName: String, codebook: Codebook, kind: String, options: CodeOptions,
-                    extraParameters: [String: String],
-                    code: @escaping @Sendable (Post) -> [CategoryDecision]) throws -> CodeSummary {
+    public func run(
+        coderName: String, codebook: Codebook, kind: String, options: CodeOptions,
+        extraParameters: [String: String],
+        code: @escaping @Sendable (Post) -> [CategoryDecision]
+    ) throws -> CodeSummary {
         let (posts, notes, inputs) = try loadPosts(allPosts: options.allPosts)
         // The primary coder changes only when asked; the first coding run sets it to its coder.
         let primary = try options.primaryCoder ?? StudySettings.value(db, "primary_coder") ?? coderName
@@ -147,31 +161,41 @@ public final class CodeStage {
             let decisions = Self.codeAll(posts, workers: options.workers, code)
             var present = [Int](repeating: 0, count: codebook.categories.count)
             let rows = try db.transaction { () -> Int in
-                try db.run("INSERT OR IGNORE INTO codebooks(name, version, fingerprint, yaml, loaded_at) VALUES (?, ?, ?, ?, ?)",
-                           [.text(codebook.name), .text(codebook.version), .text(codebook.fingerprint),
-                            .text(codebook.source), .text(Timestamp.now())])
+                try db.run(
+                    "INSERT OR IGNORE INTO codebooks(name, version, fingerprint, yaml, loaded_at) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        .text(codebook.name), .text(codebook.version), .text(codebook.fingerprint),
+                        .text(codebook.source), .text(Timestamp.now()),
+                    ])
                 try db.run("DELETE FROM codings WHERE coder = ?", [.text(coderName)])
-                let insert = try db.prepare("INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                let insert = try db.prepare(
+                    "INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                )
                 var written = 0
                 for (post, postDecisions) in zip(posts, decisions) {
                     for (i, decision) in postDecisions.enumerated() {
                         if decision.value { present[i] += 1 }
                         insert.reset()
-                        try insert.bind([.int(post.id), .text(decision.category), .int(decision.value ? 1 : 0),
-                                         .text(coderName), .text(decision.evidence), .double(decision.confidence), .int(run.id)])
+                        try insert.bind([
+                            .int(post.id), .text(decision.category), .int(decision.value ? 1 : 0),
+                            .text(coderName), .text(decision.evidence), .double(decision.confidence), .int(run.id),
+                        ])
                         try insert.runToCompletion()
                         written += 1
                     }
                 }
                 if !options.allPosts { written += try inheritCopies(coder: coderName) }
-                try db.run("INSERT INTO study_settings(key, value) VALUES ('primary_coder', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           [.text(primary)])
-                try run.finish(rowsIn: posts.count, rowsOut: written, rejects: 0,
-                               message: notes.isEmpty ? nil : notes.joined(separator: "; "))
+                try db.run(
+                    "INSERT INTO study_settings(key, value) VALUES ('primary_coder', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [.text(primary)])
+                try run.finish(
+                    rowsIn: posts.count, rowsOut: written, rejects: 0,
+                    message: notes.isEmpty ? nil : notes.joined(separator: "; "))
                 return written
             }
-            return CodeSummary(runID: run.id, coder: coderName, postsCoded: posts.count, rowsWritten: rows, notes: notes,
-                               prevalence: zip(codebook.categories, present).map { ($0.id, $1) })
+            return CodeSummary(
+                runID: run.id, coder: coderName, postsCoded: posts.count, rowsWritten: rows, notes: notes,
+                prevalence: zip(codebook.categories, present).map { ($0.id, $1) })
         } catch {
             run.fail(error)
             throw error
@@ -185,7 +209,8 @@ extension CodeStage {
     /// from. Then "all posts" tables count every copy, and campaigns weigh as much as they posted.
     func inheritCopies(coder: String) throws -> Int {
         guard try db.tableExists("post_clusters") else { return 0 }
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id)
             SELECT k.post_id, c.category, c.value, c.coder, '[{"rule":"inherited","from":' || k.canonical_post_id || '}]',
                    c.confidence, c.run_id
@@ -217,7 +242,8 @@ final class AtomicCounter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
     func increment() -> Int {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let current = value
         value += 1
         return current

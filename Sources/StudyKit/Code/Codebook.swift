@@ -76,7 +76,9 @@ public struct CodebookCategory: Sendable {
     public func label(_ language: String) -> String? { labels.first { $0.language == language }?.label }
     /// The definition and rules in `language`, else in the first language that has them
     /// (what an annotation screen in that language shows).
-    public func definition(_ language: String) -> String { definitions.first { $0.language == language }?.text ?? definition }
+    public func definition(_ language: String) -> String {
+        definitions.first { $0.language == language }?.text ?? definition
+    }
     public func include(_ language: String) -> [String] { includes.first { $0.language == language }?.rules ?? include }
     public func exclude(_ language: String) -> [String] { excludes.first { $0.language == language }?.rules ?? exclude }
     /// The label in the first language that has one, else the id.
@@ -124,8 +126,10 @@ public struct NegationRule: Sendable {
     /// Verbs after which a cue reaches to the end of the clause: "never used it as a friend".
     public var longScopeAfter: [String] = []
 
-    public init(before: [String], after: [String], window: Int, unit: Unit,
-                verbsTakingNegation: [String] = [], longScopeAfter: [String] = []) {
+    public init(
+        before: [String], after: [String], window: Int, unit: Unit,
+        verbsTakingNegation: [String] = [], longScopeAfter: [String] = []
+    ) {
         self.before = before
         self.after = after
         self.window = window

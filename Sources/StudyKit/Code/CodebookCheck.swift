@@ -16,7 +16,8 @@ public enum CodebookCheck {
         public var description: String {
             let want = expected ? "positive" : "negative"
             let got = expected ? "coded absent" : "coded present"
-            return "\(file):\(line): category '\(category)': \(want) example [\(language)] \(got): \"\(text.prefix(120))\" evidence=\(evidence)"
+            return
+                "\(file):\(line): category '\(category)': \(want) example [\(language)] \(got): \"\(text.prefix(120))\" evidence=\(evidence)"
         }
     }
 
@@ -36,9 +37,11 @@ public enum CodebookCheck {
                 let decisions = coder.code(text: TextNormalizer.nfkc(example.text), language: example.language)
                 let decision = decisions.first { $0.category == category.id }!
                 if decision.value != expected {
-                    failures.append(Failure(file: codebook.path, line: example.line, category: category.id,
-                                            expected: expected, language: example.language, text: example.text,
-                                            evidence: decision.evidence))
+                    failures.append(
+                        Failure(
+                            file: codebook.path, line: example.line, category: category.id,
+                            expected: expected, language: example.language, text: example.text,
+                            evidence: decision.evidence))
                 }
             }
         }

@@ -21,12 +21,16 @@ public enum CodebookLoader {
         var sql = "SELECT name, version, yaml FROM codebooks ORDER BY codebook_id DESC LIMIT 1"
         var values: [SQLValue] = []
         if let coder, let nameAndVersion = coder.split(separator: ":", maxSplits: 1).last,
-           case let parts = nameAndVersion.split(separator: "@", maxSplits: 1), parts.count == 2 {
-            sql = "SELECT name, version, yaml FROM codebooks WHERE name = ? AND version = ? ORDER BY codebook_id DESC LIMIT 1"
+            case let parts = nameAndVersion.split(separator: "@", maxSplits: 1), parts.count == 2
+        {
+            sql =
+                "SELECT name, version, yaml FROM codebooks WHERE name = ? AND version = ? ORDER BY codebook_id DESC LIMIT 1"
             values = [.text(String(parts[0])), .text(String(parts[1]))]
         }
         guard let row = try db.query(sql, values).first else {
-            throw StudyError("\(db.path): no codebook is stored in this study yet: run `code --codebook FILE` first, or pass --codebook")
+            throw StudyError(
+                "\(db.path): no codebook is stored in this study yet: run `code --codebook FILE` first, or pass --codebook"
+            )
         }
         let label = "\(db.path) (codebook \(row.text("name") ?? "")@\(row.text("version") ?? "") stored by `code`)"
         return try parse(yaml: try row.required(text: "yaml"), path: label)
@@ -38,17 +42,25 @@ public enum CodebookLoader {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw CodebookError(problems: [CodebookProblem(file: path, line: yamlErrorLine(error),
-                                                           message: "YAML syntax: \(yamlErrorProblem(error))")])
+            throw CodebookError(problems: [
+                CodebookProblem(
+                    file: path, line: yamlErrorLine(error),
+                    message: "YAML syntax: \(yamlErrorProblem(error))")
+            ])
         }
         guard let root, let top = root.mapping else {
-            throw CodebookError(problems: [CodebookProblem(file: path, line: root?.mark?.line,
-                                                           message: "the codebook must be a YAML mapping with name, version, languages and categories")])
+            throw CodebookError(problems: [
+                CodebookProblem(
+                    file: path, line: root?.mark?.line,
+                    message: "the codebook must be a YAML mapping with name, version, languages and categories")
+            ])
         }
         let codebook = reader.codebook(top, rootLine: root.mark?.line ?? 1, source: yaml)
         if !reader.problems.isEmpty {
             // In file order (problems are found in several passes); ties keep the order found.
-            let ordered = reader.problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+            let ordered = reader.problems.enumerated().sorted {
+                ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset)
+            }
             throw CodebookError(problems: ordered.map(\.element))
         }
         return codebook
@@ -63,7 +75,8 @@ public enum CodebookLoader {
 
     private static func yamlErrorProblem(_ error: YamlError) -> String {
         switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
         default: return String(describing: error)
         }
     }
@@ -84,16 +97,33 @@ public enum CodebookLoader {
         while i < chars.count {
             let c = chars[i]
             if c == "|" && depth == 0 { return nil }
-            if c == "\\" { endRun(); i += 2; continue }
+            if c == "\\" {
+                endRun()
+                i += 2
+                continue
+            }
             if c == "[" {
                 endRun()
                 i += 1
-                while i < chars.count && chars[i] != "]" { if chars[i] == "\\" { i += 1 }; i += 1 }
+                while i < chars.count && chars[i] != "]" {
+                    if chars[i] == "\\" { i += 1 }
+                    i += 1
+                }
                 i += 1
                 continue
             }
-            if c == "(" { endRun(); depth += 1; i += 1; continue }
-            if c == ")" { endRun(); depth -= 1; i += 1; continue }
+            if c == "(" {
+                endRun()
+                depth += 1
+                i += 1
+                continue
+            }
+            if c == ")" {
+                endRun()
+                depth -= 1
+                i += 1
+                continue
+            }
             if c == "*" || c == "?" || c == "{" || c == "+" {
                 // The quantified character is optional (or repeated): it cannot be part of the anchor.
                 if c != "+" && !run.isEmpty { run.removeLast() }
@@ -102,7 +132,11 @@ public enum CodebookLoader {
                 i += 1
                 continue
             }
-            if meta.contains(c) { endRun(); i += 1; continue }
+            if meta.contains(c) {
+                endRun()
+                i += 1
+                continue
+            }
             if depth == 0 { run.append(c) } else { endRun() }
             i += 1
         }
@@ -128,21 +162,28 @@ private struct Reader {
 
     mutating func string(_ node: Node?, _ what: String) -> String? {
         guard let node else { return nil }
-        guard let scalar = node.scalar else { problem(node, "\(what) must be text"); return nil }
+        guard let scalar = node.scalar else {
+            problem(node, "\(what) must be text")
+            return nil
+        }
         return scalar.string
     }
 
     mutating func stringList(_ node: Node?, _ what: String) -> [String] {
         guard let node else { return [] }
         if node.scalar != nil, let value = string(node, what) { return value.isEmpty ? [] : [value] }
-        guard let sequence = node.sequence else { problem(node, "\(what) must be a list"); return [] }
+        guard let sequence = node.sequence else {
+            problem(node, "\(what) must be a list")
+            return []
+        }
         return sequence.compactMap { string($0, what) }
     }
 
     mutating func number(_ node: Node?, _ what: String) -> Double? {
         guard let node else { return nil }
         guard let text = node.scalar?.string, let value = Double(text) else {
-            problem(node, "\(what) must be a number"); return nil
+            problem(node, "\(what) must be a number")
+            return nil
         }
         return value
     }
@@ -152,7 +193,9 @@ private struct Reader {
         switch node.scalar?.string.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
-        default: problem(node, "\(what) must be true or false"); return nil
+        default:
+            problem(node, "\(what) must be true or false")
+            return nil
         }
     }
 
@@ -169,17 +212,33 @@ private struct Reader {
     // MARK: The codebook
 
     mutating func codebook(_ top: Node.Mapping, rootLine: Int, source: String) -> Codebook {
-        checkKeys(top, allowed: ["name", "version", "description", "languages", "gate", "implications",
-                                 "negation", "ignore", "reported_speech", "thread_context", "categories"], context: "codebook")
+        checkKeys(
+            top,
+            allowed: [
+                "name", "version", "description", "languages", "gate", "implications",
+                "negation", "ignore", "reported_speech", "thread_context", "categories",
+            ], context: "codebook")
         let name = string(top["name"], "name") ?? ""
         if name.isEmpty || name.contains(where: { $0 == "@" || $0 == ":" || $0.isWhitespace }) {
-            problem(top["name"], "codebook: 'name' is required and may not contain spaces, ':' or '@'", line: top["name"] == nil ? rootLine : nil)
+            problem(
+                top["name"], "codebook: 'name' is required and may not contain spaces, ':' or '@'",
+                line: top["name"] == nil ? rootLine : nil)
         }
         let version = string(top["version"], "version") ?? ""
-        if version.isEmpty { problem(top["version"], "codebook: 'version' is required (e.g. \"1.0\")", line: top["version"] == nil ? rootLine : nil) }
+        if version.isEmpty {
+            problem(
+                top["version"], "codebook: 'version' is required (e.g. \"1.0\")",
+                line: top["version"] == nil ? rootLine : nil)
+        }
         let languages = stringList(top["languages"], "languages")
-        if languages.isEmpty { problem(top["languages"], "codebook: 'languages' must list at least one language", line: top["languages"] == nil ? rootLine : nil) }
-        if languages.contains(anyLanguage) { problem(top["languages"], "codebook: '\(anyLanguage)' is reserved for indicators of every language") }
+        if languages.isEmpty {
+            problem(
+                top["languages"], "codebook: 'languages' must list at least one language",
+                line: top["languages"] == nil ? rootLine : nil)
+        }
+        if languages.contains(anyLanguage) {
+            problem(top["languages"], "codebook: '\(anyLanguage)' is reserved for indicators of every language")
+        }
         let languageSet = Set(languages)
 
         var negation: [String: NegationRule] = [:]
@@ -188,7 +247,10 @@ private struct Reader {
                 for (key, value) in mapping {
                     let language = key.scalar?.string ?? ""
                     if !languageSet.contains(language) {
-                        problem(key, "negation: language '\(language)' is not one of the codebook's languages (\(languages.joined(separator: ", ")))")
+                        problem(
+                            key,
+                            "negation: language '\(language)' is not one of the codebook's languages (\(languages.joined(separator: ", ")))"
+                        )
                     }
                     if let rule = negationRule(value, language: language) { negation[language] = rule }
                 }
@@ -199,8 +261,12 @@ private struct Reader {
 
         var ignore: Set<IgnoredSpan> = []
         for value in stringList(top["ignore"], "ignore") {
-            if let span = IgnoredSpan(rawValue: value) { ignore.insert(span) } else {
-                problem(top["ignore"], "ignore: '\(value)' is not one of \(IgnoredSpan.allCases.map(\.rawValue).joined(separator: ", "))")
+            if let span = IgnoredSpan(rawValue: value) {
+                ignore.insert(span)
+            } else {
+                problem(
+                    top["ignore"],
+                    "ignore: '\(value)' is not one of \(IgnoredSpan.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
 
@@ -210,21 +276,27 @@ private struct Reader {
         if let node = top["categories"] {
             if let sequence = node.sequence {
                 for item in sequence {
-                    if let category = category(item, languages: languageSet, primaryLanguage: languages.first ?? "en") { categories.append(category) }
+                    if let category = category(item, languages: languageSet, primaryLanguage: languages.first ?? "en") {
+                        categories.append(category)
+                    }
                 }
             } else {
                 problem(node, "categories must be a list")
             }
         }
         if categories.isEmpty && top["categories"]?.sequence?.isEmpty != false {
-            problem(top["categories"], "codebook: 'categories' must list at least one category", line: top["categories"] == nil ? rootLine : nil)
+            problem(
+                top["categories"], "codebook: 'categories' must list at least one category",
+                line: top["categories"] == nil ? rootLine : nil)
         }
 
         // Cross-references: duplicate ids, parents, indicator ids.
         var seen: [String: Int] = [:]
         for category in categories {
             if let first = seen[category.id] {
-                problem(nil, "category '\(category.id)': duplicate id (first defined on line \(first))", line: category.line)
+                problem(
+                    nil, "category '\(category.id)': duplicate id (first defined on line \(first))", line: category.line
+                )
             } else {
                 seen[category.id] = category.line
             }
@@ -239,13 +311,16 @@ private struct Reader {
                 }
             }
         }
-        let parentOf = Dictionary(categories.compactMap { c in c.parent.map { (c.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        let parentOf = Dictionary(
+            categories.compactMap { c in c.parent.map { (c.id, $0) } }, uniquingKeysWith: { a, _ in a })
         for category in categories where category.parent != nil && category.parent != category.id {
             var seen: Set<String> = [category.id]
             var current = category.parent
             while let next = current, ids.contains(next) {
                 if !seen.insert(next).inserted {
-                    if next == category.id { problem(nil, "category '\(category.id)': parents form a cycle", line: category.line) }
+                    if next == category.id {
+                        problem(nil, "category '\(category.id)': parents form a cycle", line: category.line)
+                    }
                     break
                 }
                 current = parentOf[next]
@@ -254,7 +329,10 @@ private struct Reader {
         var indicatorIDs: [String: Int] = [:]
         for indicator in categories.flatMap(\.indicators) {
             if let first = indicatorIDs[indicator.id] {
-                problem(nil, "indicator '\(indicator.id)': duplicate id (first on line \(first)); give one an explicit 'id'", line: indicator.line)
+                problem(
+                    nil,
+                    "indicator '\(indicator.id)': duplicate id (first on line \(first)); give one an explicit 'id'",
+                    line: indicator.line)
             } else {
                 indicatorIDs[indicator.id] = indicator.line
             }
@@ -273,7 +351,9 @@ private struct Reader {
                         for end in [implication.from, implication.to] where !ids.contains(end) {
                             problem(item, "implication: '\(end)' is not a category")
                         }
-                        if implication.to == gate && implication.from == gate { problem(item, "implication: a category cannot imply itself") }
+                        if implication.to == gate && implication.from == gate {
+                            problem(item, "implication: a category cannot imply itself")
+                        }
                         implications.append(implication)
                     }
                 }
@@ -282,14 +362,17 @@ private struct Reader {
             }
         }
 
-        var codebook = Codebook(name: name, version: version, description: string(top["description"], "description") ?? "",
-                                languages: languages, categories: categories, gate: gate, implications: implications,
-                                negation: negation, source: source, fingerprint: Fingerprint.ofString(source), path: path)
+        var codebook = Codebook(
+            name: name, version: version, description: string(top["description"], "description") ?? "",
+            languages: languages, categories: categories, gate: gate, implications: implications,
+            negation: negation, source: source, fingerprint: Fingerprint.ofString(source), path: path)
         codebook.ignore = ignore
         codebook.reportedSpeech = reported
         codebook.threadContext = bool(top["thread_context"], "thread_context") ?? false
         if codebook.threadContext && gate == nil {
-            problem(top["thread_context"], "thread_context: needs a gate category (it makes replies relevant through their thread)")
+            problem(
+                top["thread_context"],
+                "thread_context: needs a gate category (it makes replies relevant through their thread)")
         }
         return codebook
     }
@@ -298,21 +381,27 @@ private struct Reader {
         if let text = node.scalar?.string {
             let parts = text.components(separatedBy: " implies ").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                problem(node, "implication '\(text)': write it as 'a implies b'"); return nil
+                problem(node, "implication '\(text)': write it as 'a implies b'")
+                return nil
             }
             return Implication(from: parts[0], to: parts[1])
         }
-        guard let mapping = node.mapping else { problem(node, "implication must be 'a implies b' or {if: a, then: b}"); return nil }
+        guard let mapping = node.mapping else {
+            problem(node, "implication must be 'a implies b' or {if: a, then: b}")
+            return nil
+        }
         checkKeys(mapping, allowed: ["if", "then"], context: "implication")
         guard let from = string(mapping["if"], "if"), let to = string(mapping["then"], "then") else {
-            problem(node, "implication needs both 'if' and 'then'"); return nil
+            problem(node, "implication needs both 'if' and 'then'")
+            return nil
         }
         return Implication(from: from, to: to)
     }
 
     mutating func reportedSpeech(_ node: Node, languages: Set<String>) -> ReportedSpeech? {
         guard let mapping = node.mapping else {
-            problem(node, "reported_speech must be a mapping with weight, quotation_marks and cues"); return nil
+            problem(node, "reported_speech must be a mapping with weight, quotation_marks and cues")
+            return nil
         }
         checkKeys(mapping, allowed: ["weight", "quotation_marks", "cues"], context: "reported_speech")
         let weight = number(mapping["weight"], "weight") ?? 0.5
@@ -323,28 +412,42 @@ private struct Reader {
                 for (key, value) in byLanguage {
                     let language = key.scalar?.string ?? ""
                     if !languages.contains(language) {
-                        problem(key, "reported_speech: language '\(language)' is not one of the codebook's languages (\(languages.sorted().joined(separator: ", ")))")
+                        problem(
+                            key,
+                            "reported_speech: language '\(language)' is not one of the codebook's languages (\(languages.sorted().joined(separator: ", ")))"
+                        )
                     }
-                    if let rule = negationRule(value, language: language, context: "reported_speech cues") { cues[language] = rule }
+                    if let rule = negationRule(value, language: language, context: "reported_speech cues") {
+                        cues[language] = rule
+                    }
                 }
             } else {
                 problem(node, "reported_speech: cues must map languages to cue lists")
             }
         }
-        return ReportedSpeech(weight: weight, quotationMarks: bool(mapping["quotation_marks"], "quotation_marks") ?? true,
-                              cues: cues)
+        return ReportedSpeech(
+            weight: weight, quotationMarks: bool(mapping["quotation_marks"], "quotation_marks") ?? true,
+            cues: cues)
     }
 
     mutating func negationRule(_ node: Node, language: String, context: String = "negation") -> NegationRule? {
-        guard let mapping = node.mapping else { problem(node, "\(context) '\(language)': must have before/after cue lists"); return nil }
+        guard let mapping = node.mapping else {
+            problem(node, "\(context) '\(language)': must have before/after cue lists")
+            return nil
+        }
         let isNegation = context == "negation"
-        checkKeys(mapping, allowed: isNegation ? ["before", "after", "window", "unit", "verbs_taking_negation", "long_scope_after"]
-                                               : ["before", "after", "window", "unit"],
-                  context: "\(context) '\(language)'")
+        checkKeys(
+            mapping,
+            allowed: isNegation
+                ? ["before", "after", "window", "unit", "verbs_taking_negation", "long_scope_after"]
+                : ["before", "after", "window", "unit"],
+            context: "\(context) '\(language)'")
         let isCJK = ["zh", "ja", "ko"].contains(String(language.prefix(2)))
         var unit: NegationRule.Unit = isCJK ? .characters : .tokens
         if let text = string(mapping["unit"], "unit") {
-            if let parsed = NegationRule.Unit(rawValue: text) { unit = parsed } else {
+            if let parsed = NegationRule.Unit(rawValue: text) {
+                unit = parsed
+            } else {
                 problem(mapping["unit"], "negation '\(language)': unit must be 'tokens' or 'characters'")
             }
         }
@@ -358,20 +461,26 @@ private struct Reader {
         if !longScope.isEmpty && unit != .tokens {
             problem(mapping["long_scope_after"], "\(context) '\(language)': long_scope_after needs unit: tokens")
         }
-        return NegationRule(before: before, after: after, window: max(1, window), unit: unit,
-                            verbsTakingNegation: verbs, longScopeAfter: longScope)
+        return NegationRule(
+            before: before, after: after, window: max(1, window), unit: unit,
+            verbsTakingNegation: verbs, longScopeAfter: longScope)
     }
 
     /// A text given once (in the codebook's first language) or per language: `{en: …, zh: …}`.
-    mutating func localized<T>(_ node: Node?, _ what: String, context: String, languages: Set<String>, primary: String,
-                               _ read: (inout Reader, Node) -> T?) -> [(language: String, value: T)] {
+    mutating func localized<T>(
+        _ node: Node?, _ what: String, context: String, languages: Set<String>, primary: String,
+        _ read: (inout Reader, Node) -> T?
+    ) -> [(language: String, value: T)] {
         guard let node else { return [] }
         guard let mapping = node.mapping else { return read(&self, node).map { [(primary, $0)] } ?? [] }
         var out: [(language: String, value: T)] = []
         for (key, value) in mapping {
             let language = key.scalar?.string ?? ""
             if !languages.contains(language) {
-                problem(key, "\(context): \(what) in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))")
+                problem(
+                    key,
+                    "\(context): \(what) in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))"
+                )
                 continue
             }
             if let parsed = read(&self, value) { out.append((language, parsed)) }
@@ -381,11 +490,19 @@ private struct Reader {
 
     mutating func category(_ node: Node, languages: Set<String>, primaryLanguage: String) -> CodebookCategory? {
         let line = node.mark?.line ?? 0
-        guard let mapping = node.mapping else { problem(node, "a category must be a mapping with at least id and definition"); return nil }
-        checkKeys(mapping, allowed: ["id", "label", "theme", "parent", "definition", "include", "exclude",
-                                     "threshold", "examples", "indicators", "ignore_within"], context: "category")
+        guard let mapping = node.mapping else {
+            problem(node, "a category must be a mapping with at least id and definition")
+            return nil
+        }
+        checkKeys(
+            mapping,
+            allowed: [
+                "id", "label", "theme", "parent", "definition", "include", "exclude",
+                "threshold", "examples", "indicators", "ignore_within",
+            ], context: "category")
         guard let id = string(mapping["id"], "id"), !id.isEmpty else {
-            problem(node, "category without an 'id'"); return nil
+            problem(node, "category without an 'id'")
+            return nil
         }
         let context = "category '\(id)'"
         if id.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil {
@@ -397,7 +514,10 @@ private struct Reader {
                 for (key, value) in labelMap {
                     let language = key.scalar?.string ?? ""
                     if !languages.contains(language) {
-                        problem(key, "\(context): label in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))")
+                        problem(
+                            key,
+                            "\(context): label in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))"
+                        )
                     }
                     if let text = string(value, "label"), !text.isEmpty { labels.append((language, text)) }
                 }
@@ -405,16 +525,22 @@ private struct Reader {
                 labels.append((languages.sorted().first ?? "en", text))
             }
         }
-        let definitions = localized(mapping["definition"], "definition", context: context, languages: languages, primary: primaryLanguage) {
+        let definitions = localized(
+            mapping["definition"], "definition", context: context, languages: languages, primary: primaryLanguage
+        ) {
             $0.string($1, "definition")?.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if definitions.isEmpty || definitions.contains(where: { $0.value.isEmpty }) {
             problem(mapping["definition"] ?? node, "\(context): definition is empty")
         }
-        let includes = localized(mapping["include"], "include", context: context, languages: languages, primary: primaryLanguage) {
+        let includes = localized(
+            mapping["include"], "include", context: context, languages: languages, primary: primaryLanguage
+        ) {
             $0.stringList($1, "include")
         }
-        let excludes = localized(mapping["exclude"], "exclude", context: context, languages: languages, primary: primaryLanguage) {
+        let excludes = localized(
+            mapping["exclude"], "exclude", context: context, languages: languages, primary: primaryLanguage
+        ) {
             $0.stringList($1, "exclude")
         }
         let parentText = string(mapping["parent"], "parent")
@@ -439,12 +565,20 @@ private struct Reader {
                 for (key, value) in byLanguage {
                     let language = key.scalar?.string ?? ""
                     if language != anyLanguage && !languages.contains(language) {
-                        problem(key, "\(context): indicators in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")), or '\(anyLanguage)')")
+                        problem(
+                            key,
+                            "\(context): indicators in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")), or '\(anyLanguage)')"
+                        )
                         continue
                     }
-                    guard let list = value.sequence else { problem(value, "\(context): indicators for '\(language)' must be a list"); continue }
+                    guard let list = value.sequence else {
+                        problem(value, "\(context): indicators for '\(language)' must be a list")
+                        continue
+                    }
                     for item in list {
-                        if let indicator = indicator(item, category: id, language: language, context: context) { indicators.append(indicator) }
+                        if let indicator = indicator(item, category: id, language: language, context: context) {
+                            indicators.append(indicator)
+                        }
                     }
                 }
             } else {
@@ -458,7 +592,10 @@ private struct Reader {
                 for (key, value) in byLanguage {
                     let language = key.scalar?.string ?? ""
                     if language != anyLanguage && !languages.contains(language) {
-                        problem(key, "\(context): ignore_within in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")), or '\(anyLanguage)')")
+                        problem(
+                            key,
+                            "\(context): ignore_within in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")), or '\(anyLanguage)')"
+                        )
                         continue
                     }
                     let phrases = stringList(value, "ignore_within").map(LexiconText.fold)
@@ -472,30 +609,43 @@ private struct Reader {
             }
         }
 
-        var category = CodebookCategory(id: id, labels: labels, theme: string(mapping["theme"], "theme"), parent: parent,
-                                        definitions: definitions.map { ($0.language, $0.value) },
-                                        includes: includes.map { ($0.language, $0.value) },
-                                        excludes: excludes.map { ($0.language, $0.value) }, threshold: threshold,
-                                        positiveExamples: positives, negativeExamples: negatives,
-                                        indicators: indicators, line: line)
+        var category = CodebookCategory(
+            id: id, labels: labels, theme: string(mapping["theme"], "theme"), parent: parent,
+            definitions: definitions.map { ($0.language, $0.value) },
+            includes: includes.map { ($0.language, $0.value) },
+            excludes: excludes.map { ($0.language, $0.value) }, threshold: threshold,
+            positiveExamples: positives, negativeExamples: negatives,
+            indicators: indicators, line: line)
         category.ignoreWithin = ignoreWithin
         return category
     }
 
     mutating func exampleList(_ node: Node?, context: String, languages: Set<String>) -> [CodebookExample] {
         guard let node else { return [] }
-        guard let list = node.sequence else { problem(node, "\(context): examples must be a list of {lang, text}"); return [] }
+        guard let list = node.sequence else {
+            problem(node, "\(context): examples must be a list of {lang, text}")
+            return []
+        }
         var out: [CodebookExample] = []
         for item in list {
-            guard let mapping = item.mapping else { problem(item, "\(context): an example must be {lang: .., text: ..}"); continue }
+            guard let mapping = item.mapping else {
+                problem(item, "\(context): an example must be {lang: .., text: ..}")
+                continue
+            }
             checkKeys(mapping, allowed: ["lang", "text", "note"], context: "\(context) example")
             let language = string(mapping["lang"], "lang") ?? ""
             let text = string(mapping["text"], "text") ?? ""
             if !languages.contains(language) {
-                problem(item, "\(context): example in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))")
+                problem(
+                    item,
+                    "\(context): example in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))"
+                )
                 continue
             }
-            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problem(item, "\(context): example text is empty"); continue }
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                problem(item, "\(context): example text is empty")
+                continue
+            }
             out.append(CodebookExample(text: text, language: language, line: item.mark?.line ?? 0))
         }
         return out
@@ -510,7 +660,9 @@ private struct Reader {
         if let text = node.scalar?.string {
             phrase = text
         } else if let mapping = node.mapping {
-            checkKeys(mapping, allowed: ["id", "phrase", "regex", "anchor", "weight", "negation"], context: "\(context) indicator")
+            checkKeys(
+                mapping, allowed: ["id", "phrase", "regex", "anchor", "weight", "negation"],
+                context: "\(context) indicator")
             phrase = string(mapping["phrase"], "phrase")
             regex = string(mapping["regex"], "regex")
             anchor = string(mapping["anchor"], "anchor")
@@ -521,41 +673,57 @@ private struct Reader {
             problem(node, "\(context): an indicator is a phrase or {phrase|regex, weight, negation, id, anchor}")
             return nil
         }
-        if phrase != nil && regex != nil { problem(node, "\(context): an indicator has either 'phrase' or 'regex', not both"); return nil }
+        if phrase != nil && regex != nil {
+            problem(node, "\(context): an indicator has either 'phrase' or 'regex', not both")
+            return nil
+        }
         if weight <= 0 { problem(node, "\(context): indicator weight must be above 0") }
         if let text = phrase {
             if LexiconText.fold(text).trimmingCharacters(in: .whitespaces).isEmpty {
-                problem(node, "\(context): empty indicator phrase"); return nil
+                problem(node, "\(context): empty indicator phrase")
+                return nil
             }
         } else if let pattern = regex {
             do {
                 _ = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
             } catch {
                 // Foundation's message on Linux says little ("The value is invalid"): name the syntax instead.
-                problem(node, "\(context): bad regex '\(pattern)': not a valid ICU regular expression (unbalanced parentheses or brackets, a dangling quantifier, a bad escape?)")
+                problem(
+                    node,
+                    "\(context): bad regex '\(pattern)': not a valid ICU regular expression (unbalanced parentheses or brackets, a dangling quantifier, a bad escape?)"
+                )
                 return nil
             }
             if anchor == nil { anchor = CodebookLoader.deriveAnchor(regex: pattern) }
             if anchor == nil || anchor!.isEmpty {
-                problem(node, "\(context): regex '\(pattern)' has no literal every match must contain; declare one with 'anchor:'")
+                problem(
+                    node,
+                    "\(context): regex '\(pattern)' has no literal every match must contain; declare one with 'anchor:'"
+                )
                 return nil
             }
         } else {
-            problem(node, "\(context): indicator needs 'phrase' or 'regex'"); return nil
+            problem(node, "\(context): indicator needs 'phrase' or 'regex'")
+            return nil
         }
         let local = localID ?? Self.slug(phrase ?? anchor ?? "regex")
-        return Indicator(id: "\(category).\(language).\(local)", category: category, language: language,
-                         phrase: phrase, regex: regex, anchor: anchor.map(LexiconText.fold), weight: weight,
-                         negatable: negatable, line: line)
+        return Indicator(
+            id: "\(category).\(language).\(local)", category: category, language: language,
+            phrase: phrase, regex: regex, anchor: anchor.map(LexiconText.fold), weight: weight,
+            negatable: negatable, line: line)
     }
 
     /// A readable id from a phrase: lower-case, spaces to '_', punctuation dropped (CJK kept).
     static func slug(_ text: String) -> String {
         var out = ""
         for scalar in LexiconText.fold(text).unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { out.unicodeScalars.append(scalar) }
-            else if scalar == "-" { out += "-" }
-            else if scalar == " " || scalar == "." { if !out.hasSuffix("_") && !out.isEmpty { out += "_" } }
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                out.unicodeScalars.append(scalar)
+            } else if scalar == "-" {
+                out += "-"
+            } else if scalar == " " || scalar == "." {
+                if !out.hasSuffix("_") && !out.isEmpty { out += "_" }
+            }
         }
         while out.hasSuffix("_") { out.removeLast() }
         return out.isEmpty ? "x" : out

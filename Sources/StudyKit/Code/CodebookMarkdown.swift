@@ -5,8 +5,11 @@ import Foundation
 public enum CodebookMarkdown {
     public static func render(_ codebook: Codebook) -> String {
         var md = "# Codebook `\(codebook.name)` version \(codebook.version)\n\n"
-        if !codebook.description.isEmpty { md += codebook.description.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n" }
-        md += "Languages: \(codebook.languages.joined(separator: ", ")). Fingerprint (sha256 of the YAML): `\(codebook.fingerprint)`.\n\n"
+        if !codebook.description.isEmpty {
+            md += codebook.description.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n"
+        }
+        md +=
+            "Languages: \(codebook.languages.joined(separator: ", ")). Fingerprint (sha256 of the YAML): `\(codebook.fingerprint)`.\n\n"
         var rules: [String] = []
         if let gate = codebook.gate { rules.append("A post not coded `\(gate)` gets no other category.") }
         for implication in codebook.implications { rules.append("`\(implication.from)` implies `\(implication.to)`.") }
@@ -24,21 +27,31 @@ public enum CodebookMarkdown {
             let several = category.definitions.count > 1
             for (language, text) in category.definitions { md += (several ? "[\(language)] " : "") + text + "\n\n" }
             for (language, rules) in category.includes where !rules.isEmpty {
-                md += "Include" + (several ? " [\(language)]" : "") + ": " + rules.map { "\"\($0)\"" }.joined(separator: "; ") + ".\n\n"
+                md +=
+                    "Include" + (several ? " [\(language)]" : "") + ": "
+                    + rules.map { "\"\($0)\"" }.joined(separator: "; ") + ".\n\n"
             }
             for (language, rules) in category.excludes where !rules.isEmpty {
-                md += "Exclude" + (several ? " [\(language)]" : "") + ": " + rules.map { "\"\($0)\"" }.joined(separator: "; ") + ".\n\n"
+                md +=
+                    "Exclude" + (several ? " [\(language)]" : "") + ": "
+                    + rules.map { "\"\($0)\"" }.joined(separator: "; ") + ".\n\n"
             }
-            for (title, examples) in [("Positive examples", category.positiveExamples), ("Negative examples", category.negativeExamples)] where !examples.isEmpty {
+            for (title, examples) in [
+                ("Positive examples", category.positiveExamples), ("Negative examples", category.negativeExamples),
+            ] where !examples.isEmpty {
                 md += "\(title):\n\n"
-                for example in examples { md += "- [\(example.language)] \(example.text.replacingOccurrences(of: "\n", with: " "))\n" }
+                for example in examples {
+                    md += "- [\(example.language)] \(example.text.replacingOccurrences(of: "\n", with: " "))\n"
+                }
                 md += "\n"
             }
             var perLanguage: [String: Int] = [:]
             for indicator in category.indicators { perLanguage[indicator.language, default: 0] += 1 }
             let order = [anyLanguage] + codebook.languages
             let counts = order.compactMap { language in perLanguage[language].map { "\(language) \($0)" } }
-            if !counts.isEmpty { md += "Indicators: " + counts.joined(separator: ", ") + " (threshold \(category.threshold)).\n" }
+            if !counts.isEmpty {
+                md += "Indicators: " + counts.joined(separator: ", ") + " (threshold \(category.threshold)).\n"
+            }
         }
         return md
     }
@@ -55,17 +68,24 @@ public enum CodebookJSON {
         var categories: [[String: Any]] = []
         for category in codebook.categories {
             let indicators: [[String: Any]] = category.indicators.map { indicator in
-                var item: [String: Any] = ["id": indicator.id, "language": indicator.language, "weight": indicator.weight,
-                                           "negatable": indicator.negatable]
+                var item: [String: Any] = [
+                    "id": indicator.id, "language": indicator.language, "weight": indicator.weight,
+                    "negatable": indicator.negatable,
+                ]
                 if let phrase = indicator.phrase { item["phrase"] = LexiconText.fold(phrase) }
-                if let regex = indicator.regex { item["regex"] = regex; item["anchor"] = indicator.anchor ?? "" }
+                if let regex = indicator.regex {
+                    item["regex"] = regex
+                    item["anchor"] = indicator.anchor ?? ""
+                }
                 return item
             }
             categories.append(["id": category.id, "threshold": category.threshold, "indicators": indicators])
         }
         var negation: [String: Any] = [:]
         for (language, rule) in codebook.negation {
-            negation[language] = ["before": rule.before, "after": rule.after, "window": rule.window, "unit": rule.unit.rawValue]
+            negation[language] = [
+                "before": rule.before, "after": rule.after, "window": rule.window, "unit": rule.unit.rawValue,
+            ]
         }
         let object: [String: Any] = [
             "name": codebook.name, "version": codebook.version, "languages": codebook.languages,

@@ -65,14 +65,17 @@ public enum CoderEvaluation {
     }
 
     /// Stored codings of `coder` for the evaluated posts.
-    public static func storedPredictions(_ db: Database, coder: String, posts: [LabelledPost],
-                                         categories: [String]) throws -> Predictions {
+    public static func storedPredictions(
+        _ db: Database, coder: String, posts: [LabelledPost],
+        categories: [String]
+    ) throws -> Predictions {
         let index = Dictionary(uniqueKeysWithValues: posts.enumerated().map { ($1.postID, $0) })
         let categoryIndex = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
         var values = [[Bool?]](repeating: [Bool?](repeating: nil, count: categories.count), count: posts.count)
         try db.forEachRow("SELECT post_id, category, value FROM codings WHERE coder = ?", [.text(coder)]) { row in
             guard let i = index[try row.required(int64: "post_id")],
-                  let c = categoryIndex[try row.required(text: "category")] else { return }
+                let c = categoryIndex[try row.required(text: "category")]
+            else { return }
             values[i][c] = try row.required(int: "value") == 1
         }
         return Predictions(coder: coder, description: "stored codings", values: values)
@@ -80,9 +83,11 @@ public enum CoderEvaluation {
 
     /// Out-of-fold predictions of a supervised coder (every post predicted by a model trained
     /// without it), with `fraction` of each training fold's groups used (the learning curve).
-    public static func crossValidate(_ posts: [LabelledPost], vectors: [Int64: [Float]], builder: FeatureBuilder,
-                                     codebook: Codebook, folds: Int, fraction: Double,
-                                     settings: SupervisedSettings) -> (predictions: Predictions, trainingPosts: Int) {
+    public static func crossValidate(
+        _ posts: [LabelledPost], vectors: [Int64: [Float]], builder: FeatureBuilder,
+        codebook: Codebook, folds: Int, fraction: Double,
+        settings: SupervisedSettings
+    ) -> (predictions: Predictions, trainingPosts: Int) {
         let categories = codebook.categories.map(\.id)
         let (trained, _) = SupervisedTrainer.trainable(posts, codebook: codebook, minPerClass: settings.minPerClass)
         let rows = builder.rows(posts, vectors: vectors)
@@ -95,8 +100,9 @@ public enum CoderEvaluation {
             for i in members { labelled[i][c] = true }
             guard trained.contains(category) else {
                 for i in members {
-                    let decision = builder.lexicon.code(text: posts[i].text, language: posts[i].language,
-                                                        thread: posts[i].thread)[c]
+                    let decision = builder.lexicon.code(
+                        text: posts[i].text, language: posts[i].language,
+                        thread: posts[i].thread)[c]
                     present[i][c] = decision.value
                     probability[i][c] = decision.confidence
                 }
@@ -110,7 +116,8 @@ public enum CoderEvaluation {
                 var train = members.indices.filter { foldOf[$0] != fold }
                 let test = members.indices.filter { foldOf[$0] == fold }
                 if fraction < 1 {
-                    train = subsample(train, labels: labels, groups: groups, fraction: fraction, seed: seed &+ UInt64(fold))
+                    train = subsample(
+                        train, labels: labels, groups: groups, fraction: fraction, seed: seed &+ UInt64(fold))
                 }
                 if c == 0 { trainingPosts += train.count }
                 let trainLabels = train.map { labels[$0] }
@@ -118,9 +125,10 @@ public enum CoderEvaluation {
                     // Too few labels left in this fold at this fraction: nothing can be learned.
                     continue
                 }
-                let fit = SupervisedTrainer.fitCategory(rows.subset(train.map { members[$0] }), labels: trainLabels,
-                                                        groups: train.map { groups[$0] }, dense: builder.kind.isDense,
-                                                        settings: settings, seed: seed &+ UInt64(fold) &* 7)
+                let fit = SupervisedTrainer.fitCategory(
+                    rows.subset(train.map { members[$0] }), labels: trainLabels,
+                    groups: train.map { groups[$0] }, dense: builder.kind.isDense,
+                    settings: settings, seed: seed &+ UInt64(fold) &* 7)
                 for t in test {
                     let i = members[t]
                     let p = fit.probability(rows.row(i))
@@ -131,16 +139,20 @@ public enum CoderEvaluation {
         }
         var values = [[Bool?]]()
         for i in posts.indices {
-            let decisions = SupervisedPredictor.applyRules(ids: categories, present: present[i], probabilities: probability[i],
-                                                           sources: categories.map { _ in "{}" },
-                                                           implications: codebook.implications.map { [$0.from, $0.to] },
-                                                           gate: codebook.gate)
+            let decisions = SupervisedPredictor.applyRules(
+                ids: categories, present: present[i], probabilities: probability[i],
+                sources: categories.map { _ in "{}" },
+                implications: codebook.implications.map { [$0.from, $0.to] },
+                gate: codebook.gate)
             values.append(decisions.enumerated().map { labelled[i][$0.offset] ? $0.element.value : nil })
         }
         let name = "supervised:\(codebook.name)@\(codebook.version)+\(builder.kind.rawValue)"
-        return (Predictions(coder: name, description: "\(folds)-fold cross-validation, features \(builder.kind.rawValue)",
-                            values: values, fallback: Set(categories.filter { !trained.contains($0) })),
-                trainingPosts / max(1, folds))
+        return (
+            Predictions(
+                coder: name, description: "\(folds)-fold cross-validation, features \(builder.kind.rawValue)",
+                values: values, fallback: Set(categories.filter { !trained.contains($0) })),
+            trainingPosts / max(1, folds)
+        )
     }
 
     /// `fraction` of the training groups, positives and negatives separately, in seeded order.
@@ -151,7 +163,9 @@ public enum CoderEvaluation {
         func key(_ g: Int64) -> UInt64 { mixedKey(seed ^ UInt64(bitPattern: g)) }
         var kept: Set<Int64> = []
         for isPositive in [true, false] {
-            let members = distinct.filter { positiveGroups.contains($0) == isPositive }.sorted { (key($0), $0) < (key($1), $1) }
+            let members = distinct.filter { positiveGroups.contains($0) == isPositive }.sorted {
+                (key($0), $0) < (key($1), $1)
+            }
             let count = max(min(2, members.count), Int((Double(members.count) * fraction).rounded()))
             kept.formUnion(members.prefix(count))
         }
@@ -159,8 +173,10 @@ public enum CoderEvaluation {
     }
 
     /// Scores every coder; `cross` are out-of-fold predictions of supervised coders.
-    public static func score(posts: [LabelledPost], categories: [String], reference: String,
-                             coders: [Predictions], baseline: String?, bootstrap: Bootstrap) -> [CoderResult] {
+    public static func score(
+        posts: [LabelledPost], categories: [String], reference: String,
+        coders: [Predictions], baseline: String?, bootstrap: Bootstrap
+    ) -> [CoderResult] {
         let base = coders.first { $0.coder == baseline }
         return coders.map { coder in
             let results = categories.enumerated().map { (c, category) -> CategoryResult in
@@ -173,28 +189,39 @@ public enum CoderEvaluation {
                     groups.append(post.group)
                     if let base { basePredicted.append(base.values[i][c]!) }
                 }
-                let scores = ClassifierScores.compute(predicted: predicted, reference: truth, groups: groups, bootstrap: bootstrap)
+                let scores = ClassifierScores.compute(
+                    predicted: predicted, reference: truth, groups: groups, bootstrap: bootstrap)
                 var difference: Estimate?
                 if base != nil && coder.coder != baseline {
-                    difference = pairedKappaDifference(predicted, basePredicted, reference: truth, groups: groups,
-                                                       bootstrap: bootstrap)
+                    difference = pairedKappaDifference(
+                        predicted, basePredicted, reference: truth, groups: groups,
+                        bootstrap: bootstrap)
                 }
-                return CategoryResult(category: category, positives: truth.filter { $0 }.count, scores: scores,
-                                      kappaDifference: difference, fallback: coder.fallback.contains(category))
+                return CategoryResult(
+                    category: category, positives: truth.filter { $0 }.count, scores: scores,
+                    kappaDifference: difference, fallback: coder.fallback.contains(category))
             }
-            return CoderResult(coder: coder.coder, description: coder.description,
-                               posts: coder.values.filter { $0.contains { $0 != nil } }.count, categories: results)
+            return CoderResult(
+                coder: coder.coder, description: coder.description,
+                posts: coder.values.filter { $0.contains { $0 != nil } }.count, categories: results)
         }
     }
 
     /// κ(a) − κ(b) on the same posts, with a percentile interval from resampling groups (paired).
-    public static func pairedKappaDifference(_ a: [Bool], _ b: [Bool], reference: [Bool], groups: [Int64],
-                                             bootstrap: Bootstrap) -> Estimate {
-        let point = BinaryCounts(predicted: a, reference: reference).kappa - BinaryCounts(predicted: b, reference: reference).kappa
+    public static func pairedKappaDifference(
+        _ a: [Bool], _ b: [Bool], reference: [Bool], groups: [Int64],
+        bootstrap: Bootstrap
+    ) -> Estimate {
+        let point =
+            BinaryCounts(predicted: a, reference: reference).kappa
+            - BinaryCounts(predicted: b, reference: reference).kappa
         var order: [Int64] = []
         var units: [Int64: (BinaryCounts, BinaryCounts)] = [:]
         for i in a.indices {
-            if units[groups[i]] == nil { order.append(groups[i]); units[groups[i]] = (BinaryCounts(), BinaryCounts()) }
+            if units[groups[i]] == nil {
+                order.append(groups[i])
+                units[groups[i]] = (BinaryCounts(), BinaryCounts())
+            }
             units[groups[i]]!.0.add(predicted: a[i], reference: reference[i])
             units[groups[i]]!.1.add(predicted: b[i], reference: reference[i])
         }
@@ -206,15 +233,23 @@ public enum CoderEvaluation {
                 var ca = BinaryCounts(), cb = BinaryCounts()
                 for _ in 0..<list.count {
                     let u = list[generator.index(below: list.count)]
-                    ca.tp += u.0.tp; ca.fp += u.0.fp; ca.fn += u.0.fn; ca.tn += u.0.tn
-                    cb.tp += u.1.tp; cb.fp += u.1.fp; cb.fn += u.1.fn; cb.tn += u.1.tn
+                    ca.tp += u.0.tp
+                    ca.fp += u.0.fp
+                    ca.fn += u.0.fn
+                    ca.tn += u.0.tn
+                    cb.tp += u.1.tp
+                    cb.fp += u.1.fp
+                    cb.fn += u.1.fn
+                    cb.tn += u.1.tn
                 }
                 let d = ca.kappa - cb.kappa
                 if d.isFinite { draws.append(d) }
             }
         }
         draws.sort()
-        guard !draws.isEmpty, draws.count * 2 >= bootstrap.replicates else { return Estimate(value: point, low: .nan, high: .nan) }
+        guard !draws.isEmpty, draws.count * 2 >= bootstrap.replicates else {
+            return Estimate(value: point, low: .nan, high: .nan)
+        }
         let tail = (1 - bootstrap.level) / 2
         return Estimate(value: point, low: Bootstrap.quantile(draws, tail), high: Bootstrap.quantile(draws, 1 - tail))
     }
@@ -227,16 +262,20 @@ public enum CoderEvaluation {
     }
 
     public static func render(_ report: Report) -> String {
-        var out = "Coders against '\(report.reference)' on \(report.posts) labelled posts "
+        var out =
+            "Coders against '\(report.reference)' on \(report.posts) labelled posts "
             + "(95% intervals: bootstrap over dedupe clusters)\n"
         for note in report.notes { out += "note: \(note)\n" }
         for coder in report.coders {
             out += "\n\(coder.coder) (\(coder.description))\n"
-            out += pad("  category", toWidth: 26) + "  pos  " + pad("precision", toWidth: 19) + pad("recall", toWidth: 19)
+            out +=
+                pad("  category", toWidth: 26) + "  pos  " + pad("precision", toWidth: 19) + pad("recall", toWidth: 19)
                 + pad("F1", toWidth: 19) + "kappa\n"
             for r in coder.categories {
                 let e = r.scores.estimates
-                out += pad("  " + r.category + (r.fallback ? "*" : ""), toWidth: 26) + String(format: " %4d  ", r.positives)
+                out +=
+                    pad("  " + r.category + (r.fallback ? "*" : ""), toWidth: 26)
+                    + String(format: " %4d  ", r.positives)
                     + pad(interval(e[.precision]!), toWidth: 19) + pad(interval(e[.recall]!), toWidth: 19)
                     + pad(interval(e[.f1]!), toWidth: 19) + interval(e[.kappa]!) + "\n"
             }
@@ -258,8 +297,10 @@ public enum CoderEvaluation {
         }
         for curve in report.learningCurves {
             out += "\nLearning curve of \(curve.coder): kappa (cross-validated) by share of the training labels\n"
-            out += pad("  category", toWidth: 26)
-                + zip(curve.fractions, curve.trainingPosts).map { pad("\(Int($0 * 100))% (\($1) posts)", toWidth: 22) }.joined() + "\n"
+            out +=
+                pad("  category", toWidth: 26)
+                + zip(curve.fractions, curve.trainingPosts).map { pad("\(Int($0 * 100))% (\($1) posts)", toWidth: 22) }
+                .joined() + "\n"
             for category in report.categories {
                 guard let values = curve.kappa[category] else { continue }
                 out += pad("  " + category, toWidth: 26) + values.map { pad(interval($0), toWidth: 22) }.joined() + "\n"
@@ -276,24 +317,31 @@ extension CoderEvaluation {
         let categories = codebook.categories.map(\.id)
         let posts = try SupervisedTrainer.labelledPosts(db, coder: options.reference, codebook: codebook)
         guard !posts.isEmpty else {
-            throw StudyError("no labels by '\(options.reference)' for codebook \(codebook.name)@\(codebook.version) in "
-                             + "\(db.path): import them with `annotate import-labels FILE --coder NAME`")
+            throw StudyError(
+                "no labels by '\(options.reference)' for codebook \(codebook.name)@\(codebook.version) in "
+                    + "\(db.path): import them with `annotate import-labels FILE --coder NAME`")
         }
         var notes: [String] = []
         var storedNames = options.storedCoders
         if storedNames.isEmpty {
-            try db.forEachRow("""
+            try db.forEachRow(
+                """
                 SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder
-                """) { row in storedNames.append(try row.required(text: "coder")) }
+                """
+            ) { row in storedNames.append(try row.required(text: "coder")) }
             // A supervised coder's stored codings may come from a model trained on these very labels.
             let inSample = storedNames.filter { $0.hasPrefix("supervised:") }
             if !inSample.isEmpty {
-                notes.append("stored codings of \(inSample.joined(separator: ", ")) are left out (a model may have seen "
-                             + "these labels); supervised coders are scored by cross-validation. Name them with --coders to include them.")
+                notes.append(
+                    "stored codings of \(inSample.joined(separator: ", ")) are left out (a model may have seen "
+                        + "these labels); supervised coders are scored by cross-validation. Name them with --coders to include them."
+                )
                 storedNames.removeAll { $0.hasPrefix("supervised:") }
             }
         }
-        var predictions = try storedNames.map { try storedPredictions(db, coder: $0, posts: posts, categories: categories) }
+        var predictions = try storedNames.map {
+            try storedPredictions(db, coder: $0, posts: posts, categories: categories)
+        }
         var curves: [LearningCurve] = []
         for kind in options.crossValidated {
             var vectors: [Int64: [Float]] = [:]
@@ -306,7 +354,8 @@ extension CoderEvaluation {
                 }
                 let missing = posts.filter { loaded.vectors[$0.postID] == nil }.count
                 guard missing == 0 else {
-                    throw StudyError("\(missing) of \(posts.count) labelled posts have no embedding in \(space): run `embed --all`")
+                    throw StudyError(
+                        "\(missing) of \(posts.count) labelled posts have no embedding in \(space): run `embed --all`")
                 }
                 vectors = loaded.vectors
                 dimension = space.dimension
@@ -316,12 +365,14 @@ extension CoderEvaluation {
             var curve = LearningCurve(coder: "", fractions: options.fractions, trainingPosts: [], kappa: [:])
             var full: Predictions?
             for fraction in options.fractions.sorted(by: >) {
-                let (cross, trainingPosts) = crossValidate(posts, vectors: vectors, builder: builder, codebook: codebook,
-                                                           folds: options.folds, fraction: fraction, settings: options.settings)
+                let (cross, trainingPosts) = crossValidate(
+                    posts, vectors: vectors, builder: builder, codebook: codebook,
+                    folds: options.folds, fraction: fraction, settings: options.settings)
                 if fraction == options.fractions.max() { full = cross }
                 curve.coder = cross.coder
-                let scored = score(posts: posts, categories: categories, reference: options.reference, coders: [cross],
-                                   baseline: nil, bootstrap: options.bootstrap)[0]
+                let scored = score(
+                    posts: posts, categories: categories, reference: options.reference, coders: [cross],
+                    baseline: nil, bootstrap: options.bootstrap)[0]
                 for result in scored.categories where !result.fallback {
                     curve.kappa[result.category, default: []].insert(result.scores.estimates[.kappa]!, at: 0)
                 }
@@ -331,11 +382,14 @@ extension CoderEvaluation {
             if let full { predictions.append(full) }
             if options.fractions.count > 1 { curves.append(curve) }
         }
-        let baseline = options.baseline ?? (storedNames.contains(codebook.lexiconCoderName) ? codebook.lexiconCoderName : nil)
-        let coders = score(posts: posts, categories: categories, reference: options.reference, coders: predictions,
-                           baseline: baseline, bootstrap: options.bootstrap)
-        return Report(reference: options.reference, posts: posts.count, categories: categories, coders: coders,
-                      learningCurves: curves, baseline: baseline, notes: notes)
+        let baseline =
+            options.baseline ?? (storedNames.contains(codebook.lexiconCoderName) ? codebook.lexiconCoderName : nil)
+        let coders = score(
+            posts: posts, categories: categories, reference: options.reference, coders: predictions,
+            baseline: baseline, bootstrap: options.bootstrap)
+        return Report(
+            reference: options.reference, posts: posts.count, categories: categories, coders: coders,
+            learningCurves: curves, baseline: baseline, notes: notes)
     }
 }
 
@@ -374,23 +428,29 @@ public enum CrossLingualEvaluation {
     }
 
     /// `embedExamples` embeds codebook example texts in the posts' space (nil: examples not scored).
-    public static func run(_ db: Database, codebook: Codebook, options: Options,
-                           embedExamples: (([String]) throws -> [[Float]])?) throws -> Result {
+    public static func run(
+        _ db: Database, codebook: Codebook, options: Options,
+        embedExamples: (([String]) throws -> [[Float]])?
+    ) throws -> Result {
         let categories = codebook.categories.map(\.id)
         let posts = try SupervisedTrainer.labelledPosts(db, coder: options.reference, codebook: codebook)
         let train = posts.filter { options.trainLanguages.contains(primary($0.language)) }
         guard !train.isEmpty else {
-            throw StudyError("no posts labelled by '\(options.reference)' in \(options.trainLanguages.sorted().joined(separator: ", "))")
+            throw StudyError(
+                "no posts labelled by '\(options.reference)' in \(options.trainLanguages.sorted().joined(separator: ", "))"
+            )
         }
         let loaded = try EmbeddingAccess.vectors(db, postIDs: posts.map(\.postID))
         guard let space = loaded.space else { throw StudyError("\(db.path): no post embeddings: run `embed` first") }
-        let lexicon = try CoderEvaluation.storedPredictions(db, coder: codebook.lexiconCoderName, posts: posts,
-                                                            categories: categories)
+        let lexicon = try CoderEvaluation.storedPredictions(
+            db, coder: codebook.lexiconCoderName, posts: posts,
+            categories: categories)
         var models: [(SupervisedFeatures, SupervisedModel, SupervisedPredictor)] = []
         for kind in options.features {
             let builder = FeatureBuilder(kind: kind, codebook: codebook, embeddingDimension: space.dimension)
-            let model = try SupervisedTrainer.train(train, vectors: loaded.vectors, builder: builder, codebook: codebook,
-                                                    labelSource: options.reference, embedding: space, settings: options.settings)
+            let model = try SupervisedTrainer.train(
+                train, vectors: loaded.vectors, builder: builder, codebook: codebook,
+                labelSource: options.reference, embedding: space, settings: options.settings)
             models.append((kind, model, SupervisedPredictor(model: model, codebook: codebook)))
         }
         var byLanguage: [(String, CoderEvaluation.Report)] = []
@@ -398,23 +458,37 @@ public enum CrossLingualEvaluation {
             let indices = posts.indices.filter { primary(posts[$0].language) == language }
             guard !indices.isEmpty else { continue }
             let subset = indices.map { posts[$0] }
-            var coders = [CoderEvaluation.Predictions(coder: lexicon.coder, description: "stored codings",
-                                                      values: indices.map { lexicon.values[$0] })]
+            var coders = [
+                CoderEvaluation.Predictions(
+                    coder: lexicon.coder, description: "stored codings",
+                    values: indices.map { lexicon.values[$0] })
+            ]
             for (kind, _, predictor) in models {
                 let values = subset.map { post in
-                    predictor.code(text: post.text, language: post.language, thread: post.thread,
-                                   vector: loaded.vectors[post.postID]).enumerated().map {
+                    predictor.code(
+                        text: post.text, language: post.language, thread: post.thread,
+                        vector: loaded.vectors[post.postID]
+                    ).enumerated().map {
                         post.labels[categories[$0.offset]] == nil ? nil : Optional($0.element.value)
                     }
                 }
-                coders.append(.init(coder: "supervised (\(kind.rawValue)), trained on \(options.trainLanguages.sorted().joined(separator: "+"))",
-                                    description: "\(train.count) training posts", values: values))
+                coders.append(
+                    .init(
+                        coder:
+                            "supervised (\(kind.rawValue)), trained on \(options.trainLanguages.sorted().joined(separator: "+"))",
+                        description: "\(train.count) training posts", values: values))
             }
-            let scored = CoderEvaluation.score(posts: subset, categories: categories, reference: options.reference,
-                                               coders: coders, baseline: lexicon.coder, bootstrap: options.bootstrap)
-            byLanguage.append((language, CoderEvaluation.Report(reference: options.reference, posts: subset.count,
-                                                                categories: categories, coders: scored, learningCurves: [],
-                                                                baseline: lexicon.coder, notes: [])))
+            let scored = CoderEvaluation.score(
+                posts: subset, categories: categories, reference: options.reference,
+                coders: coders, baseline: lexicon.coder, bootstrap: options.bootstrap)
+            byLanguage.append(
+                (
+                    language,
+                    CoderEvaluation.Report(
+                        reference: options.reference, posts: subset.count,
+                        categories: categories, coders: scored, learningCurves: [],
+                        baseline: lexicon.coder, notes: [])
+                ))
         }
         var exampleScores: [ExampleScore] = []
         if let embedExamples {
@@ -428,17 +502,23 @@ public enum CrossLingualEvaluation {
                 let vectors = try embedExamples(cases.map(\.text))
                 let lexiconCoder = LexiconCoder(codebook: codebook)
                 let lexiconCorrect = cases.filter { item in
-                    lexiconCoder.code(text: TextNormalizer.nfkc(item.text), language: language)[item.category].value == item.label
+                    lexiconCoder.code(text: TextNormalizer.nfkc(item.text), language: language)[item.category].value
+                        == item.label
                 }.count
-                exampleScores.append(ExampleScore(coder: lexicon.coder, language: language, correct: lexiconCorrect,
-                                                  total: cases.count))
+                exampleScores.append(
+                    ExampleScore(
+                        coder: lexicon.coder, language: language, correct: lexiconCorrect,
+                        total: cases.count))
                 for (kind, _, predictor) in models {
                     let correct = zip(cases, vectors).filter { item, vector in
-                        predictor.code(text: TextNormalizer.nfkc(item.text), language: language, thread: nil,
-                                       vector: vector)[item.category].value == item.label
+                        predictor.code(
+                            text: TextNormalizer.nfkc(item.text), language: language, thread: nil,
+                            vector: vector)[item.category].value == item.label
                     }.count
-                    exampleScores.append(ExampleScore(coder: "supervised (\(kind.rawValue))", language: language,
-                                                      correct: correct, total: cases.count))
+                    exampleScores.append(
+                        ExampleScore(
+                            coder: "supervised (\(kind.rawValue))", language: language,
+                            correct: correct, total: cases.count))
                 }
             }
         }
@@ -446,7 +526,8 @@ public enum CrossLingualEvaluation {
     }
 
     public static func render(_ result: Result, options: Options) -> String {
-        var out = "Cross-lingual: trained on \(result.trainPosts) posts in \(options.trainLanguages.sorted().joined(separator: ", ")) "
+        var out =
+            "Cross-lingual: trained on \(result.trainPosts) posts in \(options.trainLanguages.sorted().joined(separator: ", ")) "
             + "labelled by '\(options.reference)'\n"
         for (language, report) in result.byLanguage {
             out += "\n=== \(language): \(report.posts) labelled posts ===\n"
@@ -455,7 +536,8 @@ public enum CrossLingualEvaluation {
         if !result.examples.isEmpty {
             out += "\nThe codebook's own examples (each coded for its category; positive and negative examples)\n"
             for score in result.examples {
-                out += "  \(score.language)  " + score.coder.padding(toLength: 44, withPad: " ", startingAt: 0)
+                out +=
+                    "  \(score.language)  " + score.coder.padding(toLength: 44, withPad: " ", startingAt: 0)
                     + "\(score.correct) of \(score.total) as labelled\n"
             }
         }

@@ -67,14 +67,19 @@ public struct ClassifierScores: Sendable {
     public var counts: BinaryCounts
     public var estimates: [ClassifierMetric: Estimate]
 
-    public static func compute(predicted: [Bool], reference: [Bool], groups: [Int64],
-                               bootstrap: Bootstrap) -> ClassifierScores {
+    public static func compute(
+        predicted: [Bool], reference: [Bool], groups: [Int64],
+        bootstrap: Bootstrap
+    ) -> ClassifierScores {
         let counts = BinaryCounts(predicted: predicted, reference: reference)
         // Per group: its confusion counts, so a replicate sums counts instead of visiting posts.
         var order: [Int64] = []
         var byGroup: [Int64: BinaryCounts] = [:]
         for i in predicted.indices {
-            if byGroup[groups[i]] == nil { order.append(groups[i]); byGroup[groups[i]] = BinaryCounts() }
+            if byGroup[groups[i]] == nil {
+                order.append(groups[i])
+                byGroup[groups[i]] = BinaryCounts()
+            }
             byGroup[groups[i]]!.add(predicted: predicted[i], reference: reference[i])
         }
         let units = order.map { byGroup[$0]! }
@@ -85,7 +90,10 @@ public struct ClassifierScores: Sendable {
                 var replicate = BinaryCounts()
                 for _ in 0..<units.count {
                     let u = units[generator.index(below: units.count)]
-                    replicate.tp += u.tp; replicate.fp += u.fp; replicate.fn += u.fn; replicate.tn += u.tn
+                    replicate.tp += u.tp
+                    replicate.fp += u.fp
+                    replicate.fn += u.fn
+                    replicate.tn += u.tn
                 }
                 for (m, metric) in ClassifierMetric.allCases.enumerated() {
                     let v = replicate.value(metric)
@@ -100,8 +108,9 @@ public struct ClassifierScores: Sendable {
             if sorted.isEmpty || sorted.count * 2 < bootstrap.replicates {
                 estimates[metric] = Estimate(value: counts.value(metric), low: .nan, high: .nan)
             } else {
-                estimates[metric] = Estimate(value: counts.value(metric), low: Bootstrap.quantile(sorted, tail),
-                                             high: Bootstrap.quantile(sorted, 1 - tail))
+                estimates[metric] = Estimate(
+                    value: counts.value(metric), low: Bootstrap.quantile(sorted, tail),
+                    high: Bootstrap.quantile(sorted, 1 - tail))
             }
         }
         return ClassifierScores(counts: counts, estimates: estimates)

@@ -8,7 +8,9 @@ extension EmbeddingDescription {
 
     /// The `embed` space this description names (nil when its profile is not one the tools read).
     public var space: EmbeddingSpace? {
-        EmbeddingInputProfile(canonicalJSON: inputProfile).map { EmbeddingSpace(model: model, profile: $0, dimension: dimension) }
+        EmbeddingInputProfile(canonicalJSON: inputProfile).map {
+            EmbeddingSpace(model: model, profile: $0, dimension: dimension)
+        }
     }
 }
 
@@ -19,10 +21,12 @@ public enum EmbeddingAccess {
     /// study's latest space, so that the model's check can say which space the posts are in.
     /// Without: the latest `embed` run's space. Nil space: the study has no embeddings.
     public static func vectors(_ db: Database, wanted: EmbeddingDescription? = nil, postIDs: [Int64]? = nil) throws
-        -> (space: EmbeddingDescription?, vectors: [Int64: [Float]]) {
+        -> (space: EmbeddingDescription?, vectors: [Int64: [Float]])
+    {
         var space: EmbeddingSpace?
         if let wanted, let candidate = wanted.space,
-           try PostEmbeddings.spaces(db).contains(where: { $0.space == candidate }) {
+            try PostEmbeddings.spaces(db).contains(where: { $0.space == candidate })
+        {
             space = candidate
         } else {
             space = try PostEmbeddings.latestSpace(db)

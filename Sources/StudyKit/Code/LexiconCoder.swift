@@ -93,7 +93,9 @@ public final class LexiconCoder: @unchecked Sendable {
         reportedQuotes = codebook.reportedSpeech?.quotationMarks ?? false
         categoryIDs = codebook.categories.map(\.id)
         thresholds = codebook.categories.map(\.threshold)
-        noHits = codebook.categories.map { CategoryDecision(category: $0.id, value: false, confidence: 0, evidence: "[]") }
+        noHits = codebook.categories.map {
+            CategoryDecision(category: $0.id, value: false, confidence: 0, evidence: "[]")
+        }
 
         var patterns: [String] = []
         var patternIndicator: [Int] = [], isAnchor: [Bool] = [], boundaryStart: [Bool] = [], boundaryEnd: [Bool] = []
@@ -116,7 +118,8 @@ public final class LexiconCoder: @unchecked Sendable {
         var ignorePhrases: [(category: Int, language: Int, phrase: String)] = []
         for (c, category) in codebook.categories.enumerated() {
             for (language, phrases) in category.ignoreWithin {
-                let slot = language == anyLanguage ? 0 : (codebook.languages.firstIndex(of: language).map { $0 + 1 } ?? 0)
+                let slot =
+                    language == anyLanguage ? 0 : (codebook.languages.firstIndex(of: language).map { $0 + 1 } ?? 0)
                 for phrase in phrases {
                     let scalars = phrase.unicodeScalars
                     patterns.append(phrase)
@@ -157,7 +160,9 @@ public final class LexiconCoder: @unchecked Sendable {
     /// Every indicator occurrence in `text` (already NFKC) usable for a post in `language`.
     public func hits(text: String, language: String?) -> [IndicatorHit] {
         let scalars = LexiconText.scalars(text)
-        return scalars.withUnsafeBufferPointer { hits(scalars: $0, text: text, languageIndex: languageIndex(for: language)) }
+        return scalars.withUnsafeBufferPointer {
+            hits(scalars: $0, text: text, languageIndex: languageIndex(for: language))
+        }
     }
 
     func hits(scalars: UnsafeBufferPointer<UInt32>, text: String, languageIndex: Int?) -> [IndicatorHit] {
@@ -189,7 +194,8 @@ public final class LexiconCoder: @unchecked Sendable {
             let ignored = ignoredRanges(scalars)
             if !ignored.isEmpty {
                 found.removeAll { hit in ignored.contains { !$0.isHashtag && $0.range.contains(hit.start) } }
-                for i in found.indices where ignored.contains(where: { $0.isHashtag && $0.range.contains(found[i].start) }) {
+                for i in found.indices
+                where ignored.contains(where: { $0.isHashtag && $0.range.contains(found[i].start) }) {
                     found[i].inHashtag = true
                 }
             }
@@ -198,7 +204,8 @@ public final class LexiconCoder: @unchecked Sendable {
             for i in found.indices {
                 let category = indicatorCategory[found[i].indicator]
                 if let span = ignoreSpans.first(where: { span in
-                    ignorePhrases[span.phrase].category == category && span.start <= found[i].start && found[i].end <= span.end
+                    ignorePhrases[span.phrase].category == category && span.start <= found[i].start
+                        && found[i].end <= span.end
                 }) {
                     found[i].ignoredWithin = ignorePhrases[span.phrase].phrase
                 }
@@ -208,8 +215,9 @@ public final class LexiconCoder: @unchecked Sendable {
             let language = indicatorLanguage[found[i].indicator]
             let ruleLanguage = language != 0 ? language : (languageIndex ?? 0)
             if let rule = negationRules[ruleLanguage] {
-                found[i].negated = isNegated(scalars, start: found[i].start, end: found[i].end, rule: rule,
-                                             cues: negationCues[ruleLanguage])
+                found[i].negated = isNegated(
+                    scalars, start: found[i].start, end: found[i].end, rule: rule,
+                    cues: negationCues[ruleLanguage])
             }
         }
         if codebook.reportedSpeech != nil && !found.isEmpty {
@@ -222,8 +230,9 @@ public final class LexiconCoder: @unchecked Sendable {
                 let language = indicatorLanguage[found[i].indicator]
                 let ruleLanguage = language != 0 ? language : (languageIndex ?? 0)
                 if let rule = reportedRules[ruleLanguage] {
-                    found[i].reported = isNegated(scalars, start: found[i].start, end: found[i].end, rule: rule,
-                                                  cues: reportedCues[ruleLanguage])
+                    found[i].reported = isNegated(
+                        scalars, start: found[i].start, end: found[i].end, rule: rule,
+                        cues: reportedCues[ruleLanguage])
                 }
             }
         }
@@ -241,15 +250,19 @@ public final class LexiconCoder: @unchecked Sendable {
         while i < s.count {
             let v = s[i]
             if (v == 0x23 && ignore.contains(.hashtags)) || (v == 0x40 && ignore.contains(.mentions)),
-               i + 1 < s.count, isTagScalar(s[i + 1]), i == 0 || !ScriptClass.isWord(s[i - 1]) {
+                i + 1 < s.count, isTagScalar(s[i + 1]), i == 0 || !ScriptClass.isWord(s[i - 1])
+            {
                 var j = i + 1
                 while j < s.count && isTagScalar(s[j]) { j += 1 }
                 ranges.append((i..<j, v == 0x23))
                 i = j
                 continue
             }
-            if v == 0x68 && ignore.contains(.urls), i + 7 < s.count, s[i + 1] == 0x74, s[i + 2] == 0x74, s[i + 3] == 0x70,
-               (s[i + 4] == 0x3A && s[i + 5] == 0x2F && s[i + 6] == 0x2F) || (s[i + 4] == 0x73 && s[i + 5] == 0x3A && s[i + 6] == 0x2F) {
+            if v == 0x68 && ignore.contains(.urls), i + 7 < s.count, s[i + 1] == 0x74, s[i + 2] == 0x74,
+                s[i + 3] == 0x70,
+                (s[i + 4] == 0x3A && s[i + 5] == 0x2F && s[i + 6] == 0x2F)
+                    || (s[i + 4] == 0x73 && s[i + 5] == 0x3A && s[i + 6] == 0x2F)
+            {
                 var j = i
                 while j < s.count && s[j] != 0x20 && s[j] != 0x0A && s[j] != 0x09 && s[j] != 0x3000 { j += 1 }
                 ranges.append((i..<j, false))
@@ -276,8 +289,10 @@ public final class LexiconCoder: @unchecked Sendable {
         var out: [IndicatorHit] = []
         for indicator in candidates.sorted() {
             for match in regexes[indicator]!.matches(in: text, options: [], range: whole) where match.range.length > 0 {
-                out.append(IndicatorHit(indicator: indicator, start: utf16ToScalar[match.range.location],
-                                        end: utf16ToScalar[match.range.location + match.range.length], negated: false))
+                out.append(
+                    IndicatorHit(
+                        indicator: indicator, start: utf16ToScalar[match.range.location],
+                        end: utf16ToScalar[match.range.location + match.range.length], negated: false))
             }
         }
         return out
@@ -288,18 +303,23 @@ public final class LexiconCoder: @unchecked Sendable {
     /// "never used it as a friend", back to the start of the clause); a verb that takes the
     /// negation between the cue and the match ("don't kill my friend") stops it. Character rules
     /// look for a cue inside the window of characters before or after the match.
-    private func isNegated(_ s: UnsafeBufferPointer<UInt32>, start: Int, end: Int, rule: NegationRule,
-                           cues: CueScalars) -> Bool {
+    private func isNegated(
+        _ s: UnsafeBufferPointer<UInt32>, start: Int, end: Int, rule: NegationRule,
+        cues: CueScalars
+    ) -> Bool {
         switch rule.unit {
         case .tokens:
             if !rule.before.isEmpty {
                 var pos = start - 1
                 var verbBetween = false
-                var closer: (from: Int, to: Int)? = nil   // the token visited just before (nearer the match)
+                var closer: (from: Int, to: Int)? = nil  // the token visited just before (nearer the match)
                 let reach = cues.longScope.isEmpty ? rule.window : max(rule.window, Self.longScopeTokens)
                 for step in 0..<reach {
                     while pos >= 0 && !isTokenScalar(s[pos]) {
-                        if ScriptClass.isClauseBreak(s[pos]) { pos = -1; break }
+                        if ScriptClass.isClauseBreak(s[pos]) {
+                            pos = -1
+                            break
+                        }
                         pos -= 1
                     }
                     if pos < 0 { break }
@@ -308,7 +328,8 @@ public final class LexiconCoder: @unchecked Sendable {
                     let tokenStart = pos + 1
                     if cues.before.contains(where: { equals(s, tokenStart, tokenEnd, $0) }) {
                         let inWindow = step < rule.window
-                        let longScope = closer.map { c in cues.longScope.contains { equals(s, c.from, c.to, $0) } } ?? false
+                        let longScope =
+                            closer.map { c in cues.longScope.contains { equals(s, c.from, c.to, $0) } } ?? false
                         if !verbBetween && (inWindow || longScope) { return true }
                     }
                     if cues.verbs.contains(where: { equals(s, tokenStart, tokenEnd, $0) }) { verbBetween = true }
@@ -319,7 +340,10 @@ public final class LexiconCoder: @unchecked Sendable {
                 var pos = end
                 for _ in 0..<rule.window {
                     while pos < s.count && !isTokenScalar(s[pos]) {
-                        if ScriptClass.isClauseBreak(s[pos]) { pos = s.count; break }
+                        if ScriptClass.isClauseBreak(s[pos]) {
+                            pos = s.count
+                            break
+                        }
                         pos += 1
                     }
                     if pos >= s.count { break }
@@ -336,7 +360,10 @@ public final class LexiconCoder: @unchecked Sendable {
                 while from > 0 && start - from < rule.window && !ScriptClass.isClauseBreak(s[from - 1]) { from -= 1 }
                 for cue in cues.before {
                     if let at = lastOccurrence(s, from, start, cue),
-                       !cues.verbs.contains(where: { contains(s, at + cue.count, start, $0) }) { return true }
+                        !cues.verbs.contains(where: { contains(s, at + cue.count, start, $0) })
+                    {
+                        return true
+                    }
                 }
             }
             if !rule.after.isEmpty {
@@ -344,7 +371,10 @@ public final class LexiconCoder: @unchecked Sendable {
                 while to < s.count && to - end < rule.window && !ScriptClass.isClauseBreak(s[to]) { to += 1 }
                 for cue in cues.after {
                     if let at = firstOccurrence(s, end, to, cue),
-                       !cues.verbs.contains(where: { contains(s, end, at, $0) }) { return true }
+                        !cues.verbs.contains(where: { contains(s, end, at, $0) })
+                    {
+                        return true
+                    }
                 }
             }
             return false
@@ -359,7 +389,9 @@ public final class LexiconCoder: @unchecked Sendable {
 
     /// The folded scalar at i, with typographic apostrophes made plain (as the cues are).
     @inline(__always)
-    private func folded(_ s: UnsafeBufferPointer<UInt32>, _ i: Int) -> UInt32 { s[i] == 0x2019 ? 0x27 : ScriptClass.lower(s[i]) }
+    private func folded(_ s: UnsafeBufferPointer<UInt32>, _ i: Int) -> UInt32 {
+        s[i] == 0x2019 ? 0x27 : ScriptClass.lower(s[i])
+    }
 
     /// Whether s[from..<to] is exactly `cue`.
     private func equals(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int, _ cue: [UInt32]) -> Bool {
@@ -381,7 +413,8 @@ public final class LexiconCoder: @unchecked Sendable {
 
     private func lastOccurrence(_ s: UnsafeBufferPointer<UInt32>, _ from: Int, _ to: Int, _ cue: [UInt32]) -> Int? {
         guard !cue.isEmpty, to - from >= cue.count else { return nil }
-        for start in stride(from: to - cue.count, through: from, by: -1) where equals(s, start, start + cue.count, cue) {
+        for start in stride(from: to - cue.count, through: from, by: -1) where equals(s, start, start + cue.count, cue)
+        {
             return start
         }
         return nil
@@ -413,7 +446,8 @@ public final class LexiconCoder: @unchecked Sendable {
         guard let gate, !thread.isEmpty else { return false }
         let scalars = LexiconText.scalars(TextNormalizer.nfkc(thread))
         return scalars.withUnsafeBufferPointer { buffer in
-            let weights = categoryWeights(hits(scalars: buffer, text: TextNormalizer.nfkc(thread), languageIndex: languageIndex))
+            let weights = categoryWeights(
+                hits(scalars: buffer, text: TextNormalizer.nfkc(thread), languageIndex: languageIndex))
             return weights.own[gate] >= thresholds[gate]
         }
     }
@@ -439,26 +473,32 @@ public final class LexiconCoder: @unchecked Sendable {
             }
         }
         var weight = [Double](repeating: 0, count: categoryIDs.count)
-        for (indicator, factor) in counted { weight[indicatorCategory[indicator]] += indicators[indicator].weight * factor }
+        for (indicator, factor) in counted {
+            weight[indicatorCategory[indicator]] += indicators[indicator].weight * factor
+        }
         let hashtagGate = hashtagCounted.reduce(0.0) { $0 + indicators[$1].weight }
         return (weight, hashtagGate)
     }
 
-    func decide(_ found: [IndicatorHit], scalars: UnsafeBufferPointer<UInt32>,
-                threadRelevant: Bool = false) -> [CategoryDecision] {
+    func decide(
+        _ found: [IndicatorHit], scalars: UnsafeBufferPointer<UInt32>,
+        threadRelevant: Bool = false
+    ) -> [CategoryDecision] {
         let count = categoryIDs.count
         var (weight, hashtagGateWeight) = categoryWeights(found)
         var present = (0..<count).map { weight[$0] >= thresholds[$0] }
         // Hashtags alone do not make a post relevant; a hashtag and the post's own words do.
         if let gate, !present[gate], weight[gate] + hashtagGateWeight >= thresholds[gate],
-           (0..<count).contains(where: { $0 != gate && present[$0] }) {
+            (0..<count).contains(where: { $0 != gate && present[$0] })
+        {
             weight[gate] += hashtagGateWeight
             present[gate] = true
         }
         // A reply is relevant through its thread when its own words are on the theme.
         var throughThread = false
         if let gate, !present[gate], threadRelevant,
-           weight[gate] > 0 || (0..<count).contains(where: { $0 != gate && present[$0] }) {
+            weight[gate] > 0 || (0..<count).contains(where: { $0 != gate && present[$0] })
+        {
             present[gate] = true
             throughThread = true
         }
@@ -495,16 +535,18 @@ public final class LexiconCoder: @unchecked Sendable {
             if i == gate && throughThread { items.append(#"{"rule":"thread"}"#) }
             for hit in perCategory[i] {
                 let text = spanText(scalars, hit.start, hit.end)
-                var item = evidencePrefix[hit.indicator] + #"\#(hit.start),"end":\#(hit.end),"text":\#(jsonString(text))"#
+                var item =
+                    evidencePrefix[hit.indicator] + #"\#(hit.start),"end":\#(hit.end),"text":\#(jsonString(text))"#
                 if hit.negated { item += #","negated":true"# }
                 if hit.inHashtag { item += #","hashtag":true"# }
                 if hit.reported { item += #","reported":true"# }
                 if let phrase = hit.ignoredWithin { item += #","ignored_within":\#(jsonString(phrase))"# }
                 items.append(item + "}")
             }
-            return CategoryDecision(category: categoryIDs[i], value: present[i],
-                                    confidence: (confidence[i] * 1e6).rounded() / 1e6,
-                                    evidence: "[" + items.joined(separator: ",") + "]")
+            return CategoryDecision(
+                category: categoryIDs[i], value: present[i],
+                confidence: (confidence[i] * 1e6).rounded() / 1e6,
+                evidence: "[" + items.joined(separator: ",") + "]")
         }
     }
 
@@ -514,7 +556,6 @@ public final class LexiconCoder: @unchecked Sendable {
         return String(view)
     }
 }
-
 
 /// A cue rule's word lists as folded scalar arrays (typographic apostrophes made plain), so the
 /// matcher compares them in place without building strings.
@@ -550,8 +591,11 @@ enum QuotedSpans {
             while lineEnd < s.count && s[lineEnd] != 0x0A { lineEnd += 1 }
             var first = lineStart
             while first < lineEnd && (s[first] == 0x20 || s[first] == 0x09) { first += 1 }
-            let isQuoteLine = first < lineEnd && (s[first] == 0x3E
-                || (first + 3 < lineEnd && s[first] == 0x26 && s[first + 1] == 0x67 && s[first + 2] == 0x74 && s[first + 3] == 0x3B))
+            let isQuoteLine =
+                first < lineEnd
+                && (s[first] == 0x3E
+                    || (first + 3 < lineEnd && s[first] == 0x26 && s[first + 1] == 0x67 && s[first + 2] == 0x74
+                        && s[first + 3] == 0x3B))
             if isQuoteLine {
                 out.append(lineStart..<lineEnd)
             } else {

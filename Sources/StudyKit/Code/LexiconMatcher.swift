@@ -7,8 +7,8 @@ public enum ScriptClass {
     public static func isCJK(_ v: UInt32) -> Bool {
         switch v {
         case 0x1100...0x11FF, 0x2E80...0x2FDF, 0x3000...0x30FF, 0x3130...0x318F, 0x31F0...0x31FF,
-             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA960...0xA97F, 0xAC00...0xD7AF, 0xF900...0xFAFF,
-             0xFF66...0xFF9F, 0x20000...0x3FFFF:
+            0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA960...0xA97F, 0xAC00...0xD7AF, 0xF900...0xFAFF,
+            0xFF66...0xFF9F, 0x20000...0x3FFFF:
             return true
         default:
             return false
@@ -123,8 +123,11 @@ public final class LiteralAutomaton: @unchecked Sendable {
         for (index, codes) in encoded.enumerated() {
             var node: Int32 = 0
             for code in codes {
-                if let next = children[Int(node)][code] { node = next } else {
-                    children.append([:]); own.append([])
+                if let next = children[Int(node)][code] {
+                    node = next
+                } else {
+                    children.append([:])
+                    own.append([])
                     let next = Int32(children.count - 1)
                     children[Int(node)][code] = next
                     node = next
@@ -144,7 +147,8 @@ public final class LiteralAutomaton: @unchecked Sendable {
         }
         var head = 0
         while head < queue.count {
-            let node = Int(queue[head]); head += 1
+            let node = Int(queue[head])
+            head += 1
             let failRow = Int(fail[node]) * classCount
             outputs[node] += outputs[Int(fail[node])]
             for code in 0..<classCount { table[node * classCount + code] = table[failRow + code] }

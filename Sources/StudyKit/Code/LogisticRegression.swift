@@ -106,8 +106,10 @@ public enum LogisticRegression {
         public init() {}
     }
 
-    public static func fit(_ rows: FeatureRows, _ labels: [Bool], sampleWeights: [Double]? = nil,
-                           settings: Settings = Settings()) -> LogisticFit {
+    public static func fit(
+        _ rows: FeatureRows, _ labels: [Bool], sampleWeights: [Double]? = nil,
+        settings: Settings = Settings()
+    ) -> LogisticFit {
         precondition(rows.count == labels.count, "one label per row")
         // Hashed n-grams use few of their 2^18 columns: a column no row uses keeps weight 0 (the
         // penalty pulls it there and nothing pushes), so fit on the used columns only.
@@ -119,14 +121,17 @@ public enum LogisticRegression {
             let model = fitAllColumns(compact, labels, sampleWeights: sampleWeights, settings: settings)
             var weights = [Double](repeating: 0, count: rows.dimension)
             for (k, column) in used.enumerated() { weights[column] = model.weights[k] }
-            return LogisticFit(weights: weights, bias: model.bias, iterations: model.iterations,
-                                 gradientNorm: model.gradientNorm)
+            return LogisticFit(
+                weights: weights, bias: model.bias, iterations: model.iterations,
+                gradientNorm: model.gradientNorm)
         }
         return fitAllColumns(rows, labels, sampleWeights: sampleWeights, settings: settings)
     }
 
-    static func fitAllColumns(_ rows: FeatureRows, _ labels: [Bool], sampleWeights: [Double]?,
-                              settings: Settings) -> LogisticFit {
+    static func fitAllColumns(
+        _ rows: FeatureRows, _ labels: [Bool], sampleWeights: [Double]?,
+        settings: Settings
+    ) -> LogisticFit {
         let n = rows.count, d = rows.dimension
         let s = sampleWeights ?? [Double](repeating: 1, count: n)
         let y = labels.map { $0 ? 1.0 : 0.0 }
@@ -149,7 +154,9 @@ public enum LogisticRegression {
                                     let softplus = z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
                                     f += s[i] * (softplus - y[i] * z)
                                     let residual = s[i] * (sigmoid(z) - y[i])
-                                    for k in offsets[i]..<offsets[i + 1] { g[Int(indices[k])] += residual * Double(values[k]) }
+                                    for k in offsets[i]..<offsets[i + 1] {
+                                        g[Int(indices[k])] += residual * Double(values[k])
+                                    }
                                     g[d] += residual
                                 }
                             }
@@ -164,8 +171,9 @@ public enum LogisticRegression {
             return f
         }
         let result = LBFGS.minimise(dimension: d + 1, settings: settings, scale: scale, objective)
-        return LogisticFit(weights: Array(result.x[0..<d]), bias: result.x[d], iterations: result.iterations,
-                             gradientNorm: result.gradientNorm)
+        return LogisticFit(
+            weights: Array(result.x[0..<d]), bias: result.x[d], iterations: result.iterations,
+            gradientNorm: result.gradientNorm)
     }
 
     @inline(__always)
@@ -182,8 +190,10 @@ enum LBFGS {
         var gradientNorm: Double
     }
 
-    static func minimise(dimension: Int, settings: LogisticRegression.Settings, scale: Double,
-                         _ objective: ([Double], inout [Double]) -> Double) -> Result {
+    static func minimise(
+        dimension: Int, settings: LogisticRegression.Settings, scale: Double,
+        _ objective: ([Double], inout [Double]) -> Double
+    ) -> Result {
         var x = [Double](repeating: 0, count: dimension)
         var g = [Double](repeating: 0, count: dimension)
         var f = objective(x, &g)
@@ -216,7 +226,9 @@ enum LBFGS {
             var slope = dot(g, direction)
             if slope >= 0 {
                 // Not a descent direction (numerical trouble): restart from steepest descent.
-                sHistory.removeAll(); yHistory.removeAll(); rhoHistory.removeAll()
+                sHistory.removeAll()
+                yHistory.removeAll()
+                rhoHistory.removeAll()
                 direction = g.map { -$0 }
                 slope = dot(g, direction)
             }
@@ -226,7 +238,10 @@ enum LBFGS {
             for _ in 0..<60 {
                 for j in 0..<dimension { newX[j] = x[j] + step * direction[j] }
                 newF = objective(newX, &newG)
-                if newF <= f + 1e-4 * step * slope { accepted = true; break }
+                if newF <= f + 1e-4 * step * slope {
+                    accepted = true
+                    break
+                }
                 step *= 0.5
             }
             if !accepted { break }  // no decrease possible at double precision: converged
@@ -237,9 +252,13 @@ enum LBFGS {
             }
             let sy = dot(sVec, yVec)
             if sy > 1e-12 * sqrt(dot(yVec, yVec) * dot(sVec, sVec)) {
-                sHistory.append(sVec); yHistory.append(yVec); rhoHistory.append(1 / sy)
+                sHistory.append(sVec)
+                yHistory.append(yVec)
+                rhoHistory.append(1 / sy)
                 if sHistory.count > settings.history {
-                    sHistory.removeFirst(); yHistory.removeFirst(); rhoHistory.removeFirst()
+                    sHistory.removeFirst()
+                    yHistory.removeFirst()
+                    rhoHistory.removeFirst()
                 }
             }
             let improvement = f - newF
@@ -300,7 +319,9 @@ public enum F1Threshold {
     public static func choose(probabilities: [Double], labels: [Bool]) -> Double {
         let positives = labels.filter { $0 }.count
         guard positives > 0, positives < labels.count else { return 0.5 }
-        let order = probabilities.indices.sorted { (probabilities[$0], labels[$0] ? 0 : 1) > (probabilities[$1], labels[$1] ? 0 : 1) }
+        let order = probabilities.indices.sorted {
+            (probabilities[$0], labels[$0] ? 0 : 1) > (probabilities[$1], labels[$1] ? 0 : 1)
+        }
         var best = (f1: -1.0, threshold: 0.5)
         var tp = 0, fp = 0
         var k = 0

@@ -31,15 +31,18 @@ extension HashedModelFile {
             throw StudyError("\(path): not a model saved by this version of `\(maker)` (\(error)); make it again")
         }
         guard model.hash == model.contentHash() else {
-            throw StudyError("\(path): the model file was changed after `\(maker)` wrote it (its hash does not match); "
-                + "make it again")
+            throw StudyError(
+                "\(path): the model file was changed after `\(maker)` wrote it (its hash does not match); "
+                    + "make it again")
         }
         return model
     }
 
     public func save(path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         try Self.encoded(self).write(to: URL(fileURLWithPath: path))
     }
 }

@@ -39,12 +39,17 @@ public struct PrototypeModel: HashedModelFile, Sendable {
 
     /// Embeds the codebook's examples and rules with `embed` (the same client and profile as the
     /// posts) and chooses each category's threshold on its own examples.
-    public static func build(codebook: Codebook, embedding: EmbeddingDescription,
-                             embed: ([String]) throws -> [[Float]]) throws -> PrototypeModel {
+    public static func build(
+        codebook: Codebook, embedding: EmbeddingDescription,
+        embed: ([String]) throws -> [[Float]]
+    ) throws -> PrototypeModel {
         var texts: [String] = []
         var index: [String: Int] = [:]
         func add(_ text: String) {
-            if index[text] == nil { index[text] = texts.count; texts.append(text) }
+            if index[text] == nil {
+                index[text] = texts.count
+                texts.append(text)
+            }
         }
         for category in codebook.categories {
             for example in category.positiveExamples + category.negativeExamples { add(example.text) }
@@ -55,27 +60,37 @@ public struct PrototypeModel: HashedModelFile, Sendable {
             throw StudyError("the embedding server returned \(vectors.count) vectors for \(texts.count) codebook texts")
         }
         func prototype(_ text: String, _ language: String, _ source: String) -> Prototype {
-            Prototype(text: text, language: language, source: source, vector: EmbeddingCoding.base64(vectors[index[text]!]))
+            Prototype(
+                text: text, language: language, source: source, vector: EmbeddingCoding.base64(vectors[index[text]!]))
         }
         var categories: [CategoryPrototypes] = []
         for category in codebook.categories {
-            let positives = category.positiveExamples.map { prototype($0.text, $0.language, "example") }
+            let positives =
+                category.positiveExamples.map { prototype($0.text, $0.language, "example") }
                 + category.includes.flatMap { language, rules in rules.map { prototype($0, language, "rule") } }
-            let negatives = category.negativeExamples.map { prototype($0.text, $0.language, "example") }
+            let negatives =
+                category.negativeExamples.map { prototype($0.text, $0.language, "example") }
                 + category.excludes.flatMap { language, rules in rules.map { prototype($0, language, "rule") } }
             // Leave-one-out on the category's own examples: each is scored without itself.
-            let examples = category.positiveExamples.map { ($0.text, true) } + category.negativeExamples.map { ($0.text, false) }
-            let positiveVectors = positives.map { vectors[index[$0.text]!] }, negativeVectors = negatives.map { vectors[index[$0.text]!] }
+            let examples =
+                category.positiveExamples.map { ($0.text, true) } + category.negativeExamples.map { ($0.text, false) }
+            let positiveVectors = positives.map { vectors[index[$0.text]!] },
+                negativeVectors = negatives.map { vectors[index[$0.text]!] }
             let scores = examples.map { text, _ in
-                score(vectors[index[text]!], positives: zip(positives, positiveVectors).filter { $0.0.text != text }.map(\.1),
-                      negatives: zip(negatives, negativeVectors).filter { $0.0.text != text }.map(\.1)).value
+                score(
+                    vectors[index[text]!],
+                    positives: zip(positives, positiveVectors).filter { $0.0.text != text }.map(\.1),
+                    negatives: zip(negatives, negativeVectors).filter { $0.0.text != text }.map(\.1)
+                ).value
             }
             let threshold = F1Threshold.choose(probabilities: scores, labels: examples.map(\.1))
-            categories.append(CategoryPrototypes(id: category.id, positives: positives, negatives: negatives, threshold: threshold))
+            categories.append(
+                CategoryPrototypes(id: category.id, positives: positives, negatives: negatives, threshold: threshold))
         }
-        var model = PrototypeModel(codebookName: codebook.name, codebookVersion: codebook.version,
-                                   codebookFingerprint: codebook.fingerprint, embedding: embedding, gate: codebook.gate,
-                                   implications: codebook.implications.map { [$0.from, $0.to] }, categories: categories)
+        var model = PrototypeModel(
+            codebookName: codebook.name, codebookVersion: codebook.version,
+            codebookFingerprint: codebook.fingerprint, embedding: embedding, gate: codebook.gate,
+            implications: codebook.implications.map { [$0.from, $0.to] }, categories: categories)
         model.hash = model.contentHash()
         return model
     }
@@ -95,7 +110,10 @@ public struct PrototypeModel: HashedModelFile, Sendable {
         var best = -Double.infinity, nearest: Int? = nil
         for (i, p) in positives.enumerated() {
             let c = cosine(v, p)
-            if c > best { best = c; nearest = i }
+            if c > best {
+                best = c
+                nearest = i
+            }
         }
         let worst = negatives.map { cosine(v, $0) }.max() ?? 0
         return (positives.isEmpty ? -1 : best - worst, nearest)
@@ -104,14 +122,19 @@ public struct PrototypeModel: HashedModelFile, Sendable {
     /// The same refusals as the supervised model: another codebook, another embedding space.
     public func check(codebook: Codebook, space: EmbeddingDescription?) throws {
         guard codebookFingerprint == codebook.fingerprint else {
-            throw SupervisedError("the model \(coderName) was built from codebook \(codebookName)@\(codebookVersion) "
-                + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
-                + "(\(codebook.fingerprint.prefix(12))): rebuild it with `code prototypes --codebook \(codebook.path)`")
+            throw SupervisedError(
+                "the model \(coderName) was built from codebook \(codebookName)@\(codebookVersion) "
+                    + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
+                    + "(\(codebook.fingerprint.prefix(12))): rebuild it with `code prototypes --codebook \(codebook.path)`"
+            )
         }
-        guard let space else { throw SupervisedError("the model \(coderName) needs post embeddings (\(embedding)); run `embed` first") }
+        guard let space else {
+            throw SupervisedError("the model \(coderName) needs post embeddings (\(embedding)); run `embed` first")
+        }
         guard space == embedding else {
-            throw SupervisedError("the model \(coderName) was built with embeddings of \(embedding), but the posts are "
-                + "embedded with \(space): embed them with that model and input profile, or rebuild it")
+            throw SupervisedError(
+                "the model \(coderName) was built with embeddings of \(embedding), but the posts are "
+                    + "embedded with \(space): embed them with that model and input profile, or rebuild it")
         }
     }
 }
@@ -139,10 +162,13 @@ public struct PrototypePredictor: Sendable {
             present.append(score >= category.threshold)
             confidence.append(LogisticRegression.sigmoid(20 * (score - category.threshold)))
             let near = index.map { category.positives[$0] }
-            nearest.append(#"{"model":"prototype","score":\#((score * 1e6).rounded() / 1e6),"nearest":\#(jsonString(near?.text ?? ""))}"#)
+            nearest.append(
+                #"{"model":"prototype","score":\#((score * 1e6).rounded() / 1e6),"nearest":\#(jsonString(near?.text ?? ""))}"#
+            )
         }
-        return SupervisedPredictor.applyRules(ids: model.categories.map(\.id), present: present, probabilities: confidence,
-                                              sources: nearest, implications: model.implications, gate: model.gate)
+        return SupervisedPredictor.applyRules(
+            ids: model.categories.map(\.id), present: present, probabilities: confidence,
+            sources: nearest, implications: model.implications, gate: model.gate)
     }
 }
 
@@ -157,25 +183,32 @@ enum EmbeddingCoding {
     static func floats(_ base64: String) -> [Float] {
         guard let data = Data(base64Encoded: base64) else { return [] }
         return data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+            (0..<(data.count / 4)).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+            }
         }
     }
 }
 
 extension CodeStage {
     /// Codes the posts with a prototype model (every post needs its embedding).
-    public func runPrototype(model: PrototypeModel, codebook: Codebook, options: CodeOptions,
-                             space: EmbeddingDescription?, vectors: [Int64: [Float]]) throws -> CodeSummary {
+    public func runPrototype(
+        model: PrototypeModel, codebook: Codebook, options: CodeOptions,
+        space: EmbeddingDescription?, vectors: [Int64: [Float]]
+    ) throws -> CodeSummary {
         try model.check(codebook: codebook, space: space)
         let (posts, _, _) = try loadPosts(allPosts: options.allPosts)
         let missing = posts.filter { vectors[$0.id] == nil }
         if !missing.isEmpty {
-            throw SupervisedError("\(missing.count) of \(posts.count) posts to code have no embedding in \(space!): run `embed`"
-                                  + (options.allPosts ? " --all" : ""))
+            throw SupervisedError(
+                "\(missing.count) of \(posts.count) posts to code have no embedding in \(space!): run `embed`"
+                    + (options.allPosts ? " --all" : ""))
         }
         let predictor = PrototypePredictor(model: model)
-        return try run(coderName: model.coderName, codebook: codebook, kind: "prototype", options: options,
-                       extraParameters: ["model_hash": model.hash, "embedding": model.embedding.description]) { post in
+        return try run(
+            coderName: model.coderName, codebook: codebook, kind: "prototype", options: options,
+            extraParameters: ["model_hash": model.hash, "embedding": model.embedding.description]
+        ) { post in
             predictor.code(vector: vectors[post.id]!)
         }
     }

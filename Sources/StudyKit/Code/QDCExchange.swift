@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Yams
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The REFI-QDA codebook exchange format (`.qdc`, namespace `urn:QDA-XML:codebook:1.0`), read by
 /// ATLAS.ti, NVivo, MAXQDA and QualCoder. Themes become non-codable parent codes; categories are
@@ -20,9 +21,11 @@ public enum QDCExchange {
 
     public static func export(_ codebook: Codebook) -> String {
         var xml = #"<?xml version="1.0" encoding="utf-8"?>"# + "\n"
-        xml += #"<CodeBook xmlns="urn:QDA-XML:codebook:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" "#
+        xml +=
+            #"<CodeBook xmlns="urn:QDA-XML:codebook:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" "#
             + #"xsi:schemaLocation="urn:QDA-XML:codebook:1.0 http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd" "#
-            + #"origin="keep4o-pipeline \#(BuildInfo.toolVersion): \#(escape(codebook.name))@\#(escape(codebook.version))">"# + "\n"
+            + #"origin="keep4o-pipeline \#(BuildInfo.toolVersion): \#(escape(codebook.name))@\#(escape(codebook.version))">"#
+            + "\n"
         xml += codesElement(codebook, indent: "  ")
         xml += "</CodeBook>\n"
         return xml
@@ -36,7 +39,8 @@ public enum QDCExchange {
             var description = "id: \(category.id)\n\(category.definition)"
             if !category.include.isEmpty { description += "\nInclude: " + category.include.joined(separator: "; ") }
             if !category.exclude.isEmpty { description += "\nExclude: " + category.exclude.joined(separator: "; ") }
-            xml += "\(indent)<Code guid=\"\(codeGUID(codebook, category.id))\" name=\"\(escape(category.primaryLabel))\" "
+            xml +=
+                "\(indent)<Code guid=\"\(codeGUID(codebook, category.id))\" name=\"\(escape(category.primaryLabel))\" "
                 + "isCodable=\"true\" color=\"\(color(category.id))\">\n"
             xml += "\(indent)  <Description>\(escape(description))</Description>\n"
             for child in codebook.categories where child.parent == category.id { emit(child, indent: indent + "  ") }
@@ -45,7 +49,8 @@ public enum QDCExchange {
         let roots = codebook.categories.filter { $0.parent == nil }
         let inner = base + "  ", deeper = base + "    "
         for theme in codebook.themes {
-            xml += "\(inner)<Code guid=\"\(guid(codebook.name, "theme", theme))\" name=\"\(escape(theme))\" isCodable=\"false\">\n"
+            xml +=
+                "\(inner)<Code guid=\"\(guid(codebook.name, "theme", theme))\" name=\"\(escape(theme))\" isCodable=\"false\">\n"
             xml += "\(deeper)<Description>\(escape("theme: \(theme)"))</Description>\n"
             for category in roots where category.theme == theme { emit(category, indent: deeper) }
             xml += "\(inner)</Code>\n"
@@ -98,7 +103,9 @@ public enum QDCExchange {
         let parser = XMLParser(data: data)
         parser.delegate = delegate
         try delegate.problems.run(parser, path: path, document: "the codebook")
-        guard delegate.sawCodeBook else { throw InputError(file: path, line: nil, reason: "no <CodeBook> element: not a REFI-QDA codebook") }
+        guard delegate.sawCodeBook else {
+            throw InputError(file: path, line: nil, reason: "no <CodeBook> element: not a REFI-QDA codebook")
+        }
         return delegate.roots
     }
 
@@ -109,14 +116,20 @@ public enum QDCExchange {
         var usedIDs = Set<String>()
         func categoryID(_ code: Code) -> String {
             let firstLine = code.description.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
-            var id = firstLine.hasPrefix("id: ") ? String(firstLine.dropFirst(4)).trimmingCharacters(in: .whitespaces) : ""
+            var id =
+                firstLine.hasPrefix("id: ") ? String(firstLine.dropFirst(4)).trimmingCharacters(in: .whitespaces) : ""
             if id.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil {
-                let ascii = code.name.lowercased().unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) ? Character($0) : "_" }
+                let ascii = code.name.lowercased().unicodeScalars.map {
+                    $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) ? Character($0) : "_"
+                }
                 id = String(ascii).split(separator: "_").joined(separator: "_")
                 if id.isEmpty || !(id.first!.isLetter) { id = "code_" + id }
             }
             var unique = id, n = 2
-            while usedIDs.contains(unique) { unique = "\(id)_\(n)"; n += 1 }
+            while usedIDs.contains(unique) {
+                unique = "\(id)_\(n)"
+                n += 1
+            }
             usedIDs.insert(unique)
             return unique
         }
@@ -137,7 +150,9 @@ public enum QDCExchange {
                 return
             }
             let id = categoryID(code)
-            var pairs: [(Node, Node)] = [(Node("id"), Node(id)), (Node("label"), Node.mapping(.init([(Node(language), Node(code.name))])))]
+            var pairs: [(Node, Node)] = [
+                (Node("id"), Node(id)), (Node("label"), Node.mapping(.init([(Node(language), Node(code.name))]))),
+            ]
             if let theme { pairs.append((Node("theme"), Node(theme))) }
             if let parent { pairs.append((Node("parent"), Node(parent))) }
             pairs.append((Node("definition"), Node(definition(code))))
@@ -148,12 +163,13 @@ public enum QDCExchange {
             for child in code.children { walk(child, theme: theme, parent: id) }
         }
         for code in codes { walk(code, theme: nil, parent: nil) }
-        let root = Node.mapping(.init([
-            (Node("name"), Node(name)), (Node("version"), Node(version, Tag(.str), .doubleQuoted)),
-            (Node("description"), Node("Imported from a REFI-QDA codebook.")),
-            (Node("languages"), Node.sequence(.init([Node(language)]))),
-            (Node("categories"), Node.sequence(.init(categories))),
-        ]))
+        let root = Node.mapping(
+            .init([
+                (Node("name"), Node(name)), (Node("version"), Node(version, Tag(.str), .doubleQuoted)),
+                (Node("description"), Node("Imported from a REFI-QDA codebook.")),
+                (Node("languages"), Node.sequence(.init([Node(language)]))),
+                (Node("categories"), Node.sequence(.init(categories))),
+            ]))
         return (try? Yams.serialize(node: root, allowUnicode: true)) ?? ""
     }
 
@@ -167,8 +183,10 @@ public enum QDCExchange {
 
         func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { problems.heard(parser, parseError) }
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             switch name {
             case "CodeBook": sawCodeBook = true
             case "Code":
@@ -176,8 +194,10 @@ public enum QDCExchange {
                     problems.fail(parser, "a <Code> needs name and guid attributes")
                     return
                 }
-                stack.append(Code(guid: guid, name: codeName, isCodable: attributes["isCodable"] != "false",
-                                  description: "", children: []))
+                stack.append(
+                    Code(
+                        guid: guid, name: codeName, isCodable: attributes["isCodable"] != "false",
+                        description: "", children: []))
             case "Description":
                 inDescription = true
                 text = ""

@@ -34,8 +34,10 @@ public struct LabelledPost: Sendable {
     public var group: Int64
     public var labels: [String: Bool]
 
-    public init(postID: Int64, key: String, text: String, language: String? = nil, thread: String? = nil,
-                group: Int64? = nil, labels: [String: Bool]) {
+    public init(
+        postID: Int64, key: String, text: String, language: String? = nil, thread: String? = nil,
+        group: Int64? = nil, labels: [String: Bool]
+    ) {
         self.postID = postID
         self.key = key
         self.text = text
@@ -110,8 +112,10 @@ public struct FeatureBuilder: Sendable {
     public func rows(_ posts: [LabelledPost], vectors: [Int64: [Float]]) -> FeatureRows {
         var rows = FeatureRows(dimension: dimension)
         for post in posts {
-            rows.append(sparse: features(text: post.text, language: post.language, thread: post.thread,
-                                         vector: vectors[post.postID]))
+            rows.append(
+                sparse: features(
+                    text: post.text, language: post.language, thread: post.thread,
+                    vector: vectors[post.postID]))
         }
         return rows
     }
@@ -199,8 +203,10 @@ public enum SupervisedTrainer {
     /// each L2 strength; the strength with the lowest held-out log loss is kept; its held-out
     /// logits fit the Platt scaling and choose the F1-best threshold; the final model is fitted
     /// on every post. Needs at least 2 positive and 2 negative labels.
-    public static func fitCategory(_ rows: FeatureRows, labels: [Bool], groups: [Int64], dense: Bool,
-                                   settings: SupervisedSettings, seed: UInt64) -> CategoryFit {
+    public static func fitCategory(
+        _ rows: FeatureRows, labels: [Bool], groups: [Int64], dense: Bool,
+        settings: SupervisedSettings, seed: UInt64
+    ) -> CategoryFit {
         let positives = labels.filter { $0 }.count, negatives = labels.count - positives
         let k = max(2, min(settings.innerFolds, positives, negatives))
         let folds = Folds.groupedStratified(groups: groups, labels: labels, folds: k, seed: seed)
@@ -208,10 +214,13 @@ public enum SupervisedTrainer {
         for l2 in settings.l2Grid {
             var logits = [Double](repeating: 0, count: labels.count)
             for fold in 0..<k {
-                let train = labels.indices.filter { folds[$0] != fold }, test = labels.indices.filter { folds[$0] == fold }
+                let train = labels.indices.filter { folds[$0] != fold },
+                    test = labels.indices.filter { folds[$0] == fold }
                 guard !test.isEmpty else { continue }
                 let fit = plainFit(rows.subset(train), train.map { labels[$0] }, dense: dense, l2: l2)
-                for (t, z) in zip(test, fit.model.logits(fit.standardizer?.apply(rows.subset(test)) ?? rows.subset(test))) {
+                for (t, z) in zip(
+                    test, fit.model.logits(fit.standardizer?.apply(rows.subset(test)) ?? rows.subset(test)))
+                {
                     logits[t] = z
                 }
             }
@@ -225,12 +234,14 @@ public enum SupervisedTrainer {
         let platt = PlattScaling.fit(logits: chosen.logits, labels: labels)
         let threshold = F1Threshold.choose(probabilities: chosen.logits.map(platt.probability), labels: labels)
         let final = plainFit(rows, labels, dense: dense, l2: chosen.l2)
-        return CategoryFit(model: final.model, standardizer: final.standardizer, platt: platt, threshold: threshold,
-                           l2: chosen.l2)
+        return CategoryFit(
+            model: final.model, standardizer: final.standardizer, platt: platt, threshold: threshold,
+            l2: chosen.l2)
     }
 
     static func plainFit(_ rows: FeatureRows, _ labels: [Bool], dense: Bool, l2: Double)
-        -> (model: LogisticFit, standardizer: Standardizer?) {
+        -> (model: LogisticFit, standardizer: Standardizer?)
+    {
         let standardizer = dense ? Standardizer.fit(rows) : nil
         var settings = LogisticRegression.Settings()
         settings.l2 = l2
@@ -240,7 +251,8 @@ public enum SupervisedTrainer {
 
     /// The categories with enough labels to train, and a line per category that has too few.
     public static func trainable(_ posts: [LabelledPost], codebook: Codebook, minPerClass: Int)
-        -> (trained: [String], short: [String]) {
+        -> (trained: [String], short: [String])
+    {
         var trained: [String] = [], short: [String] = []
         for category in codebook.categories.map(\.id) {
             let labelled = posts.compactMap { $0.labels[category] }
@@ -256,14 +268,17 @@ public enum SupervisedTrainer {
 
     /// Trains the model: one fit per category with enough labels; the others fall back to the
     /// lexicon's decisions (marked in the model and in every coding's evidence).
-    public static func train(_ posts: [LabelledPost], vectors: [Int64: [Float]], builder: FeatureBuilder,
-                             codebook: Codebook, labelSource: String, embedding: EmbeddingDescription?,
-                             settings: SupervisedSettings) throws -> SupervisedModel {
+    public static func train(
+        _ posts: [LabelledPost], vectors: [Int64: [Float]], builder: FeatureBuilder,
+        codebook: Codebook, labelSource: String, embedding: EmbeddingDescription?,
+        settings: SupervisedSettings
+    ) throws -> SupervisedModel {
         let (trained, short) = trainable(posts, codebook: codebook, minPerClass: settings.minPerClass)
         guard !trained.isEmpty else {
-            throw SupervisedError("too few labels from coder '\(labelSource)' to train (\(posts.count) posts labelled). "
-                + "A category needs at least \(settings.minPerClass) positive and \(settings.minPerClass) negative labels; "
-                + "short: " + short.joined(separator: "; "))
+            throw SupervisedError(
+                "too few labels from coder '\(labelSource)' to train (\(posts.count) posts labelled). "
+                    + "A category needs at least \(settings.minPerClass) positive and \(settings.minPerClass) negative labels; "
+                    + "short: " + short.joined(separator: "; "))
         }
         let rows = builder.rows(posts, vectors: vectors)
         var categories: [SupervisedModel.CategoryModel] = []
@@ -272,20 +287,24 @@ public enum SupervisedTrainer {
             let labels = labelled.map { posts[$0].labels[category]! }
             let positives = labels.filter { $0 }.count
             guard trained.contains(category) else {
-                categories.append(.init(id: category, trained: false, positives: positives,
-                                        negatives: labels.count - positives))
+                categories.append(
+                    .init(
+                        id: category, trained: false, positives: positives,
+                        negatives: labels.count - positives))
                 continue
             }
-            let fit = fitCategory(rows.subset(labelled), labels: labels, groups: labelled.map { posts[$0].group },
-                                  dense: builder.kind.isDense, settings: settings, seed: settings.seed &+ UInt64(c))
+            let fit = fitCategory(
+                rows.subset(labelled), labels: labels, groups: labelled.map { posts[$0].group },
+                dense: builder.kind.isDense, settings: settings, seed: settings.seed &+ UInt64(c))
             categories.append(.init(id: category, fit: fit, positives: positives, negatives: labels.count - positives))
         }
-        var model = SupervisedModel(codebookName: codebook.name, codebookVersion: codebook.version,
-                                    codebookFingerprint: codebook.fingerprint, features: builder.kind,
-                                    embedding: embedding, labelSource: labelSource, labelledPosts: posts.count,
-                                    labelsFingerprint: labelsFingerprint(posts), seed: settings.seed,
-                                    gate: codebook.gate, implications: codebook.implications.map { [$0.from, $0.to] },
-                                    categories: categories)
+        var model = SupervisedModel(
+            codebookName: codebook.name, codebookVersion: codebook.version,
+            codebookFingerprint: codebook.fingerprint, features: builder.kind,
+            embedding: embedding, labelSource: labelSource, labelledPosts: posts.count,
+            labelsFingerprint: labelsFingerprint(posts), seed: settings.seed,
+            gate: codebook.gate, implications: codebook.implications.map { [$0.from, $0.to] },
+            categories: categories)
         model.hash = model.contentHash()
         return model
     }
@@ -297,7 +316,8 @@ public enum SupervisedTrainer {
 
     /// Labelled posts of `coder` inside validation samples (left out of training).
     public static func validationPosts(_ db: Database, coder: String) throws -> Int {
-        try db.scalarInt("""
+        try db.scalarInt(
+            """
             SELECT count(DISTINCT c.post_id) FROM codings c JOIN sample_posts sp ON sp.post_id = c.post_id
             JOIN samples s ON s.sample_id = sp.sample_id WHERE c.coder = ? AND s.purpose = 'validation'
             """, [.text(coder)]) ?? 0
@@ -317,14 +337,17 @@ public enum SupervisedTrainer {
     /// sit in several folds and inflate cross-validated scores). With `excludingValidation`, posts
     /// of validation samples are left out: a coder trained on them would make its own errors
     /// look smaller when `aggregate` corrects it with the same posts.
-    public static func labelledPosts(_ db: Database, coder: String, codebook: Codebook,
-                                     excludingValidation: Bool = false) throws -> [LabelledPost] {
+    public static func labelledPosts(
+        _ db: Database, coder: String, codebook: Codebook,
+        excludingValidation: Bool = false
+    ) throws -> [LabelledPost] {
         let clustered = try db.hasRows("post_clusters")
         let languages = try db.tableExists("post_languages")
         let categories = Set(codebook.categories.map(\.id))
         var byPost: [Int64: LabelledPost] = [:]
         var order: [Int64] = []
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT c.post_id, c.category, c.value, p.platform, p.external_id, p.text_nfkc,
                    \(languages ? "(SELECT language FROM post_languages l WHERE l.post_id = p.post_id)" : "NULL") AS language,
                    \(CodeStage.threadSQL) AS thread,
@@ -332,15 +355,17 @@ public enum SupervisedTrainer {
             FROM codings c JOIN posts p ON p.post_id = c.post_id
             \(clustered ? "JOIN post_clusters pc ON pc.post_id = p.post_id AND pc.post_id = pc.canonical_post_id" : "")
             WHERE c.coder = ?\(excludingValidation ? Self.notInValidationSample : "") ORDER BY c.post_id, c.category
-            """, [.text(coder)]) { row in
+            """, [.text(coder)]
+        ) { row in
             let id = try row.required(int64: "post_id")
             let category = try row.required(text: "category")
             guard categories.contains(category) else { return }
             if byPost[id] == nil {
                 order.append(id)
-                byPost[id] = LabelledPost(postID: id, key: "\(try row.required(text: "platform")):\(try row.required(text: "external_id"))",
-                                          text: row.text("text_nfkc") ?? "", language: row.text("language"),
-                                          thread: row.text("thread"), group: row.int64("cluster_id"), labels: [:])
+                byPost[id] = LabelledPost(
+                    postID: id, key: "\(try row.required(text: "platform")):\(try row.required(text: "external_id"))",
+                    text: row.text("text_nfkc") ?? "", language: row.text("language"),
+                    thread: row.text("thread"), group: row.int64("cluster_id"), labels: [:])
             }
             byPost[id]!.labels[category] = try row.required(int: "value") == 1
         }
@@ -389,7 +414,9 @@ public struct SupervisedModel: HashedModelFile, Sendable {
         init(id: String, fit: CategoryFit, positives: Int, negatives: Int) {
             self.init(id: id, trained: true, positives: positives, negatives: negatives)
             var data = Data(capacity: fit.model.weights.count * 4)
-            for w in fit.model.weights { withUnsafeBytes(of: Float(w).bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            for w in fit.model.weights {
+                withUnsafeBytes(of: Float(w).bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            }
             weights = data.base64EncodedString()
             bias = fit.model.bias
             mean = fit.standardizer?.mean
@@ -422,18 +449,20 @@ public struct SupervisedModel: HashedModelFile, Sendable {
     /// Refuses a codebook or an embedding space other than the ones the model was trained with.
     public func check(codebook: Codebook, space: EmbeddingDescription?) throws {
         guard codebookFingerprint == codebook.fingerprint else {
-            throw SupervisedError("the model \(coderName) was trained with codebook \(codebookName)@\(codebookVersion) "
-                + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
-                + "(\(codebook.fingerprint.prefix(12))): its lexicon features and categories come from the codebook; "
-                + "retrain with `code train --codebook \(codebook.path)`")
+            throw SupervisedError(
+                "the model \(coderName) was trained with codebook \(codebookName)@\(codebookVersion) "
+                    + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
+                    + "(\(codebook.fingerprint.prefix(12))): its lexicon features and categories come from the codebook; "
+                    + "retrain with `code train --codebook \(codebook.path)`")
         }
         if let embedding {
             guard let space else {
                 throw SupervisedError("the model \(coderName) needs post embeddings (\(embedding)); run `embed` first")
             }
             guard space == embedding else {
-                throw SupervisedError("the model \(coderName) was trained on embeddings of \(embedding), but the posts "
-                    + "are embedded with \(space): embed them with that model and input profile, or retrain")
+                throw SupervisedError(
+                    "the model \(coderName) was trained on embeddings of \(embedding), but the posts "
+                        + "are embedded with \(space): embed them with that model and input profile, or retrain")
             }
         }
     }
@@ -447,19 +476,28 @@ public struct SupervisedPredictor: Sendable {
 
     public init(model: SupervisedModel, codebook: Codebook) {
         self.model = model
-        builder = FeatureBuilder(kind: model.features, codebook: codebook, embeddingDimension: model.embedding?.dimension ?? 0)
+        builder = FeatureBuilder(
+            kind: model.features, codebook: codebook, embeddingDimension: model.embedding?.dimension ?? 0)
         fits = model.categories.map { category in
-            guard category.trained, let base64 = category.weights, let data = Data(base64Encoded: base64) else { return nil }
+            guard category.trained, let base64 = category.weights, let data = Data(base64Encoded: base64) else {
+                return nil
+            }
             var weights = [Double](repeating: 0, count: data.count / 4)
             data.withUnsafeBytes { raw in
                 for i in weights.indices {
-                    weights[i] = Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
+                    weights[i] = Double(
+                        Float(
+                            bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                    )
                 }
             }
-            let standardizer = category.mean.flatMap { mean in category.scale.map { Standardizer(mean: mean, scale: $0) } }
-            return CategoryFit(model: LogisticFit(weights: weights, bias: category.bias ?? 0, iterations: 0, gradientNorm: 0),
-                               standardizer: standardizer, platt: category.platt ?? .identity,
-                               threshold: category.threshold ?? 0.5, l2: category.l2 ?? 0)
+            let standardizer = category.mean.flatMap { mean in
+                category.scale.map { Standardizer(mean: mean, scale: $0) }
+            }
+            return CategoryFit(
+                model: LogisticFit(weights: weights, bias: category.bias ?? 0, iterations: 0, gradientNorm: 0),
+                standardizer: standardizer, platt: category.platt ?? .identity,
+                threshold: category.threshold ?? 0.5, l2: category.l2 ?? 0)
         }
     }
 
@@ -482,10 +520,12 @@ public struct SupervisedPredictor: Sendable {
                 present[i] = lexicon[i].value
             }
         }
-        return SupervisedPredictor.applyRules(ids: ids, present: present, probabilities: probabilities,
-                                              sources: Self.sources(probabilities, thresholds: fits.map { $0?.threshold },
-                                                                    modelName: model.features.rawValue),
-                                              implications: model.implications, gate: model.gate)
+        return SupervisedPredictor.applyRules(
+            ids: ids, present: present, probabilities: probabilities,
+            sources: Self.sources(
+                probabilities, thresholds: fits.map { $0?.threshold },
+                modelName: model.features.rawValue),
+            implications: model.implications, gate: model.gate)
     }
 
     /// The evidence item naming where each decision came from: the model with its calibrated
@@ -500,15 +540,19 @@ public struct SupervisedPredictor: Sendable {
     }
 
     /// The codebook's implications (to a fixpoint) and gate on one post's decisions.
-    static func applyRules(ids: [String], present: [Bool], probabilities: [Double], sources: [String],
-                           implications: [[String]], gate: String?) -> [CategoryDecision] {
+    static func applyRules(
+        ids: [String], present: [Bool], probabilities: [Double], sources: [String],
+        implications: [[String]], gate: String?
+    ) -> [CategoryDecision] {
         var present = present, probabilities = probabilities
         var notes = [[String]](repeating: [], count: ids.count)
         var changed = true
         while changed {
             changed = false
             for pair in implications where pair.count == 2 {
-                if let from = ids.firstIndex(of: pair[0]), let to = ids.firstIndex(of: pair[1]), present[from], !present[to] {
+                if let from = ids.firstIndex(of: pair[0]), let to = ids.firstIndex(of: pair[1]), present[from],
+                    !present[to]
+                {
                     present[to] = true
                     probabilities[to] = max(probabilities[to], probabilities[from])
                     notes[to].append(#"{"rule":"implied_by","category":"\#(pair[0])"}"#)
@@ -523,31 +567,39 @@ public struct SupervisedPredictor: Sendable {
             }
         }
         return ids.indices.map { i in
-            CategoryDecision(category: ids[i], value: present[i], confidence: (probabilities[i] * 1e6).rounded() / 1e6,
-                             evidence: "[" + (notes[i] + [sources[i]]).joined(separator: ",") + "]")
+            CategoryDecision(
+                category: ids[i], value: present[i], confidence: (probabilities[i] * 1e6).rounded() / 1e6,
+                evidence: "[" + (notes[i] + [sources[i]]).joined(separator: ",") + "]")
         }
     }
 }
 
 extension CodeStage {
     /// Codes the posts with a trained supervised model, reading post embeddings when it needs them.
-    public func runSupervised(model: SupervisedModel, codebook: Codebook, options: CodeOptions,
-                              space: EmbeddingDescription?, vectors: [Int64: [Float]]) throws -> CodeSummary {
+    public func runSupervised(
+        model: SupervisedModel, codebook: Codebook, options: CodeOptions,
+        space: EmbeddingDescription?, vectors: [Int64: [Float]]
+    ) throws -> CodeSummary {
         try model.check(codebook: codebook, space: space)
         let predictor = SupervisedPredictor(model: model, codebook: codebook)
         if model.features.usesEmbeddings {
             let (posts, _, _) = try loadPosts(allPosts: options.allPosts)
             let missing = posts.filter { vectors[$0.id] == nil }
             if !missing.isEmpty {
-                throw SupervisedError("\(missing.count) of \(posts.count) posts to code have no embedding in \(space!) "
-                    + "(post_id \(missing.prefix(5).map { String($0.id) }.joined(separator: ", "))…): run `embed`"
-                    + (options.allPosts ? " --all" : ""))
+                throw SupervisedError(
+                    "\(missing.count) of \(posts.count) posts to code have no embedding in \(space!) "
+                        + "(post_id \(missing.prefix(5).map { String($0.id) }.joined(separator: ", "))…): run `embed`"
+                        + (options.allPosts ? " --all" : ""))
             }
         }
-        return try run(coderName: model.coderName, codebook: codebook, kind: "supervised", options: options,
-                       extraParameters: ["model_hash": model.hash, "model_features": model.features.rawValue,
-                                         "model_labels": model.labelSource, "labels_fingerprint": model.labelsFingerprint,
-                                         "embedding": model.embedding?.description ?? ""]) { post in
+        return try run(
+            coderName: model.coderName, codebook: codebook, kind: "supervised", options: options,
+            extraParameters: [
+                "model_hash": model.hash, "model_features": model.features.rawValue,
+                "model_labels": model.labelSource, "labels_fingerprint": model.labelsFingerprint,
+                "embedding": model.embedding?.description ?? "",
+            ]
+        ) { post in
             predictor.code(text: post.text, language: post.language, thread: post.thread, vector: vectors[post.id])
         }
     }

@@ -21,16 +21,22 @@ public struct DedupeOptions: Sendable {
 
     public func validate() throws {
         guard threshold > 0, threshold <= 1 else { throw DedupeError("threshold must be in (0, 1], got \(threshold)") }
-        guard permutations >= 8, permutations <= 1024 else { throw DedupeError("permutations must be 8...1024, got \(permutations)") }
+        guard permutations >= 8, permutations <= 1024 else {
+            throw DedupeError("permutations must be 8...1024, got \(permutations)")
+        }
         guard bands >= 1, bands <= permutations else {
             throw DedupeError("bands must be 1...permutations (\(permutations)), got \(bands)")
         }
     }
 
     var parameters: [String: String] {
-        ["threshold": String(threshold), "permutations": String(permutations), "bands": String(bands), "rows": String(rows),
-         "seed": String(seed), "shingles": "latin=\(MatchText.latinShingle),cjk=\(MatchText.cjkShingle),hangul=\(MatchText.hangulShingle)",
-         "normalization": "nfkc,lowercase,strip-rt-url-mention,collapse-space"]
+        [
+            "threshold": String(threshold), "permutations": String(permutations), "bands": String(bands),
+            "rows": String(rows),
+            "seed": String(seed),
+            "shingles": "latin=\(MatchText.latinShingle),cjk=\(MatchText.cjkShingle),hangul=\(MatchText.hangulShingle)",
+            "normalization": "nfkc,lowercase,strip-rt-url-mention,collapse-space",
+        ]
     }
 }
 
@@ -41,7 +47,8 @@ public struct DedupeError: UserFacingError {
 
 /// How a post relates to its cluster's canonical post.
 public enum ClusterKind: UInt8, Sendable, CaseIterable {
-    case unique = 0, exact, repost, near
+    case unique = 0
+    case exact, repost, near
     public var name: String { ["unique", "exact", "repost", "near"][Int(rawValue)] }
 }
 
@@ -57,8 +64,10 @@ public struct DedupeInput: Sendable {
     /// The replied-to or quoted post (a reply/quote that only repeats it counts as a repost).
     public var parentID: String?
 
-    public init(postID: Int64, platform: String = "x", externalID: String? = nil, createdUnix: Int64, text: String,
-                lang: String? = nil, repostedID: String? = nil, parentID: String? = nil) {
+    public init(
+        postID: Int64, platform: String = "x", externalID: String? = nil, createdUnix: Int64, text: String,
+        lang: String? = nil, repostedID: String? = nil, parentID: String? = nil
+    ) {
         self.postID = postID
         self.platform = platform
         self.externalID = externalID ?? String(postID)
@@ -82,9 +91,9 @@ public final class PostFeatures: @unchecked Sendable {
     var exactKeyB: [UInt64] = []
     var emptyText: [Bool] = []
     var selfKey: [UInt64] = []
-    var repostKey: [UInt64] = []      // 0: not a repost
-    var parentKey: [UInt64] = []      // 0: not a reply or quote
-    var language: [Int32] = []        // index into languages, -1 for none
+    var repostKey: [UInt64] = []  // 0: not a repost
+    var parentKey: [UInt64] = []  // 0: not a reply or quote
+    var language: [Int32] = []  // index into languages, -1 for none
     var languages: [String] = []
     private var languageIndex: [String: Int32] = [:]
     var signatures: [UInt32] = []
@@ -95,9 +104,15 @@ public final class PostFeatures: @unchecked Sendable {
     }
 
     public func reserve(_ n: Int) {
-        postIDs.reserveCapacity(n); created.reserveCapacity(n); exactKeyA.reserveCapacity(n)
-        exactKeyB.reserveCapacity(n); emptyText.reserveCapacity(n); selfKey.reserveCapacity(n)
-        repostKey.reserveCapacity(n); parentKey.reserveCapacity(n); language.reserveCapacity(n)
+        postIDs.reserveCapacity(n)
+        created.reserveCapacity(n)
+        exactKeyA.reserveCapacity(n)
+        exactKeyB.reserveCapacity(n)
+        emptyText.reserveCapacity(n)
+        selfKey.reserveCapacity(n)
+        repostKey.reserveCapacity(n)
+        parentKey.reserveCapacity(n)
+        language.reserveCapacity(n)
         signatures.reserveCapacity(n * hasher.permutations)
     }
 
@@ -123,55 +138,78 @@ public final class PostFeatures: @unchecked Sendable {
 
     /// Adds posts whose texts arrive as one UTF-8 buffer with offsets (no String per post).
     /// `texts[textStarts[i]..<textStarts[i+1]]` is post i's NFKC text.
-    func append(ids: [Int64], created newCreated: [Int64], selfKeys: [UInt64], repostKeys: [UInt64],
-                parentKeys: [UInt64], languageIDs: [Int32], texts: [UInt8], textStarts: [Int]) {
+    func append(
+        ids: [Int64], created newCreated: [Int64], selfKeys: [UInt64], repostKeys: [UInt64],
+        parentKeys: [UInt64], languageIDs: [Int32], texts: [UInt8], textStarts: [Int]
+    ) {
         let n = ids.count
         let base = count
         let k = hasher.permutations
-        postIDs += ids; created += newCreated; selfKey += selfKeys; repostKey += repostKeys
-        parentKey += parentKeys; language += languageIDs
-        exactKeyA += repeatElement(0, count: n); exactKeyB += repeatElement(0, count: n)
+        postIDs += ids
+        created += newCreated
+        selfKey += selfKeys
+        repostKey += repostKeys
+        parentKey += parentKeys
+        language += languageIDs
+        exactKeyA += repeatElement(0, count: n)
+        exactKeyB += repeatElement(0, count: n)
         emptyText += repeatElement(false, count: n)
         signatures += repeatElement(0, count: n * k)
         count += n
         let slices = max(1, min(workers, n / 64 + 1))
         let hasher = self.hasher
         exactKeyA.withUnsafeMutableBufferPointer { keyA in
-        exactKeyB.withUnsafeMutableBufferPointer { keyB in
-        emptyText.withUnsafeMutableBufferPointer { empty in
-        signatures.withUnsafeMutableBufferPointer { sigs in
-        texts.withUnsafeBufferPointer { textBytes in
-            // Each slice writes only its own posts' elements.
-            nonisolated(unsafe) let keyA = keyA, keyB = keyB, empty = empty, sigs = sigs, textBytes = textBytes
-            DispatchQueue.concurrentPerform(iterations: slices) { slice in
-                var normalized: [UInt32] = [], scratch: [UInt32] = []
-                normalized.reserveCapacity(1024); scratch.reserveCapacity(1024)
-                var shingleHashes: [UInt64] = []
-                shingleHashes.reserveCapacity(1024)
-                for i in (n * slice / slices)..<(n * (slice + 1) / slices) {
-                    let bytes = UnsafeBufferPointer(rebasing: textBytes[textStarts[i]..<textStarts[i + 1]])
-                    MatchText.normalize(utf8: bytes, into: &normalized, scratch: &scratch)
-                    let row = base + i
-                    normalized.withUnsafeBufferPointer { s in
-                        keyA[row] = StableHash.hash(s, seed: 0xE1AC_7A)
-                        keyB[row] = StableHash.hash(s, seed: 0xE1AC_7B)
-                        empty[row] = s.isEmpty
-                        hasher.signature(s, into: sigs.baseAddress! + row * k, shingleHashes: &shingleHashes)
+            exactKeyB.withUnsafeMutableBufferPointer { keyB in
+                emptyText.withUnsafeMutableBufferPointer { empty in
+                    signatures.withUnsafeMutableBufferPointer { sigs in
+                        texts.withUnsafeBufferPointer { textBytes in
+                            // Each slice writes only its own posts' elements.
+                            nonisolated(unsafe) let keyA = keyA, keyB = keyB, empty = empty, sigs = sigs,
+                                textBytes = textBytes
+                            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                                var normalized: [UInt32] = [], scratch: [UInt32] = []
+                                normalized.reserveCapacity(1024)
+                                scratch.reserveCapacity(1024)
+                                var shingleHashes: [UInt64] = []
+                                shingleHashes.reserveCapacity(1024)
+                                for i in (n * slice / slices)..<(n * (slice + 1) / slices) {
+                                    let bytes = UnsafeBufferPointer(
+                                        rebasing: textBytes[textStarts[i]..<textStarts[i + 1]])
+                                    MatchText.normalize(utf8: bytes, into: &normalized, scratch: &scratch)
+                                    let row = base + i
+                                    normalized.withUnsafeBufferPointer { s in
+                                        keyA[row] = StableHash.hash(s, seed: 0xE1AC_7A)
+                                        keyB[row] = StableHash.hash(s, seed: 0xE1AC_7B)
+                                        empty[row] = s.isEmpty
+                                        hasher.signature(
+                                            s, into: sigs.baseAddress! + row * k, shingleHashes: &shingleHashes)
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
-        }}}}}
+        }
     }
 
     /// Adds posts given as values (tests, small inputs).
     public func append(_ posts: [DedupeInput]) {
         var texts: [UInt8] = [], starts: [Int] = [0]
-        for post in posts { texts += Array(TextNormalizer.nfkc(post.text).utf8); starts.append(texts.count) }
-        append(ids: posts.map(\.postID), created: posts.map(\.createdUnix),
-               selfKeys: posts.map { Self.postKey(platform: $0.platform, externalID: $0.externalID) },
-               repostKeys: posts.map { post in post.repostedID.map { Self.postKey(platform: post.platform, externalID: $0) } ?? 0 },
-               parentKeys: posts.map { post in post.parentID.map { Self.postKey(platform: post.platform, externalID: $0) } ?? 0 },
-               languageIDs: posts.map { internLanguage($0.lang) }, texts: texts, textStarts: starts)
+        for post in posts {
+            texts += Array(TextNormalizer.nfkc(post.text).utf8)
+            starts.append(texts.count)
+        }
+        append(
+            ids: posts.map(\.postID), created: posts.map(\.createdUnix),
+            selfKeys: posts.map { Self.postKey(platform: $0.platform, externalID: $0.externalID) },
+            repostKeys: posts.map { post in
+                post.repostedID.map { Self.postKey(platform: post.platform, externalID: $0) } ?? 0
+            },
+            parentKeys: posts.map { post in
+                post.parentID.map { Self.postKey(platform: post.platform, externalID: $0) } ?? 0
+            },
+            languageIDs: posts.map { internLanguage($0.lang) }, texts: texts, textStarts: starts)
     }
 
     func sameText(_ i: Int, _ j: Int) -> Bool { exactKeyA[i] == exactKeyA[j] && exactKeyB[i] == exactKeyB[j] }
@@ -226,11 +264,11 @@ public struct Clusterer {
 
     /// What the first, sequential pass decided about a post.
     enum Route {
-        case leader              // goes through the near-duplicate pass
-        case alone               // empty text: its own cluster, never matched
-        case copyOf(Int32)       // same normalised text as an earlier post
-        case echoOf(Int32)       // reply/quote repeating its parent
-        case repostOf(Int32)     // repost of a post in the corpus
+        case leader  // goes through the near-duplicate pass
+        case alone  // empty text: its own cluster, never matched
+        case copyOf(Int32)  // same normalised text as an earlier post
+        case echoOf(Int32)  // reply/quote repeating its parent
+        case repostOf(Int32)  // repost of a post in the corpus
         case repostOfMissing(Int32)  // later repost of a missing parent: the stand-in's row
     }
 
@@ -262,7 +300,9 @@ public struct Clusterer {
 
         f.signatures.withUnsafeBufferPointer { sigs in
             let base = sigs.baseAddress!
-            func jaccard(_ i: Int, _ j: Int) -> Double { MinHasher.estimatedJaccard(base + i * k, base + j * k, count: k) }
+            func jaccard(_ i: Int, _ j: Int) -> Double {
+                MinHasher.estimatedJaccard(base + i * k, base + j * k, count: k)
+            }
 
             // Pass 1: routes (sequential, cheap).
             var routes = [Route](repeating: .leader, count: n)
@@ -273,20 +313,31 @@ public struct Clusterer {
             for i in order {
                 if f.repostKey[i] != 0 {
                     if let parent = bySelfKey.get(f.repostKey[i]), Int(parent) != i {
-                        routes[i] = .repostOf(parent); continue
+                        routes[i] = .repostOf(parent)
+                        continue
                     }
-                    if let first = standIn[f.repostKey[i]] { routes[i] = .repostOfMissing(first); continue }
+                    if let first = standIn[f.repostKey[i]] {
+                        routes[i] = .repostOfMissing(first)
+                        continue
+                    }
                     standIn[f.repostKey[i]] = Int32(i)
                 }
-                if f.emptyText[i] { routes[i] = .alone; continue }
+                if f.emptyText[i] {
+                    routes[i] = .alone
+                    continue
+                }
                 let textKey = TextKey(a: f.exactKeyA[i], b: f.exactKeyB[i])
                 if f.parentKey[i] != 0, let parent = bySelfKey.get(f.parentKey[i]), rank[Int(parent)] < rank[i],
-                   !f.emptyText[Int(parent)], f.sameText(i, Int(parent)) || jaccard(i, Int(parent)) >= threshold {
+                    !f.emptyText[Int(parent)], f.sameText(i, Int(parent)) || jaccard(i, Int(parent)) >= threshold
+                {
                     routes[i] = .echoOf(parent)
                     if firstWithText[textKey] == nil { firstWithText[textKey] = Int32(i) }
                     continue
                 }
-                if let first = firstWithText[textKey] { routes[i] = .copyOf(first); continue }
+                if let first = firstWithText[textKey] {
+                    routes[i] = .copyOf(first)
+                    continue
+                }
                 firstWithText[textKey] = Int32(i)
                 leaders.append(Int32(i))
             }
@@ -294,10 +345,12 @@ public struct Clusterer {
             standIn = [:]
 
             // Pass 2: near-duplicates among leaders.
-            let nearestCanonical = NearDuplicateIndex(signatures: base, permutations: k, bands: options.bands,
-                                                      rows: options.rows, seed: options.seed, needEqual: needEqual,
-                                                      rank: rank, workers: f.workers, postCount: n)
-                .assign(leaders: leaders, blockSize: blockSize)
+            let nearestCanonical = NearDuplicateIndex(
+                signatures: base, permutations: k, bands: options.bands,
+                rows: options.rows, seed: options.seed, needEqual: needEqual,
+                rank: rank, workers: f.workers, postCount: n
+            )
+            .assign(leaders: leaders, blockSize: blockSize)
             for (position, leader) in leaders.enumerated() {
                 let i = Int(leader), c = Int(nearestCanonical[position])
                 canonical[i] = Int32(c)
@@ -319,7 +372,11 @@ public struct Clusterer {
                     similarity[i] = Float(jaccard(i, c))
                 }
             }
-            func alone(_ i: Int) { canonical[i] = Int32(i); kind[i] = .unique; similarity[i] = 1 }
+            func alone(_ i: Int) {
+                canonical[i] = Int32(i)
+                kind[i] = .unique
+                similarity[i] = 1
+            }
             /// The canonical a post ends up under, following reposts and echoes; -1 on a cycle.
             func resolve(_ i: Int, depth: Int = 0) -> Int {
                 if canonical[i] >= 0 { return Int(canonical[i]) }
@@ -380,8 +437,10 @@ final class NearDuplicateIndex: @unchecked Sendable {
     }
     var shared: Chains
 
-    init(signatures: UnsafePointer<UInt32>, permutations: Int, bands: Int, rows: Int, seed: UInt64, needEqual: Int,
-         rank: [Int32], workers: Int, postCount: Int) {
+    init(
+        signatures: UnsafePointer<UInt32>, permutations: Int, bands: Int, rows: Int, seed: UInt64, needEqual: Int,
+        rank: [Int32], workers: Int, postCount: Int
+    ) {
         self.signatures = signatures
         self.permutations = permutations
         self.bands = bands
@@ -419,8 +478,10 @@ final class NearDuplicateIndex: @unchecked Sendable {
 
     /// The earliest canonical in `chains` similar enough to `post`; -1 when none. `stamp` marks
     /// candidates already checked for this post.
-    func earliestMatch(_ post: Int, keys: UnsafePointer<UInt64>, in chains: Chains,
-                       stamp: UnsafeMutablePointer<Int32>) -> Int {
+    func earliestMatch(
+        _ post: Int, keys: UnsafePointer<UInt64>, in chains: Chains,
+        stamp: UnsafeMutablePointer<Int32>
+    ) -> Int {
         var best = -1
         for b in 0..<bands {
             var entry = chains.tables[b].get(keys[b])
@@ -462,7 +523,8 @@ final class NearDuplicateIndex: @unchecked Sendable {
                         let post = Int(leaders[blockStart + offset])
                         let postKeys = keys + offset * bands
                         for b in 0..<bands { postKeys[b] = self.bandKey(post, b) }
-                        out[blockStart + offset] = Int32(self.earliestMatch(post, keys: postKeys, in: chains, stamp: stamp))
+                        out[blockStart + offset] = Int32(
+                            self.earliestMatch(post, keys: postKeys, in: chains, stamp: stamp))
                     }
                 }
             }
@@ -474,7 +536,10 @@ final class NearDuplicateIndex: @unchecked Sendable {
                 let postKeys = keys + offset * bands
                 if !local.canonicals.isEmpty {
                     let match = earliestMatch(post, keys: postKeys, in: local, stamp: stamps[0])
-                    if match >= 0 { result[blockStart + offset] = Int32(match); continue }
+                    if match >= 0 {
+                        result[blockStart + offset] = Int32(match)
+                        continue
+                    }
                 }
                 result[blockStart + offset] = Int32(post)
                 local.add(post, keys: postKeys, bands: bands)

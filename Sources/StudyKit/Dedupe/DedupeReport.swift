@@ -16,7 +16,8 @@ public enum DedupeReport {
 
     /// The `limit` largest clusters (size > 1), largest first, ties by cluster id.
     public static func largestClusters(_ db: Database, limit: Int) throws -> String {
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT c.cluster_id, c.size, c.first_at, c.last_at, c.languages, c.kinds, p.platform, p.text
             FROM clusters c JOIN posts p ON p.post_id = c.canonical_post_id
             WHERE c.size > 1 ORDER BY c.size DESC, c.cluster_id LIMIT ?
@@ -25,15 +26,18 @@ public enum DedupeReport {
         var out = "Largest clusters (\(rows.count) shown; cluster id = canonical post id)\n"
         for (rank, row) in rows.enumerated() {
             let clusterID = try row.required(int64: "cluster_id")
-            out += "\n#\(rank + 1)  cluster \(clusterID)  size \(try row.required(int: "size"))  "
+            out +=
+                "\n#\(rank + 1)  cluster \(clusterID)  size \(try row.required(int: "size"))  "
                 + "\(try row.required(text: "first_at")) .. \(try row.required(text: "last_at"))\n"
             out += "    kinds \(try row.required(text: "kinds"))  languages \(try row.required(text: "languages"))\n"
             out += "    canonical (\(try row.required(text: "platform"))): \(oneLine(try row.required(text: "text")))\n"
             // The least similar near member shows how far the edits go.
-            if let variant = try db.query("""
+            if let variant = try db.query(
+                """
                 SELECT pc.similarity, p.text FROM post_clusters pc JOIN posts p USING (post_id)
                 WHERE pc.cluster_id = ? AND pc.kind = 'near' ORDER BY pc.similarity, pc.post_id LIMIT 1
-                """, [.int(clusterID)]).first {
+                """, [.int(clusterID)]
+            ).first {
                 let similarity = String(format: "%.2f", try variant.required(double: "similarity"))
                 out += "    most edited (similarity \(similarity)): \(oneLine(try variant.required(text: "text")))\n"
             }

@@ -42,7 +42,8 @@ public final class Deduplicator {
             clock = Date()
             try db.transaction {
                 try write(features, clustering, run: run, summary: &summary)
-                try run.finish(rowsIn: features.count, rowsOut: features.count, rejects: 0, inputFingerprint: fingerprint)
+                try run.finish(
+                    rowsIn: features.count, rowsOut: features.count, rejects: 0, inputFingerprint: fingerprint)
             }
             summary.secondsWriting = -clock.timeIntervalSinceNow
             return summary
@@ -59,13 +60,15 @@ public final class Deduplicator {
         // language-detect runs after dedupe, so normally only the platform's tag is known; when a
         // post_languages table with rows exists (a re-run later in the pipeline), it is preferred.
         let useDetected = try db.hasRows("post_languages")
-        let languageExpression = useDetected
+        let languageExpression =
+            useDetected
             ? "coalesce((SELECT l.language FROM post_languages l WHERE l.post_id = p.post_id), p.lang_hint)"
             : "p.lang_hint"
         let total = try db.scalarInt("SELECT count(*) FROM posts") ?? 0
         let features = PostFeatures(options: options)
         features.reserve(total)
-        let statement = try db.prepare("""
+        let statement = try db.prepare(
+            """
             SELECT p.post_id, p.platform, p.external_id, p.created_unix, p.text_nfkc, \(languageExpression),
                    p.reposted_id, coalesce(p.replied_to_id, p.quoted_id)
             FROM posts p ORDER BY p.post_id
@@ -93,12 +96,17 @@ public final class Deduplicator {
         }
         func flush() {
             guard !ids.isEmpty else { return }
-            features.append(ids: ids, created: created, selfKeys: selfKeys, repostKeys: repostKeys,
-                            parentKeys: parentKeys, languageIDs: languageIDs, texts: texts, textStarts: starts)
-            ids.removeAll(keepingCapacity: true); created.removeAll(keepingCapacity: true)
-            selfKeys.removeAll(keepingCapacity: true); repostKeys.removeAll(keepingCapacity: true)
-            parentKeys.removeAll(keepingCapacity: true); languageIDs.removeAll(keepingCapacity: true)
-            texts.removeAll(keepingCapacity: true); starts = [0]
+            features.append(
+                ids: ids, created: created, selfKeys: selfKeys, repostKeys: repostKeys,
+                parentKeys: parentKeys, languageIDs: languageIDs, texts: texts, textStarts: starts)
+            ids.removeAll(keepingCapacity: true)
+            created.removeAll(keepingCapacity: true)
+            selfKeys.removeAll(keepingCapacity: true)
+            repostKeys.removeAll(keepingCapacity: true)
+            parentKeys.removeAll(keepingCapacity: true)
+            languageIDs.removeAll(keepingCapacity: true)
+            texts.removeAll(keepingCapacity: true)
+            starts = [0]
         }
 
         while try statement.step() {
@@ -123,18 +131,22 @@ public final class Deduplicator {
             }
             fingerprint = StableHash.mix(fingerprint ^ UInt64(bitPattern: postID))
             fingerprint = StableHash.mix(fingerprint ^ selfKey ^ repostKeys.last! &* 3 ^ parentKeys.last! &* 5)
-            fingerprint = StableHash.mix(fingerprint ^ UInt64(bitPattern: createdUnix) ^ textHash ^ UInt64(bitPattern: Int64(language)))
+            fingerprint = StableHash.mix(
+                fingerprint ^ UInt64(bitPattern: createdUnix) ^ textHash ^ UInt64(bitPattern: Int64(language)))
             if ids.count >= batchSize { flush() }
         }
         flush()
         let hex = String(fingerprint, radix: 16)
-        return (features, "posts:\(features.count):" + String(repeating: "0", count: 16 - hex.count) + hex,
-                useDetected ? "post_languages, else posts.lang_hint" : "posts.lang_hint")
+        return (
+            features, "posts:\(features.count):" + String(repeating: "0", count: 16 - hex.count) + hex,
+            useDetected ? "post_languages, else posts.lang_hint" : "posts.lang_hint"
+        )
     }
 
     // MARK: Writing
 
-    private func write(_ f: PostFeatures, _ clustering: Clustering, run: StageRun, summary: inout DedupeSummary) throws {
+    private func write(_ f: PostFeatures, _ clustering: Clustering, run: StageRun, summary: inout DedupeSummary) throws
+    {
         let n = f.count
         try db.execute("DELETE FROM post_clusters; DELETE FROM clusters;")
 
@@ -151,7 +163,8 @@ public final class Deduplicator {
             fill[c] += 1
         }
 
-        let insertCluster = try db.prepare("""
+        let insertCluster = try db.prepare(
+            """
             INSERT INTO clusters(cluster_id, canonical_post_id, size, first_at, last_at, languages, kinds, run_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -170,7 +183,10 @@ public final class Deduplicator {
             }
             for (index, count) in kinds.enumerated() { kindTotals[index] += count }
             let languageJSON = Self.jsonCounts(languages.map { (f.languages[Int($0.key)], $0.value) })
-            let kindJSON = Self.jsonCounts(ClusterKind.allCases.compactMap { kinds[Int($0.rawValue)] > 0 ? ($0.name, kinds[Int($0.rawValue)]) : nil })
+            let kindJSON = Self.jsonCounts(
+                ClusterKind.allCases.compactMap {
+                    kinds[Int($0.rawValue)] > 0 ? ($0.name, kinds[Int($0.rawValue)]) : nil
+                })
             insertCluster.reset()
             try insertCluster.bindInt(f.postIDs[c], at: 1)
             try insertCluster.bindInt(f.postIDs[c], at: 2)
@@ -189,7 +205,8 @@ public final class Deduplicator {
             summary.largestCluster = max(summary.largestCluster, size)
         }
 
-        let insertPost = try db.prepare("""
+        let insertPost = try db.prepare(
+            """
             INSERT INTO post_clusters(post_id, cluster_id, kind, canonical_post_id, similarity, run_id)
             VALUES (?, ?, ?, ?, ?, ?)
             """)

@@ -8,8 +8,10 @@
 /// never allocates Strings.
 public enum MatchText {
     /// Normalises `bytes` (UTF-8 of an NFKC text) into `out` (cleared first).
-    public static func normalize(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt32],
-                                 scratch: inout [UInt32]) {
+    public static func normalize(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt32],
+        scratch: inout [UInt32]
+    ) {
         scratch.removeAll(keepingCapacity: true)
         var i = 0
         let n = bytes.count
@@ -24,12 +26,16 @@ public enum MatchText {
             var scalar: UInt32 = 0xFFFD
             var length = 1
             if b0 >= 0xC2 && b0 <= 0xDF, i + 1 < n {
-                scalar = UInt32(b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); length = 2
+                scalar = UInt32(b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                length = 2
             } else if b0 >= 0xE0 && b0 <= 0xEF, i + 2 < n {
-                scalar = UInt32(b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); length = 3
+                scalar = UInt32(b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                length = 3
             } else if b0 >= 0xF0 && b0 <= 0xF4, i + 3 < n {
-                scalar = UInt32(b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
-                    | UInt32(bytes[i + 3] & 0x3F); length = 4
+                scalar =
+                    UInt32(b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                    | UInt32(bytes[i + 3] & 0x3F)
+                length = 4
             }
             i += length
             appendLowercased(scalar, to: &scratch)
@@ -45,11 +51,17 @@ public enum MatchText {
         case 0xC0...0xDE where scalar != 0xD7:
             out.append(scalar + 0x20)
         case 0x80...0xFF, 0x2000...0x20CF, 0x2190...0x245F, 0x2500...0x2BFF, 0x2E80...0xA4CF, 0xAC00...0xD7AF,
-             0xE000...0xFAFF, 0xFE00...0xFE4F, 0x1F000...0x1FAFF, 0x20000...0x3FFFF, 0xE0000...0xE007F:
+            0xE000...0xFAFF, 0xFE00...0xFE4F, 0x1F000...0x1FAFF, 0x20000...0x3FFFF, 0xE0000...0xE007F:
             out.append(scalar)
         default:
-            guard let value = Unicode.Scalar(scalar) else { out.append(0xFFFD); return }
-            if !value.properties.changesWhenLowercased { out.append(scalar); return }
+            guard let value = Unicode.Scalar(scalar) else {
+                out.append(0xFFFD)
+                return
+            }
+            if !value.properties.changesWhenLowercased {
+                out.append(scalar)
+                return
+            }
             for lowered in value.properties.lowercaseMapping.unicodeScalars { out.append(lowered.value) }
         }
     }
@@ -167,7 +179,10 @@ public enum MatchText {
         var inHashtag = false
         for c in s {
             // Hashtags are usually Latin whatever the post's language: they do not vote.
-            if c == 0x23 { inHashtag = true; continue }
+            if c == 0x23 {
+                inHashtag = true
+                continue
+            }
             if inHashtag {
                 if isWordScalar(c) { continue }
                 inHashtag = false
@@ -214,7 +229,11 @@ public enum StableHash {
         }
         var tail: UInt64 = 0
         var shift: UInt64 = 0
-        while i < bytes.count { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
+        while i < bytes.count {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
         return mix(h ^ tail ^ 0xA5)
     }
 
@@ -236,15 +255,20 @@ public struct MinHasher: Sendable {
         self.permutations = permutations
         self.seed = seed
         var state = seed
-        func next() -> UInt64 { state &+= 0x9E37_79B9_7F4A_7C15; return StableHash.mix(state) }
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            return StableHash.mix(state)
+        }
         multipliers = (0..<permutations).map { _ in next() | 1 }
         addends = (0..<permutations).map { _ in next() }
     }
 
     /// Writes the signature of the normalised text `s` into `out` (`permutations` values).
     /// `shingleHashes` is scratch space, reused between calls.
-    public func signature(_ s: UnsafeBufferPointer<UInt32>, into out: UnsafeMutablePointer<UInt32>,
-                          shingleHashes: inout [UInt64]) {
+    public func signature(
+        _ s: UnsafeBufferPointer<UInt32>, into out: UnsafeMutablePointer<UInt32>,
+        shingleHashes: inout [UInt64]
+    ) {
         let n = MatchText.shingleLength(s)
         let shingleSeed = StableHash.mix(seed ^ (UInt64(n) &* 0x1000_0000_01B3))
         let count = s.count

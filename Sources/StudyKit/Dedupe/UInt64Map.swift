@@ -3,7 +3,7 @@
 /// every key, which the keys (outputs of a 64-bit mixer) do not need.
 struct UInt64Map {
     private var keys: [UInt64]
-    private var values: [Int32]       // -1: empty slot
+    private var values: [Int32]  // -1: empty slot
     private var mask: Int
     private(set) var count = 0
 
@@ -31,7 +31,10 @@ struct UInt64Map {
         if (count + 1) * 2 > keys.count { grow() }
         var slot = Int(truncatingIfNeeded: key) & mask
         while values[slot] >= 0 {
-            if keys[slot] == key { values[slot] = value; return }
+            if keys[slot] == key {
+                values[slot] = value
+                return
+            }
             slot = (slot + 1) & mask
         }
         keys[slot] = key

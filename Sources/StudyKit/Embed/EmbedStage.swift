@@ -90,12 +90,14 @@ public final class EmbedStage {
             progress.done()
             let embedded = pending.reduce(0) { $0 + $1.postIDs.count }
             try db.transaction {
-                try run.finish(rowsIn: scope, rowsOut: reused + embedded, rejects: 0,
-                               message: notes.isEmpty ? nil : notes.joined(separator: "; "))
+                try run.finish(
+                    rowsIn: scope, rowsOut: reused + embedded, rejects: 0,
+                    message: notes.isEmpty ? nil : notes.joined(separator: "; "))
             }
-            return EmbedSummary(runID: run.id, space: space, postsInScope: scope, alreadyEmbedded: scope - missing.count,
-                                reusedByText: reused, textsSent: pending.count, postsEmbedded: embedded,
-                                tokens: sent, seconds: Date().timeIntervalSince(started), notes: notes)
+            return EmbedSummary(
+                runID: run.id, space: space, postsInScope: scope, alreadyEmbedded: scope - missing.count,
+                reusedByText: reused, textsSent: pending.count, postsEmbedded: embedded,
+                tokens: sent, seconds: Date().timeIntervalSince(started), notes: notes)
         } catch {
             try? db.transaction { run.fail(error) }
             throw error
@@ -105,12 +107,15 @@ public final class EmbedStage {
     /// Vectors of one model must all have one dimension: a server now answering with another
     /// (a different model under the same name) is refused before anything is written.
     private func checkStoredDimension(_ space: EmbeddingSpace) throws {
-        let stored = try db.scalarInt("SELECT dim FROM post_embeddings WHERE model = ? AND dim <> ? LIMIT 1",
-                                      [.text(space.model), .int(Int64(space.dimension))])
+        let stored = try db.scalarInt(
+            "SELECT dim FROM post_embeddings WHERE model = ? AND dim <> ? LIMIT 1",
+            [.text(space.model), .int(Int64(space.dimension))])
         if let stored {
-            throw EmbeddingError(endpoint: client.endpoint.displayURL, reason:
-                "returns \(space.dimension)-dimensional vectors for \(space.model), but this study already holds "
-                + "\(stored)-dimensional vectors of that model (post_embeddings): is it the same model?")
+            throw EmbeddingError(
+                endpoint: client.endpoint.displayURL,
+                reason:
+                    "returns \(space.dimension)-dimensional vectors for \(space.model), but this study already holds "
+                    + "\(stored)-dimensional vectors of that model (post_embeddings): is it the same model?")
         }
     }
 
@@ -118,10 +123,14 @@ public final class EmbedStage {
     private func postsInScope() throws -> (Int, [String]) {
         if options.allPosts { return (try db.scalarInt("SELECT count(*) FROM posts") ?? 0, []) }
         if try db.hasRows("post_clusters") {
-            return (try db.scalarInt("SELECT count(*) FROM post_clusters c WHERE \(CodeStage.codedClusterMembers)") ?? 0, [])
+            return (
+                try db.scalarInt("SELECT count(*) FROM post_clusters c WHERE \(CodeStage.codedClusterMembers)") ?? 0, []
+            )
         }
-        return (try db.scalarInt("SELECT count(*) FROM posts") ?? 0,
-                ["dedupe has not run (no post_clusters): embedding every post"])
+        return (
+            try db.scalarInt("SELECT count(*) FROM posts") ?? 0,
+            ["dedupe has not run (no post_clusters): embedding every post"]
+        )
     }
 
     /// The posts of the scope without a vector in `space`, in post order.
@@ -131,12 +140,14 @@ public final class EmbedStage {
         let join = clustered ? "JOIN post_clusters c ON c.post_id = p.post_id AND \(CodeStage.codedClusterMembers)" : ""
         var posts: [(id: Int64, text: String)] = []
         posts.reserveCapacity(scope)
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT p.post_id, p.text FROM posts p \(join)
             WHERE NOT EXISTS (SELECT 1 FROM post_embeddings e
                               WHERE e.post_id = p.post_id AND e.model = ? AND e.input_profile = ?)
             ORDER BY p.post_id
-            """, [.text(space.model), .text(space.profile.canonicalJSON)]) { row in
+            """, [.text(space.model), .text(space.profile.canonicalJSON)]
+        ) { row in
             posts.append((try row.required(int64: "post_id"), row.text("text") ?? ""))
         }
         return posts
@@ -166,7 +177,8 @@ public final class EmbedStage {
         try db.transaction {
             let insert = try insertStatement()
             for text in pending {
-                let stored = try db.query("""
+                let stored = try db.query(
+                    """
                     SELECT vector FROM post_embeddings WHERE model = ? AND input_profile = ? AND text_sha256 = ? LIMIT 1
                     """, [.text(space.model), .text(space.profile.canonicalJSON), .text(text.sha256)])
                 guard let blob = stored.first?.blob("vector") else {
@@ -174,8 +186,10 @@ public final class EmbedStage {
                     continue
                 }
                 for post in text.postIDs {
-                    try insert.bind([.int(post), .text(space.model), .text(space.profile.canonicalJSON),
-                                     .int(Int64(space.dimension)), .blob(blob), .text(text.sha256), .int(runID)])
+                    try insert.bind([
+                        .int(post), .text(space.model), .text(space.profile.canonicalJSON),
+                        .int(Int64(space.dimension)), .blob(blob), .text(text.sha256), .int(runID),
+                    ])
                     try insert.runToCompletion()
                     written += 1
                 }
@@ -187,7 +201,8 @@ public final class EmbedStage {
 
     private func insertStatement() throws -> Statement {
         // A concurrent embed run may have written the same row meanwhile: its vector is as good.
-        try db.prepare("""
+        try db.prepare(
+            """
             INSERT INTO post_embeddings(post_id, model, input_profile, dim, vector, text_sha256, run_id)
             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, model, input_profile) DO NOTHING
             """)
@@ -196,10 +211,14 @@ public final class EmbedStage {
     /// Sends `pending` in batches, `concurrency` requests at once, and writes each answered batch
     /// in its own transaction on this thread. After a failure no new batch is sent; the batches in
     /// flight are still written, then the error is thrown. Returns the tokens the server reported.
-    private func embedAndWrite(_ pending: [PendingText], space: EmbeddingSpace, runID: Int64,
-                               progress: EmbedProgress) throws -> Int {
+    private func embedAndWrite(
+        _ pending: [PendingText], space: EmbeddingSpace, runID: Int64,
+        progress: EmbedProgress
+    ) throws -> Int {
         let size = max(1, options.batchSize)
-        let batches = stride(from: 0, to: pending.count, by: size).map { Array(pending[$0..<min($0 + size, pending.count)]) }
+        let batches = stride(from: 0, to: pending.count, by: size).map {
+            Array(pending[$0..<min($0 + size, pending.count)])
+        }
         guard !batches.isEmpty else { return 0 }
         let queue = BatchQueue(count: batches.count)
         let client = self.client
@@ -234,8 +253,10 @@ public final class EmbedStage {
                         for (text, vector) in zip(batches[index], answer.vectors) {
                             let blob = EmbeddingVector.encode(vector)
                             for post in text.postIDs {
-                                try insert.bind([.int(post), .text(space.model), .text(space.profile.canonicalJSON),
-                                                 .int(Int64(space.dimension)), .blob(blob), .text(text.sha256), .int(runID)])
+                                try insert.bind([
+                                    .int(post), .text(space.model), .text(space.profile.canonicalJSON),
+                                    .int(Int64(space.dimension)), .blob(blob), .text(text.sha256), .int(runID),
+                                ])
                                 try insert.runToCompletion()
                             }
                         }
@@ -341,8 +362,9 @@ final class EmbedProgress {
         let rate = elapsed > 0 ? Double(completed) / elapsed : 0
         let left = rate > 0 ? Double(total - completed) / rate : 0
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let line = String(format: "\rembed [%@] %d/%d posts  %.1f posts/s  %@ left", bar, completed, total, rate,
-                          Self.duration(left))
+        let line = String(
+            format: "\rembed [%@] %d/%d posts  %.1f posts/s  %@ left", bar, completed, total, rate,
+            Self.duration(left))
         FileHandle.standardError.write(Data(line.utf8))
     }
 

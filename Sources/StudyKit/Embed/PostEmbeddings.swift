@@ -9,10 +9,12 @@ public enum PostEmbeddings {
     /// Every space with stored vectors, with how many posts have one, most posts first.
     public static func spaces(_ db: Database) throws -> [(space: EmbeddingSpace, posts: Int)] {
         var found: [(space: EmbeddingSpace, posts: Int)] = []
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT model, input_profile, dim, count(*) AS posts FROM post_embeddings
             GROUP BY model, input_profile, dim ORDER BY posts DESC, model, input_profile
-            """) { row in
+            """
+        ) { row in
             found.append((try space(row), try row.required(int: "posts")))
         }
         return found
@@ -22,21 +24,25 @@ public enum PostEmbeddings {
     /// use by default. Nil when no completed run wrote vectors.
     public static func latestSpace(_ db: Database, model: String? = nil) throws -> EmbeddingSpace? {
         var result: EmbeddingSpace?
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT e.model, e.input_profile, e.dim FROM runs r
             JOIN post_embeddings e ON e.run_id = r.run_id
             WHERE r.stage = 'embed' AND r.status = 'completed' AND (?1 IS NULL OR e.model = ?1)
             ORDER BY r.run_id DESC LIMIT 1
-            """, [.from(model)]) { row in result = try space(row) }
+            """, [.from(model)]
+        ) { row in result = try space(row) }
         if result != nil { return result }
         // A run that found every vector already stored wrote none itself: take its parameters.
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT json_extract(parameters, '$.model') AS model, json_extract(parameters, '$.input_profile') AS input_profile,
                    json_extract(parameters, '$.dim') AS dim
             FROM runs WHERE stage = 'embed' AND status = 'completed' AND json_extract(parameters, '$.dim') IS NOT NULL
               AND (?1 IS NULL OR json_extract(parameters, '$.model') = ?1)
             ORDER BY run_id DESC LIMIT 1
-            """, [.from(model)]) { row in result = try space(row) }
+            """, [.from(model)]
+        ) { row in result = try space(row) }
         return result
     }
 
@@ -54,9 +60,10 @@ public enum PostEmbeddings {
         let vectors = try load(db, space: space, postIDs: postIDs)
         let missing = postIDs.filter { vectors[$0] == nil }
         guard missing.isEmpty else {
-            throw StudyError("\(db.path): \(missing.count) of \(postIDs.count) posts have no embedding in \(space) "
-                             + "(post_id \(missing.prefix(5).map(String.init).joined(separator: ", "))"
-                             + "\(missing.count > 5 ? ", …" : "")): run `embed` (with --all for non-canonical posts)")
+            throw StudyError(
+                "\(db.path): \(missing.count) of \(postIDs.count) posts have no embedding in \(space) "
+                    + "(post_id \(missing.prefix(5).map(String.init).joined(separator: ", "))"
+                    + "\(missing.count > 5 ? ", …" : "")): run `embed` (with --all for non-canonical posts)")
         }
         var values: [Float] = []
         values.reserveCapacity(postIDs.count * space.dimension)
@@ -65,19 +72,25 @@ public enum PostEmbeddings {
     }
 
     /// Calls `body` with each stored (post_id, vector) of `space`, streaming, in post_id order.
-    public static func forEach(_ db: Database, space: EmbeddingSpace, postIDs: [Int64]? = nil,
-                               _ body: (Int64, [Float]) throws -> Void) throws {
+    public static func forEach(
+        _ db: Database, space: EmbeddingSpace, postIDs: [Int64]? = nil,
+        _ body: (Int64, [Float]) throws -> Void
+    ) throws {
         let wanted = postIDs.map(Set.init)
-        try db.forEachRow("""
+        try db.forEachRow(
+            """
             SELECT post_id, dim, vector FROM post_embeddings
             WHERE model = ? AND input_profile = ? AND dim = ? ORDER BY post_id
-            """, [.text(space.model), .text(space.profile.canonicalJSON), .int(Int64(space.dimension))]) { row in
+            """, [.text(space.model), .text(space.profile.canonicalJSON), .int(Int64(space.dimension))]
+        ) { row in
             let id = try row.required(int64: "post_id")
             if let wanted, !wanted.contains(id) { return }
             guard let blob = row.blob("vector"), let vector = EmbeddingVector.decode(blob),
-                  vector.count == space.dimension else {
-                throw StudyError("\(db.path): post_embeddings row of post \(id) has a vector that is not "
-                                 + "\(space.dimension) float32 values")
+                vector.count == space.dimension
+            else {
+                throw StudyError(
+                    "\(db.path): post_embeddings row of post \(id) has a vector that is not "
+                        + "\(space.dimension) float32 values")
             }
             try body(id, vector)
         }
@@ -88,8 +101,9 @@ public enum PostEmbeddings {
         guard let profile = EmbeddingInputProfile(canonicalJSON: json) else {
             throw StudyError("post_embeddings: input_profile \(json) is not a profile these tools can read")
         }
-        return EmbeddingSpace(model: try row.required(text: "model"), profile: profile,
-                              dimension: try row.required(int: "dim"))
+        return EmbeddingSpace(
+            model: try row.required(text: "model"), profile: profile,
+            dimension: try row.required(int: "dim"))
     }
 }
 

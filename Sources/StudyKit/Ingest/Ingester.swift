@@ -186,7 +186,7 @@ public final class Ingester {
                     .int(Int64(summary.read)), .int(Int64(summary.stored)), .int(Int64(summary.duplicates)),
                     .int(Int64(summary.rejected)), .from(csvMapping?.json), .int(writer.sourceFileID),
                 ])
-            try KeywordIndex.update(db)     // kwic's index, once built, gets this file's posts in this transaction
+            try KeywordIndex.update(db)  // kwic's index, once built, gets this file's posts in this transaction
         }
         progress.done()
         summary.seconds = Date().timeIntervalSince(started)

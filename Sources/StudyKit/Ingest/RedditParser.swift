@@ -21,7 +21,10 @@ public final class RedditParser: LineParser {
         switch kind {
         case JS_INVALID.rawValue: return [.reject(jsonReject(line, scannerMessage: scanner.message))]
         case JS_OTHER.rawValue:
-            return [.reject(RejectRecord(line: line.number, code: .notAPost, reason: "JSON is not an object", raw: line.bytes))]
+            return [
+                .reject(
+                    RejectRecord(line: line.number, code: .notAPost, reason: "JSON is not an object", raw: line.bytes))
+            ]
         default: return [parsed(record, line: line)]
         }
     }
@@ -50,16 +53,21 @@ public final class RedditParser: LineParser {
             }
             text = body
         }
-        if let problem = RecordChecks.checkText(text, field: isSubmission ? "title" : "body", line: line.number, index: nil, raw: line.bytes, limits: limits) {
+        if let problem = RecordChecks.checkText(
+            text, field: isSubmission ? "title" : "body", line: line.number, index: nil, raw: line.bytes, limits: limits
+        ) {
             return .reject(problem)
         }
         let created: Int64
-        switch RecordChecks.parseDate(string(r.created_utc), field: "created_utc", line: line.number, index: nil, raw: line.bytes) {
+        switch RecordChecks.parseDate(
+            string(r.created_utc), field: "created_utc", line: line.number, index: nil, raw: line.bytes)
+        {
         case .success(let seconds): created = seconds
         case .failure(let problem): return .reject(problem)
         }
-        var post = PostRecord(platform: "reddit", externalID: (isSubmission ? "t3_" : "t1_") + bare,
-                              createdUnix: created, text: text!, line: line.number)
+        var post = PostRecord(
+            platform: "reddit", externalID: (isSubmission ? "t3_" : "t1_") + bare,
+            createdUnix: created, text: text!, line: line.number)
         if let author = string(r.author), !Self.removedMarkers.contains(author) {
             post.author = author
             post.authorHandle = author

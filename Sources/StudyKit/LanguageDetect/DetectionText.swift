@@ -9,9 +9,9 @@ public enum Script: String, CaseIterable, Sendable {
     case bengali = "Beng"
     case thai = "Thai"
     case hangul = "Hang"
-    case kana = "Kana"      // hiragana and katakana
+    case kana = "Kana"  // hiragana and katakana
     case han = "Hani"
-    case other = "Zzzz"     // letters of any other script
+    case other = "Zzzz"  // letters of any other script
 
     /// Position in `allCases`, for counting in a plain array.
     var ordinal: Int {
@@ -89,15 +89,17 @@ public struct DetectionText: Sendable {
     // MARK: The single pass
 
     /// Writes the cleaned bytes of `b` into `out` and returns how many were written.
-    private static func clean(_ b: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
-                              counts: inout [Int]) -> Int {
+    private static func clean(
+        _ b: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
+        counts: inout [Int]
+    ) -> Int {
         var written = 0
         let n = b.count
         var i = 0
-        var lastScalar: UInt32 = 0x20   // the last scalar written; a space at the start
+        var lastScalar: UInt32 = 0x20  // the last scalar written; a space at the start
         var pendingSpace = false
 
-        func atTokenStart() -> Bool { lastScalar == 0x20 || pendingSpace || lastScalar == 0x28 /* ( */ }
+        func atTokenStart() -> Bool { lastScalar == 0x20 || pendingSpace || lastScalar == 0x28 }  // 0x28: "("
         func isWordByte(_ c: UInt8) -> Bool {
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
         }
@@ -119,7 +121,10 @@ public struct DetectionText: Sendable {
         }
         func emit(_ scalar: UInt32) {
             if pendingSpace {
-                if lastScalar != 0x20 && written > 0 { out[written] = 0x20; written += 1 }
+                if lastScalar != 0x20 && written > 0 {
+                    out[written] = 0x20
+                    written += 1
+                }
                 pendingSpace = false
             }
             written += writeUTF8(scalar, into: out, at: written)
@@ -135,11 +140,17 @@ public struct DetectionText: Sendable {
             var j = index, letters = 0, digits = 0
             while j < n {
                 let c = b[j]
-                if c >= 0x30 && c <= 0x39 { digits += 1 }
-                else if (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) { letters += 1 }
-                else if (c == 0x2D || c == 0x2E || c == 0x5F), j > index, j + 1 < n, isASCIIAlphanumeric(UInt32(b[j + 1])) {
+                if c >= 0x30 && c <= 0x39 {
+                    digits += 1
+                } else if (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) {
+                    letters += 1
+                } else if c == 0x2D || c == 0x2E || c == 0x5F, j > index, j + 1 < n,
+                    isASCIIAlphanumeric(UInt32(b[j + 1]))
+                {
                     // a joiner inside the name (GPT-4o, gpt_5, 5.1)
-                } else { break }
+                } else {
+                    break
+                }
                 j += 1
             }
             return letters > 0 && digits > 0 ? j : index
@@ -159,7 +170,9 @@ public struct DetectionText: Sendable {
                     i += 1
                     continue
                 case 0x68, 0x48, 0x77, 0x57:  // h, w: a URL?
-                    if atTokenStart(), hasPrefix("http://", at: i) || hasPrefix("https://", at: i) || hasPrefix("www.", at: i) {
+                    if atTokenStart(),
+                        hasPrefix("http://", at: i) || hasPrefix("https://", at: i) || hasPrefix("www.", at: i)
+                    {
                         i = skipToWhitespace(i)
                         pendingSpace = true
                         continue
@@ -185,9 +198,21 @@ public struct DetectionText: Sendable {
                         continue
                     }
                 case 0x26:  // X sends &amp; &lt; &gt;
-                    if hasPrefix("&amp;", at: i) { emitPunctuation(0x26); i += 5; continue }
-                    if hasPrefix("&lt;", at: i) { emitPunctuation(0x3C); i += 4; continue }
-                    if hasPrefix("&gt;", at: i) { emitPunctuation(0x3E); i += 4; continue }
+                    if hasPrefix("&amp;", at: i) {
+                        emitPunctuation(0x26)
+                        i += 5
+                        continue
+                    }
+                    if hasPrefix("&lt;", at: i) {
+                        emitPunctuation(0x3C)
+                        i += 4
+                        continue
+                    }
+                    if hasPrefix("&gt;", at: i) {
+                        emitPunctuation(0x3E)
+                        i += 4
+                        continue
+                    }
                 default:
                     break
                 }
@@ -209,7 +234,7 @@ public struct DetectionText: Sendable {
                 if isLetter {
                     counts[Script.latin.ordinal] += 1
                     emit(UInt32(c))
-                } else if (c >= 0x30 && c <= 0x39) {
+                } else if c >= 0x30 && c <= 0x39 {
                     emit(UInt32(c))
                 } else {
                     emitPunctuation(UInt32(c))
@@ -221,12 +246,16 @@ public struct DetectionText: Sendable {
             let scalar: UInt32
             let length: Int
             if c < 0xE0 {
-                scalar = (UInt32(c & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F); length = 2
+                scalar = (UInt32(c & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F)
+                length = 2
             } else if c < 0xF0 {
-                scalar = (UInt32(c & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6) | UInt32(b[i + 2] & 0x3F); length = 3
+                scalar = (UInt32(c & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6) | UInt32(b[i + 2] & 0x3F)
+                length = 3
             } else {
-                scalar = (UInt32(c & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12)
-                    | (UInt32(b[i + 2] & 0x3F) << 6) | UInt32(b[i + 3] & 0x3F); length = 4
+                scalar =
+                    (UInt32(c & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12)
+                    | (UInt32(b[i + 2] & 0x3F) << 6) | UInt32(b[i + 3] & 0x3F)
+                length = 4
             }
             i += length
             if let ascii = asciiPunctuation(scalar) {
@@ -251,7 +280,9 @@ public struct DetectionText: Sendable {
     }
 
     private enum Kind {
-        case drop, space, letter(Int), mark, punctuation
+        case drop, space
+        case letter(Int)
+        case mark, punctuation
     }
 
     private static func letter(_ script: Script) -> Kind { .letter(script.ordinal) }
@@ -266,10 +297,10 @@ public struct DetectionText: Sendable {
             return .drop
         // Emoji and pictographs.
         case 0x1F000...0x1FAFF, 0x2600...0x27BF, 0x2B00...0x2BFF, 0x2300...0x23FF, 0x2190...0x21FF,
-             0x1F900...0x1F9FF, 0x3030, 0x303D, 0x3297, 0x3299, 0x2122, 0x2139, 0x24C2, 0x25A0...0x25FF:
+            0x1F900...0x1F9FF, 0x3030, 0x303D, 0x3297, 0x3299, 0x2122, 0x2139, 0x24C2, 0x25A0...0x25FF:
             return .space
         case 0x00C0...0x00D6, 0x00D8...0x00F6, 0x00F8...0x024F, 0x1E00...0x1EFF, 0x2C60...0x2C7F, 0xA720...0xA7FF,
-             0xFF21...0xFF3A, 0xFF41...0xFF5A, 0x00AA, 0x00BA:
+            0xFF21...0xFF3A, 0xFF41...0xFF5A, 0x00AA, 0x00BA:
             return letter(.latin)
         case 0x0300...0x036F: return .mark
         case 0x0370...0x03FF, 0x1F00...0x1FFF: return isGreekLetter(s) ? letter(.greek) : .punctuation
@@ -278,7 +309,7 @@ public struct DetectionText: Sendable {
         case 0x05D0...0x05EA, 0x05F0...0x05F2, 0xFB1D...0xFB4F: return letter(.hebrew)
         case 0x0591...0x05C7: return .mark
         case 0x0620...0x064A, 0x066E...0x06D3, 0x06D5, 0x06FA...0x06FF, 0x0750...0x077F, 0x08A0...0x08FF,
-             0xFB50...0xFDFF, 0xFE70...0xFEFF:
+            0xFB50...0xFDFF, 0xFE70...0xFEFF:
             return letter(.arabic)
         case 0x064B...0x065F, 0x0670, 0x06D6...0x06ED: return .mark
         case 0x0904...0x0939, 0x093D, 0x0950, 0x0958...0x0961, 0x0972...0x097F: return letter(.devanagari)
@@ -327,7 +358,8 @@ public struct DetectionText: Sendable {
 
     private static func isGreekLetter(_ s: UInt32) -> Bool {
         switch s {
-        case 0x0386, 0x0388...0x03FF, 0x1F00...0x1FBC, 0x1FC2...0x1FCC, 0x1FD0...0x1FDB, 0x1FE0...0x1FEC, 0x1FF2...0x1FFC:
+        case 0x0386, 0x0388...0x03FF, 0x1F00...0x1FBC, 0x1FC2...0x1FCC, 0x1FD0...0x1FDB, 0x1FE0...0x1FEC,
+            0x1FF2...0x1FFC:
             return s != 0x03F6
         default: return false
         }

@@ -54,21 +54,24 @@ public final class FastTextModel: @unchecked Sendable {
 
     /// The model file to use: the option when given, else $STUDY_FASTTEXT_MODEL, else the default.
     public static func resolvePath(option: String?) -> String {
-        option ?? ProcessInfo.processInfo.environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? defaultPath
+        option ?? ProcessInfo.processInfo.environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+            ?? defaultPath
     }
 
     public init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw InputError(file: path, line: nil,
-                             reason: "fastText model not found (a relative path is read from the current folder, "
-                                + "\(FileManager.default.currentDirectoryPath)). Run `make model` in the repository, then "
-                                + "pass --model PATH or set \(Self.environmentVariable)=PATH; or use --detector cld2")
+            throw InputError(
+                file: path, line: nil,
+                reason: "fastText model not found (a relative path is read from the current folder, "
+                    + "\(FileManager.default.currentDirectoryPath)). Run `make model` in the repository, then "
+                    + "pass --model PATH or set \(Self.environmentVariable)=PATH; or use --detector cld2")
         }
         var message = [CChar](repeating: 0, count: 512)
         guard let handle = clid_fasttext_load(path, &message, Int32(message.count)) else {
             let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw InputError(file: path, line: nil,
-                             reason: "cannot load the fastText model (\(reason)); run `make model` to fetch a good copy")
+            throw InputError(
+                file: path, line: nil,
+                reason: "cannot load the fastText model (\(reason)); run `make model` to fetch a good copy")
         }
         self.handle = handle
         self.path = path
@@ -87,8 +90,10 @@ public final class FastTextModel: @unchecked Sendable {
         predict(text, k: k, using: clid_fasttext_predict_reference)
     }
 
-    private func predict(_ text: DetectionText, k: Int,
-                         using function: (OpaquePointer?, UnsafePointer<CChar>?, Int32, Int32, UnsafeMutablePointer<CLIDGuess>?) -> Int32) -> [LanguageGuess] {
+    private func predict(
+        _ text: DetectionText, k: Int,
+        using function: (OpaquePointer?, UnsafePointer<CChar>?, Int32, Int32, UnsafeMutablePointer<CLIDGuess>?) -> Int32
+    ) -> [LanguageGuess] {
         var raw = [CLIDGuess](repeating: CLIDGuess(), count: 8)
         let count = text.utf8.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in

@@ -6,7 +6,8 @@
 /// simplified, 0 as traditional, 274 (mostly two-character word pairs) have no telling character.
 /// CLD2's own zh/zh-Hant answer called 64 of those 865 traditional, so it is not used as a tie-breaker.
 enum HanVariant {
-    static let simplifiedOnly: Set<Unicode.Scalar> = Set("""
+    static let simplifiedOnly: Set<Unicode.Scalar> = Set(
+        """
         与专业东丝两严丧个临为举么义乐习书买乱争亏亚产亲亿仅从们众优会传伤体侧俭债倾储儿
         党兰关兴养册写军农冯决况冻净凉减凤击刘则刚创别剧办务动劳势区医华单卖卫却厅历厉压
         县参双发变号叹吓吗听员响团园围国图圆圣场坏块坚声处备头夸夹夺奋妇妈孙学宁宝实审宪
@@ -22,7 +23,8 @@ enum HanVariant {
         随隐难雾静韩页顶项顺须顾顿预领频题颜风飘飞饭饮饰饱饿馆马驱验骗鱼鸟鸡麦齐龄龙龟
         """.unicodeScalars.filter { $0.value > 0x2E80 })
 
-    static let traditionalOnly: Set<Unicode.Scalar> = Set("""
+    static let traditionalOnly: Set<Unicode.Scalar> = Set(
+        """
         亂亞來個們側備傳債傷傾僅億儉優儲兒兩冊凍別則剛創劇劉動務勝勞勢區卻厲參員問喪單嗎
         嘆嚇嚴國圍園圓圖團執堅報場塊塵壓壞壽夢夾奪奮婦媽孫學實寧審寫寶將專尋對導層島帥師
         帳帶幣幫廟廢廣廳張強彈徑從徹惡愛態慘慣慶慾憂憐憲憶懇應懶懷懸懼戀戰掃掛揚換揮損撲
@@ -43,8 +45,11 @@ enum HanVariant {
     static func chineseCode(_ utf8: [UInt8]) -> String {
         var simplified = 0, traditional = 0
         for scalar in String(decoding: utf8, as: UTF8.self).unicodeScalars where scalar.value >= 0x4E00 {
-            if simplifiedOnly.contains(scalar) { simplified += 1 }
-            else if traditionalOnly.contains(scalar) { traditional += 1 }
+            if simplifiedOnly.contains(scalar) {
+                simplified += 1
+            } else if traditionalOnly.contains(scalar) {
+                traditional += 1
+            }
         }
         if simplified > traditional { return "zh-Hans" }
         if traditional > simplified { return "zh-Hant" }

@@ -38,12 +38,14 @@ public final class LanguageDetectStage {
             parameters["fasttext_weight"] = String(options.fastTextWeight)
             parameters["fasttext_model_sha256"] = identifier.fastText?.fingerprint ?? ""
         }
-        let run = try StageRun.begin(database, stage: Self.stageName, parameters: parameters,
-                                     inputFingerprint: try inputFingerprint(parameters))
+        let run = try StageRun.begin(
+            database, stage: Self.stageName, parameters: parameters,
+            inputFingerprint: try inputFingerprint(parameters))
         do {
             return try database.transaction {
                 try database.execute("DELETE FROM post_languages")
-                let insert = try database.prepare("""
+                let insert = try database.prepare(
+                    """
                     INSERT INTO post_languages(post_id, language, confidence, detector, script, lang_hint,
                                                hint_agrees, guess, und_reason, text_chars, run_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -69,8 +71,9 @@ public final class LanguageDetectStage {
                 }
                 if let previous { try writeAll(previous.batch, previous.decisions) }
                 try run.finish(rowsIn: posts, rowsOut: posts, rejects: 0)
-                return LanguageDetectSummary(runID: run.id, posts: posts, undetermined: undetermined,
-                                             seconds: Date().timeIntervalSince(started))
+                return LanguageDetectSummary(
+                    runID: run.id, posts: posts, undetermined: undetermined,
+                    seconds: Date().timeIntervalSince(started))
             }
         } catch {
             try? database.transaction { run.fail(error) }
@@ -91,7 +94,8 @@ public final class LanguageDetectStage {
         var batch: [PostText] = []
         batch.reserveCapacity(batchSize)
         while try select.step() {
-            batch.append(PostText(id: select.columnInt(0), text: select.columnText(1) ?? "", hint: select.columnText(2)))
+            batch.append(
+                PostText(id: select.columnInt(0), text: select.columnText(1) ?? "", hint: select.columnText(2)))
         }
         return batch
     }
@@ -125,7 +129,8 @@ public final class LanguageDetectStage {
         try insert.bind(.text(decision.detector), at: 4)
         try insert.bindText(decision.script, at: 5)
         try insert.bindText(post.hint, at: 6)
-        try insert.bindInt(HintComparison.agrees(hint: post.hint, language: decision.language).map { $0 ? 1 : 0 }, at: 7)
+        try insert.bindInt(
+            HintComparison.agrees(hint: post.hint, language: decision.language).map { $0 ? 1 : 0 }, at: 7)
         try insert.bind(.text(decision.guess), at: 8)
         try insert.bindText(decision.undReason, at: 9)
         try insert.bindInt(Int64(decision.textCharacters), at: 10)
@@ -138,9 +143,12 @@ public final class LanguageDetectStage {
     /// ids, so that a killed and re-run ingest gives the same value as an uninterrupted one.
     private func inputFingerprint(_ parameters: [String: String]) throws -> String {
         let posts = try database.query("SELECT count(*) AS posts, coalesce(max(post_id), 0) AS max_id FROM posts").first
-        let ingest = try database.scalarText(
-            "SELECT coalesce(group_concat(fingerprint, ','), '') FROM (SELECT fingerprint FROM source_files ORDER BY source_file_id)") ?? ""
-        let description = "posts=\(posts?.int("posts") ?? 0);max=\(posts?.int("max_id") ?? 0);ingest=\(ingest);"
+        let ingest =
+            try database.scalarText(
+                "SELECT coalesce(group_concat(fingerprint, ','), '') FROM (SELECT fingerprint FROM source_files ORDER BY source_file_id)"
+            ) ?? ""
+        let description =
+            "posts=\(posts?.int("posts") ?? 0);max=\(posts?.int("max_id") ?? 0);ingest=\(ingest);"
             + canonicalJSON(parameters)
         return Fingerprint.ofString(description)
     }

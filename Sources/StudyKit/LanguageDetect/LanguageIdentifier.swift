@@ -73,8 +73,9 @@ public final class LanguageIdentifier: Sendable {
     public func decide(_ text: DetectionText) -> LanguageDecision {
         let characters = text.characterCount
         guard text.letterCount > 0 else {
-            return LanguageDecision(language: "und", guess: "und", confidence: 0, detector: "none",
-                                    script: nil, undReason: "no_letters", textCharacters: characters)
+            return LanguageDecision(
+                language: "und", guess: "und", confidence: 0, detector: "none",
+                script: nil, undReason: "no_letters", textCharacters: characters)
         }
         var language: String, confidence: Double, detector: String
         if let (scriptLanguage, share) = ScriptRules.language(of: text, detected: nil) {
@@ -92,12 +93,15 @@ public final class LanguageIdentifier: Sendable {
             language = HanVariant.chineseCode(text.utf8)
         }
         let decided = confidence >= options.minConfidence && language != "und"
-        let reason: String? = decided ? nil
+        let reason: String? =
+            decided
+            ? nil
             : characters < LanguageDetectOptions.shortTextCharacters ? "too_short" : "uncertain"
-        return LanguageDecision(language: decided ? language : "und", guess: language,
-                                confidence: (confidence * 10_000).rounded() / 10_000,
-                                detector: detector, script: text.dominantScript, undReason: reason,
-                                textCharacters: characters)
+        return LanguageDecision(
+            language: decided ? language : "und", guess: language,
+            confidence: (confidence * 10_000).rounded() / 10_000,
+            detector: detector, script: text.dominantScript, undReason: reason,
+            textCharacters: characters)
     }
 
     /// The detectors' answer before script rules: (language, confidence 0...1, detector name).
@@ -120,12 +124,17 @@ public final class LanguageIdentifier: Sendable {
     /// Weighted sum per language of fastText's probability and CLD2's share of the text (over each
     /// one's top three); the highest wins. Chinese variants count as one language here (fastText
     /// says only `zh`); the variant is decided afterwards from the characters.
-    static func combine(cld2: [LanguageGuess], fastText: [LanguageGuess], fastTextWeight w: Double) -> (String, Double, String) {
+    static func combine(cld2: [LanguageGuess], fastText: [LanguageGuess], fastTextWeight w: Double) -> (
+        String, Double, String
+    ) {
         var scores: [(String, Double)] = []
         func add(_ language: String, _ value: Double) {
             let key = LanguageCode.base(language)
-            if let index = scores.firstIndex(where: { $0.0 == key }) { scores[index].1 += value }
-            else { scores.append((key, value)) }
+            if let index = scores.firstIndex(where: { $0.0 == key }) {
+                scores[index].1 += value
+            } else {
+                scores.append((key, value))
+            }
         }
         for guess in fastText { add(guess.language, w * guess.score) }
         for guess in cld2 { add(guess.language, (1 - w) * guess.score) }

@@ -13,7 +13,8 @@ public struct DatabaseError: UserFacingError {
         return "\(path): \(message). \(Self.damagedAdvice)"
     }
 
-    static let damagedAdvice = "The database file is damaged (cut short or overwritten): restore it from a backup, "
+    static let damagedAdvice =
+        "The database file is damaged (cut short or overwritten): restore it from a backup, "
         + "or move it away and rebuild it by re-running the pipeline from the exports (make clean && make)"
 }
 
@@ -61,15 +62,18 @@ public final class Database {
         if mode != .create {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw DatabaseError(message: "no study database here: run `ingest` first (it creates the study), "
-                                        + "or point --db (or STUDY_DB) at an existing study", path: path, code: SQLITE_CANTOPEN)
+                throw DatabaseError(
+                    message: "no study database here: run `ingest` first (it creates the study), "
+                        + "or point --db (or STUDY_DB) at an existing study", path: path, code: SQLITE_CANTOPEN)
             }
             if isDirectory.boolValue {
-                throw DatabaseError(message: "is a folder, not a study database file", path: path, code: SQLITE_CANTOPEN)
+                throw DatabaseError(
+                    message: "is a folder, not a study database file", path: path, code: SQLITE_CANTOPEN)
             }
         }
         if mode != .readOnly, let problem = Self.writeProblem(path) {
-            let advice = FileManager.default.fileExists(atPath: path) ? "; reports, exports and notebooks can still read it" : ""
+            let advice =
+                FileManager.default.fileExists(atPath: path) ? "; reports, exports and notebooks can still read it" : ""
             throw DatabaseError(message: problem + advice, path: path, code: SQLITE_READONLY)
         }
         handle = try Self.open(path, mode: mode, immutable: false)
@@ -146,9 +150,11 @@ public final class Database {
 
     /// Read-only connections refuse ATTACH, so no statement can open a second, writable file.
     private static func denyAttach(_ db: OpaquePointer) {
-        sqlite3_set_authorizer(db, { _, action, _, _, _, _ in
-            action == SQLITE_ATTACH || action == SQLITE_DETACH ? SQLITE_DENY : SQLITE_OK
-        }, nil)
+        sqlite3_set_authorizer(
+            db,
+            { _, action, _, _, _, _ in
+                action == SQLITE_ATTACH || action == SQLITE_DETACH ? SQLITE_DENY : SQLITE_OK
+            }, nil)
     }
 
     deinit {
@@ -163,8 +169,9 @@ public final class Database {
         do {
             tables = try scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
         } catch let error as DatabaseError where error.code & 0xFF == SQLITE_CORRUPT {
-            throw DatabaseError(message: "SQLite says: \(error.message). " + DatabaseError.damagedAdvice,
-                                path: path, code: error.code)
+            throw DatabaseError(
+                message: "SQLite says: \(error.message). " + DatabaseError.damagedAdvice,
+                path: path, code: error.code)
         } catch let error as DatabaseError {
             throw DatabaseError(
                 message: "not a study database (SQLite says: \(error.message)). "
@@ -172,8 +179,9 @@ public final class Database {
                 path: path, code: error.code)
         }
         guard tables > 0 else { return }
-        let hasMeta = try scalarInt(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") ?? 0
+        let hasMeta =
+            try scalarInt(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") ?? 0
         if hasMeta == 0 {
             throw DatabaseError(
                 message: "this SQLite file was not made by the study tools (no schema_migrations table); "
@@ -223,13 +231,17 @@ public final class Database {
     }
 
     /// Rows decoded into records (GRDB's FetchableRecord, in small).
-    public func fetchAll<Record: RowDecodable>(_ type: Record.Type, _ sql: String, _ values: [SQLValue] = []) throws -> [Record] {
+    public func fetchAll<Record: RowDecodable>(_ type: Record.Type, _ sql: String, _ values: [SQLValue] = []) throws
+        -> [Record]
+    {
         var records: [Record] = []
         try forEachRow(sql, values) { records.append(try Record(row: $0)) }
         return records
     }
 
-    public func fetchOne<Record: RowDecodable>(_ type: Record.Type, _ sql: String, _ values: [SQLValue] = []) throws -> Record? {
+    public func fetchOne<Record: RowDecodable>(_ type: Record.Type, _ sql: String, _ values: [SQLValue] = []) throws
+        -> Record?
+    {
         var record: Record?
         try forEachRow(sql, values) { row in
             if record == nil { record = try Record(row: row) }

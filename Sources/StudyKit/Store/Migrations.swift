@@ -13,31 +13,45 @@ public enum Schema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "core: study settings and runs", sql: coreSchema),
         Migration(version: 2, name: "ingest: source files, posts, duplicate records, rejects", sql: IngestSchema.sql),
-        Migration(version: 3, name: "dedupe: clusters of exact copies, reposts and near-duplicates", sql: DedupeSchema.sql),
+        Migration(
+            version: 3, name: "dedupe: clusters of exact copies, reposts and near-duplicates", sql: DedupeSchema.sql),
         Migration(version: 4, name: "language-detect: post languages", sql: LanguageDetectSchema.sql),
         Migration(version: 5, name: "code: codebooks and codings", sql: CodeSchema.sql),
-        Migration(version: 6, name: "annotate: samples, assignments, progress, notes, agreement, validation", sql: AnnotateSchema.sql),
-        Migration(version: 7, name: "aggregate: prevalence, co-occurrence, association, corrected, published, manifest", sql: AggregateSchema.sql),
-        Migration(version: 8, name: "core: the process of each run; ingest: thread titles", sql: """
-            ALTER TABLE runs ADD COLUMN host TEXT;
-            ALTER TABLE runs ADD COLUMN pid INTEGER;
-            ALTER TABLE runs ADD COLUMN process_start TEXT;
-            ALTER TABLE posts ADD COLUMN thread_title TEXT;
-            """),
-        Migration(version: 9, name: "annotate: sample purpose, strategy and inclusion probabilities",
-                  sql: AnnotateSchema.samplePurposeSQL),
-        Migration(version: 10, name: "aggregate: estimates by method (naive, human, PPI), association by method, "
-                    + "published figures with their scope; Rogan-Gladen table removed", sql: AggregateSchema.estimatesSQL),
+        Migration(
+            version: 6, name: "annotate: samples, assignments, progress, notes, agreement, validation",
+            sql: AnnotateSchema.sql),
+        Migration(
+            version: 7, name: "aggregate: prevalence, co-occurrence, association, corrected, published, manifest",
+            sql: AggregateSchema.sql),
+        Migration(
+            version: 8, name: "core: the process of each run; ingest: thread titles",
+            sql: """
+                ALTER TABLE runs ADD COLUMN host TEXT;
+                ALTER TABLE runs ADD COLUMN pid INTEGER;
+                ALTER TABLE runs ADD COLUMN process_start TEXT;
+                ALTER TABLE posts ADD COLUMN thread_title TEXT;
+                """),
+        Migration(
+            version: 9, name: "annotate: sample purpose, strategy and inclusion probabilities",
+            sql: AnnotateSchema.samplePurposeSQL),
+        Migration(
+            version: 10,
+            name: "aggregate: estimates by method (naive, human, PPI), association by method, "
+                + "published figures with their scope; Rogan-Gladen table removed", sql: AggregateSchema.estimatesSQL),
         Migration(version: 11, name: "embed: post embeddings", sql: EmbedSchema.sql),
-        Migration(version: 15, name: "annotate: adjudications with their basis, re-opened when a human coding changes",
-                  sql: AdjudicationSchema.sql),
+        Migration(
+            version: 15, name: "annotate: adjudications with their basis, re-opened when a human coding changes",
+            sql: AdjudicationSchema.sql),
         Migration(version: 16, name: "annotate: state of the keyword (FTS5) index", sql: KeywordIndexSchema.sql),
-        Migration(version: 17, name: "ingest: search keyword and rounded counts (Xiaohongshu and Weibo)", sql: """
-            ALTER TABLE posts ADD COLUMN search_keyword TEXT;
-            ALTER TABLE posts ADD COLUMN counts_rounded INTEGER;
-            """),
-        Migration(version: 19, name: "browse: posts_overview view (language, cluster, primary coder's codes per post)",
-                  sql: BrowseSchema.sql),
+        Migration(
+            version: 17, name: "ingest: search keyword and rounded counts (Xiaohongshu and Weibo)",
+            sql: """
+                ALTER TABLE posts ADD COLUMN search_keyword TEXT;
+                ALTER TABLE posts ADD COLUMN counts_rounded INTEGER;
+                """),
+        Migration(
+            version: 19, name: "browse: posts_overview view (language, cluster, primary coder's codes per post)",
+            sql: BrowseSchema.sql),
     ]
 
     public static var currentVersion: Int { migrations.map(\.version).max() ?? 0 }
@@ -72,7 +86,8 @@ enum Migrator {
         if try pendingMigrations(db).isEmpty { return }
         // Another process may migrate between the check and the lock: look again inside the transaction.
         try db.transaction {
-            try db.execute("""
+            try db.execute(
+                """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version    INTEGER PRIMARY KEY,
                     name       TEXT NOT NULL,
@@ -81,8 +96,9 @@ enum Migrator {
                 """)
             for migration in try pendingMigrations(db) {
                 try db.execute(migration.sql)
-                try db.run("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
-                           [.int(Int64(migration.version)), .text(migration.name), .text(Timestamp.now())])
+                try db.run(
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                    [.int(Int64(migration.version)), .text(migration.name), .text(Timestamp.now())])
             }
         }
     }
@@ -93,8 +109,9 @@ enum Migrator {
         let pending = try pendingMigrations(db)
         guard !pending.isEmpty else { return }
         if try appliedVersion(db) == 0 {
-            throw DatabaseError(message: "not a study database yet (no tables): run `ingest` to start a study here",
-                                path: db.path, code: 1)
+            throw DatabaseError(
+                message: "not a study database yet (no tables): run `ingest` to start a study here",
+                path: db.path, code: 1)
         }
         throw DatabaseError(
             message: "this study's schema is older than these tools (missing: "

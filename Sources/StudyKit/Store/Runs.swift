@@ -9,16 +9,23 @@ public struct StageRun {
     /// Records the start of a stage run in its own small transaction, so that a killed run is
     /// still visible: its status stays 'running' until a later run of the stage finds that the
     /// process that wrote it is gone, and marks it abandoned.
-    public static func begin(_ db: Database, stage: String, parameters: [String: String],
-                             inputFingerprint: String? = nil) throws -> StageRun {
+    public static func begin(
+        _ db: Database, stage: String, parameters: [String: String],
+        inputFingerprint: String? = nil
+    ) throws -> StageRun {
         try db.transaction {
             try abandonDeadRuns(db, stage: stage)
             let me = ProcessIdentity.current
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO runs(stage, tool_version, parameters, input_fingerprint, started_at, status, host, pid, process_start)
                 VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)
-                """, [.text(stage), .text(BuildInfo.toolVersion), .text(canonicalJSON(parameters)),
-                      .from(inputFingerprint), .text(Timestamp.now()), .text(me.host), .int(Int64(me.pid)), .from(me.start)])
+                """,
+                [
+                    .text(stage), .text(BuildInfo.toolVersion), .text(canonicalJSON(parameters)),
+                    .from(inputFingerprint), .text(Timestamp.now()), .text(me.host), .int(Int64(me.pid)),
+                    .from(me.start),
+                ])
             return StageRun(id: db.lastInsertRowID, stage: stage, db: db)
         }
     }
@@ -27,13 +34,16 @@ public struct StageRun {
     /// (another instance of the stage, or an annotator's screen): only runs whose process is gone
     /// are abandoned. A run from another machine cannot be checked and is left as it is.
     static func abandonDeadRuns(_ db: Database, stage: String) throws {
-        let running = try db.query("SELECT run_id, host, pid, process_start FROM runs WHERE stage = ? AND status = 'running'",
-                                   [.text(stage)])
+        let running = try db.query(
+            "SELECT run_id, host, pid, process_start FROM runs WHERE stage = ? AND status = 'running'",
+            [.text(stage)])
         for row in running {
-            let identity = ProcessIdentity(host: row.text("host") ?? "", pid: Int32(row.int("pid") ?? 0), start: row.text("process_start"))
+            let identity = ProcessIdentity(
+                host: row.text("host") ?? "", pid: Int32(row.int("pid") ?? 0), start: row.text("process_start"))
             // Rows from before process identities were recorded (no pid) keep the old rule.
             guard row.int("pid") == nil || identity.isGone else { continue }
-            try db.run("""
+            try db.run(
+                """
                 UPDATE runs SET status = 'abandoned', finished_at = ?,
                     message = 'process ended before the run finished; its writes were rolled back'
                 WHERE run_id = ?
@@ -43,14 +53,20 @@ public struct StageRun {
 
     /// Closes the run. Call inside the transaction that commits the stage's output, so that the
     /// output and the 'completed' status land together.
-    public func finish(status: String = "completed", rowsIn: Int, rowsOut: Int, rejects: Int,
-                       inputFingerprint: String? = nil, message: String? = nil) throws {
-        try db.run("""
+    public func finish(
+        status: String = "completed", rowsIn: Int, rowsOut: Int, rejects: Int,
+        inputFingerprint: String? = nil, message: String? = nil
+    ) throws {
+        try db.run(
+            """
             UPDATE runs SET status = ?, rows_in = ?, rows_out = ?, rejects = ?, finished_at = ?,
                             message = ?, input_fingerprint = coalesce(?, input_fingerprint)
             WHERE run_id = ?
-            """, [.text(status), .int(Int64(rowsIn)), .int(Int64(rowsOut)), .int(Int64(rejects)),
-                  .text(Timestamp.now()), .from(message), .from(inputFingerprint), .int(id)])
+            """,
+            [
+                .text(status), .int(Int64(rowsIn)), .int(Int64(rowsOut)), .int(Int64(rejects)),
+                .text(Timestamp.now()), .from(message), .from(inputFingerprint), .int(id),
+            ])
     }
 
     public func fail(_ error: Error) {
@@ -85,8 +101,9 @@ public struct ProcessIdentity: Equatable, Sendable {
     /// Linux: boot id and start time in clock ticks (/proc/self/stat, field 22); nil elsewhere.
     public let start: String?
 
-    public static let current = ProcessIdentity(host: ProcessInfo.processInfo.hostName, pid: getpid(),
-                                                start: startTime(of: getpid()))
+    public static let current = ProcessIdentity(
+        host: ProcessInfo.processInfo.hostName, pid: getpid(),
+        start: startTime(of: getpid()))
 
     /// True when this machine has no process with this pid and start time.
     public var isGone: Bool {
@@ -98,7 +115,8 @@ public struct ProcessIdentity: Equatable, Sendable {
 
     static func startTime(of pid: Int32) -> String? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let boot = try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8) else { return nil }
+            let boot = try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)
+        else { return nil }
         // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
         guard let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")

@@ -150,7 +150,8 @@ public final class Statement {
             throw database.error(rc, "preparing: \(sql.prefix(200))")
         }
         handle = statement
-        columns = ColumnNames((0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) })
+        columns = ColumnNames(
+            (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) })
     }
 
     deinit { sqlite3_finalize(handle) }
@@ -175,7 +176,9 @@ public final class Statement {
         case .text(let s): rc = rawBindText(s, at: index)
         case .blob(let b):
             rc = b.withUnsafeBytes { raw in
-                sqlite3_bind_blob64(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(raw.count), sqliteTransient)
+                sqlite3_bind_blob64(
+                    handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(raw.count),
+                    sqliteTransient)
             }
         }
         guard rc == SQLITE_OK else { throw database.error(rc, "binding parameter \(index) of: \(sql.prefix(120))") }
@@ -187,8 +190,9 @@ public final class Statement {
         return string.withUTF8 { utf8 in
             utf8.withMemoryRebound(to: CChar.self) { chars in
                 // An empty buffer may have no address; SQLite needs one to store '' rather than NULL.
-                sqlite3_bind_text64(handle, index, chars.baseAddress ?? emptyCString, UInt64(chars.count),
-                                    sqliteTransient, UInt8(SQLITE_UTF8))
+                sqlite3_bind_text64(
+                    handle, index, chars.baseAddress ?? emptyCString, UInt64(chars.count),
+                    sqliteTransient, UInt8(SQLITE_UTF8))
             }
         }
     }

@@ -9,6 +9,8 @@ extension Database {
     /// EXISTS stops at the first row, so this costs the same on 10 posts and on 10 million.
     public func hasRows(_ table: String) throws -> Bool {
         guard try tableExists(table) else { return false }
-        return (try scalarInt("SELECT EXISTS (SELECT 1 FROM \"\(table.replacingOccurrences(of: "\"", with: "\"\""))\")") ?? 0) > 0
+        return
+            (try scalarInt("SELECT EXISTS (SELECT 1 FROM \"\(table.replacingOccurrences(of: "\"", with: "\"\""))\")")
+            ?? 0) > 0
     }
 }

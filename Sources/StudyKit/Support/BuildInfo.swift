@@ -18,7 +18,8 @@ public enum BuildInfo {
     /// with "-dirty" left out on purpose: reading the work tree's state would cost a `git` run.
     /// nil when the tools were installed elsewhere.
     public static let gitCommit: String? = {
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<6 {
             let git = folder.appendingPathComponent(".git")
             if let commit = commit(gitDirectory: git) { return commit }
@@ -34,18 +35,24 @@ public enum BuildInfo {
             let target = pointer.dropFirst(7).trimmingCharacters(in: .whitespacesAndNewlines)
             directory = URL(fileURLWithPath: target, relativeTo: git.deletingLastPathComponent())
         }
-        guard let head = try? String(contentsOf: directory.appendingPathComponent("HEAD"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        guard
+            let head = try? String(contentsOf: directory.appendingPathComponent("HEAD"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        else { return nil }
         guard head.hasPrefix("ref: ") else { return isCommitHash(head) ? head : nil }
         let ref = String(head.dropFirst(5))
         // Refs of a worktree live in the common directory.
         var roots = [directory]
         if let common = try? String(contentsOf: directory.appendingPathComponent("commondir"), encoding: .utf8) {
-            roots.append(URL(fileURLWithPath: common.trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: directory))
+            roots.append(
+                URL(fileURLWithPath: common.trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: directory))
         }
         for root in roots {
             if let loose = try? String(contentsOf: root.appendingPathComponent(ref), encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines), isCommitHash(loose) { return loose }
+                .trimmingCharacters(in: .whitespacesAndNewlines), isCommitHash(loose)
+            {
+                return loose
+            }
             if let packed = try? String(contentsOf: root.appendingPathComponent("packed-refs"), encoding: .utf8) {
                 for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
                     let hash = String(line.prefix { $0 != " " })

@@ -9,17 +9,28 @@ public enum TextChecks {
         let n = bytes.count
         while i < n {
             let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; continue }
+            if b0 < 0x80 {
+                i += 1
+                continue
+            }
             let length: Int
             var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
             switch b0 {
             case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
+            case 0xE0:
+                length = 3
+                lower = 0xA0
             case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
+            case 0xED:
+                length = 3
+                upper = 0x9F
+            case 0xF0:
+                length = 4
+                lower = 0x90
             case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
+            case 0xF4:
+                length = 4
+                upper = 0x8F
             default: return i
             }
             guard i + length <= n else { return i }
@@ -61,18 +72,18 @@ public enum TextNormalizer {
     /// composition with a neighbour in this set, so any string of them is its own NFKC form.
     /// Each range is checked scalar by scalar against Foundation in the tests.
     static let stableRanges: [ClosedRange<UInt32>] = [
-        0x0000...0x007F,   // ASCII
-        0x00C0...0x00FF,   // precomposed Latin-1 letters (and × ÷)
+        0x0000...0x007F,  // ASCII
+        0x00C0...0x00FF,  // precomposed Latin-1 letters (and × ÷)
         0x0100...0x0131, 0x0134...0x013E, 0x0141...0x0148, 0x014A...0x017E,  // Latin Extended-A, minus ĳ ŀ ŉ ſ
-        0x0391...0x03A9, 0x03AC...0x03CE,   // Greek letters
-        0x0410...0x044F,   // Cyrillic
-        0x3001...0x3002, 0x3008...0x3011,   // CJK punctuation and brackets
-        0x3041...0x3096, 0x30A1...0x30FA, 0x30FC...0x30FE,   // kana (no combining sound marks)
-        0x4E00...0x9FFF,   // CJK unified ideographs
-        0xAC00...0xD7A3,   // Hangul syllables
-        0x2013...0x2014, 0x2018...0x201D, 0x2022...0x2022,   // dashes, curly quotes, bullet (not …: it becomes ...)
-        0x200D...0x200D, 0xFE0F...0xFE0F,   // emoji joiner and presentation selector
-        0x2600...0x27BF,   // symbols and dingbats
+        0x0391...0x03A9, 0x03AC...0x03CE,  // Greek letters
+        0x0410...0x044F,  // Cyrillic
+        0x3001...0x3002, 0x3008...0x3011,  // CJK punctuation and brackets
+        0x3041...0x3096, 0x30A1...0x30FA, 0x30FC...0x30FE,  // kana (no combining sound marks)
+        0x4E00...0x9FFF,  // CJK unified ideographs
+        0xAC00...0xD7A3,  // Hangul syllables
+        0x2013...0x2014, 0x2018...0x201D, 0x2022...0x2022,  // dashes, curly quotes, bullet (not …: it becomes ...)
+        0x200D...0x200D, 0xFE0F...0xFE0F,  // emoji joiner and presentation selector
+        0x2600...0x27BF,  // symbols and dingbats
         0x1F300...0x1F5FF, 0x1F600...0x1F64F, 0x1F680...0x1F6FF, 0x1F900...0x1F9FF, 0x1FA70...0x1FAFF,  // emoji
     ]
 
