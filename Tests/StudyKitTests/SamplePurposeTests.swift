@@ -85,4 +85,46 @@ final class SamplePurposeTests: XCTestCase {
         XCTAssertEqual(try db.scalarText("SELECT purpose || '/' || strategy FROM samples"), "training/stratified")
         XCTAssertEqual(try db.count("sample_posts", where: "abs(inclusion_probability * weight - 1) > 1e-12"), 0)
     }
+
+    func testUncertainSamplingDrawsThePostsTheSupervisedCoderIsLeastSureOf() throws {
+        let dir = try TemporaryDirectory()
+        let db = try makeAnnotateStudy(in: dir, posts: standardTestPosts())
+        let coder = "supervised:testbook@0.1+0123456789ab"
+        let canonical = try db.query(
+            "SELECT post_id FROM post_clusters WHERE post_id = canonical_post_id ORDER BY post_id"
+        ).map { try $0.required(int64: "post_id") }
+        // Post k (in post order) gets p = threshold + 0.01 * (k + 1) on one category, alternating sides,
+        // and a sure decision (p = 0.99) on another: the least sure are the first posts.
+        for (k, post) in canonical.enumerated() {
+            let p = 0.4 + (k % 2 == 0 ? 1 : -1) * 0.01 * Double(k + 1)
+            try db.run(
+                "INSERT INTO codings VALUES (?, 'relevant', ?, ?, ?, ?, 1)",
+                [
+                    .int(post), .int(p >= 0.4 ? 1 : 0), .text(coder),
+                    .text(#"[{"model":"supervised","p":\#(p),"threshold":0.4}]"#), .double(p),
+                ])
+            try db.run(
+                "INSERT INTO codings VALUES (?, 'grief', 1, ?, ?, 0.99, 1)",
+                [.int(post), .text(coder), .text(#"[{"model":"supervised","p":0.99,"threshold":0.3}]"#)])
+        }
+        var options = SampleOptions(name: "next", size: 5)
+        options.strategy = .uncertain
+        options.purpose = .validation
+        XCTAssertThrowsError(try Sampler.draw(db, options), "uncertainty samples can never validate a coder")
+        options.purpose = .training
+        let summary = try Sampler.draw(db, options)
+        XCTAssertEqual(summary.population, canonical.count)
+        let drawn = try db.query(
+            "SELECT post_id, inclusion_probability FROM sample_posts ORDER BY position")
+        XCTAssertEqual(drawn.map { $0.int64("post_id") }, Array(canonical.prefix(5)))
+        XCTAssertTrue(drawn.allSatisfy { $0.double("inclusion_probability") == nil }, "nobody knows their chance")
+        XCTAssertEqual(try db.scalarText("SELECT strategy FROM samples WHERE name = 'next'"), "uncertain")
+        // The next draw leaves out the posts already in a sample.
+        options.name = "after"
+        _ = try Sampler.draw(db, options)
+        let second = try db.query(
+            "SELECT post_id FROM sample_posts JOIN samples USING (sample_id) WHERE name = 'after' ORDER BY position"
+        ).map { $0.int64("post_id") }
+        XCTAssertEqual(second, Array(canonical.dropFirst(5).prefix(5)))
+    }
 }

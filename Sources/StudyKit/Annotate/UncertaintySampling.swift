@@ -17,9 +17,9 @@ enum UncertaintySampling {
         var margin: [Int64: Double] = [:]
         try db.forEachRow(
             """
-            SELECT post_id, confidence, json_extract(value, '$.threshold') AS threshold
-            FROM codings, json_each(codings.evidence)
-            WHERE coder = ? AND json_extract(value, '$.threshold') IS NOT NULL
+            SELECT c.post_id, c.confidence, json_extract(e.value, '$.threshold') AS threshold
+            FROM codings c, json_each(c.evidence) e
+            WHERE c.coder = ? AND json_extract(e.value, '$.threshold') IS NOT NULL
             """, [.text(coder)]
         ) { row in
             guard let p = row.double("confidence"), let threshold = row.double("threshold") else { return }
