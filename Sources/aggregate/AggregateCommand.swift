@@ -100,11 +100,20 @@ extension AggregateCommand {
             name: .customLong("min-labeled"), help: "Labelled posts a corrected (human, ppi) estimate needs at least.")
         var minimumLabelled = 10
 
+        @Option(
+            name: .customLong("min-informative"),
+            help: """
+                Labelled posts, positive by the reference or the coder, a PPI++ share needs in its denominator \
+                (PPI++'s normal interval fails with fewer: docs/aggregate.md).
+                """)
+        var minimumInformative = Estimation.defaultMinimumInformative
+
         func validate() throws {
             for p in pair where p.split(separator: ":").count != 2 {
                 throw ValidationError("--pair wants a:b, got '\(p)'")
             }
             if minimumLabelled < 2 { throw ValidationError("--min-labeled must be 2 or more") }
+            if minimumInformative < 0 { throw ValidationError("--min-informative must be 0 or more") }
             for (option, value) in [("--since", since), ("--until", until)] {
                 if let value, parseUTCDay(value) == nil {
                     throw ValidationError("\(option) '\(value)' is not a UTC date YYYY-MM-DD")
@@ -132,6 +141,7 @@ extension AggregateCommand {
             options.languages = language
             options.bin = bin
             options.minimumLabelled = minimumLabelled
+            options.minimumInformative = minimumInformative
             let summary = try Aggregator(database: database.open(.readWrite), options: options).run()
             print(
                 "aggregate: run \(summary.runID), coder \(summary.coder), \(summary.postsCoded) coded posts, "
@@ -278,6 +288,8 @@ extension AggregateCommand {
         @Option(help: "Posts per validation sample.") var size = 200
         @Option(help: "Random seed.") var seed: UInt64 = 4242
         @Option(help: "How the samples are drawn.") var strategy: SampleStrategy = .random
+        @Option(name: .customLong("min-informative"), help: "As for `aggregate run`.")
+        var minimumInformative = Estimation.defaultMinimumInformative
 
         func run() throws {
             var options = CoverageOptions()
@@ -285,6 +297,7 @@ extension AggregateCommand {
             options.size = size
             options.seed = seed
             options.strategy = strategy
+            options.minimumInformative = minimumInformative
             let report = try Coverage.simulate(try database.open(.readOnly), truthPath: truth, options: options)
             print(report.render(), terminator: "")
         }

@@ -321,4 +321,44 @@ final class PredictionPoweredTests: XCTestCase {
             "/usr/bin/env", ["python3", Repository.path("Tests/StudyKitTests/Helpers/ppi_peer.py"), input])
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: output) as? [[String: Any]])
     }
+
+    /// PPI++'s normal interval needs labelled posts on which the coder can be seen to err: with fewer
+    /// than `minimumInformative` labelled posts positive by the reference or the coder, a share gets
+    /// no PPI++ estimate (the labels-alone share stays); with enough, it does.
+    func testPPIGivesNoEstimateWithoutEnoughInformativeLabels() {
+        // 200 posts, all relevant (bit 0); the coder puts category 1 on posts 0..<20.
+        let predicted = (0..<200).map { UInt64(1) | ($0 < 20 ? 2 : 0) }
+        func labelled(_ positives: Int) -> Estimation.Labelled {
+            var l = Estimation.Labelled()
+            // 40 labelled posts (10..<50): the reference puts category 1 on the first `positives`.
+            for (i, post) in (10..<50).enumerated() {
+                l.append(reference: 1 | (i < positives ? 2 : 0), predicted: predicted[post], weight: 1, stratum: 0)
+            }
+            return l
+        }
+        // Coder-positive labelled posts: 10..<20, 10 of them; so make the coder agree on none of those
+        // by labelling elsewhere: use posts 100..<140 instead, where the coder says 0.
+        func rare(_ positives: Int) -> Estimation.Labelled {
+            var l = Estimation.Labelled()
+            for (i, post) in (100..<140).enumerated() {
+                l.append(reference: 1 | (i < positives ? 2 : 0), predicted: predicted[post], weight: 1, stratum: 0)
+            }
+            return l
+        }
+        let few = Estimation.shares(
+            predicted: predicted, labelled: rare(4), design: .simpleRandom, categories: 2, minimumLabelled: 10)
+        XCTAssertNil(few[1][.ppi]?.estimate, "4 informative labelled posts: no PPI++ estimate")
+        XCTAssertNotNil(few[1][.human]?.estimate, "the labels alone still give a share")
+        XCTAssertNotNil(few[0][.ppi]?.estimate, "the gate has 40 informative posts")
+        let enough = Estimation.shares(
+            predicted: predicted, labelled: rare(5), design: .simpleRandom, categories: 2, minimumLabelled: 10)
+        XCTAssertNotNil(enough[1][.ppi]?.estimate, "5 informative labelled posts are enough")
+        let overlap = Estimation.shares(
+            predicted: predicted, labelled: labelled(0), design: .simpleRandom, categories: 2, minimumLabelled: 10)
+        XCTAssertNotNil(overlap[1][.ppi]?.estimate, "10 posts the coder calls positive count too")
+        let lowered = Estimation.shares(
+            predicted: predicted, labelled: rare(1), design: .simpleRandom, categories: 2, minimumLabelled: 10,
+            minimumInformative: 0)
+        XCTAssertNotNil(lowered[1][.ppi]?.estimate)
+    }
 }

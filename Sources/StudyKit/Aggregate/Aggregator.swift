@@ -53,6 +53,9 @@ public struct AggregateOptions: Sendable {
     public var bin: TimeBin?
     /// Human and PPI estimates need at least this many labelled posts in their denominator.
     public var minimumLabelled = 10
+    /// PPI++ needs at least this many labelled posts positive by the reference or the coder in the
+    /// denominator of a share (and for each category of an association), else it gives no estimate.
+    public var minimumInformative = Estimation.defaultMinimumInformative
 
     public init() {}
 
@@ -70,6 +73,7 @@ public struct AggregateOptions: Sendable {
             "platforms": platforms.joined(separator: ","), "languages": languages.joined(separator: ","),
             "bin_option": bin?.rawValue ?? "",
             "minimum_labelled": String(minimumLabelled),
+            "minimum_informative": String(minimumInformative),
         ]
     }
 
@@ -526,7 +530,8 @@ public final class Aggregator {
                     let predicted = domain.map { data.posts[$0].positives }
                     let results = Estimation.shares(
                         predicted: predicted, labelled: labelled(domain), design: design,
-                        categories: k, minimumLabelled: options.minimumLabelled)
+                        categories: k, minimumLabelled: options.minimumLabelled,
+                    minimumInformative: options.minimumInformative)
                     for (c, category) in data.categories.enumerated() {
                         for (method, result) in results[c].sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                             let words: String
@@ -586,7 +591,8 @@ public final class Aggregator {
                         first, second,
                         Estimation.association(
                             a: a, b: b, predicted: predicted, labelled: labelled(members), design: design,
-                            minimumLabelled: options.minimumLabelled)
+                            minimumLabelled: options.minimumLabelled,
+                    minimumInformative: options.minimumInformative)
                     ))
             }
             for figure in options.published {
@@ -609,7 +615,8 @@ public final class Aggregator {
                     : "the published scope (\(figure.platform ?? "any platform"), \(figure.since ?? "") to \(figure.until ?? ""))"
                 let results = Estimation.shares(
                     predicted: domain.map { data.posts[$0].positives }, labelled: labelled(domain),
-                    design: design, categories: k, minimumLabelled: options.minimumLabelled)
+                    design: design, categories: k, minimumLabelled: options.minimumLabelled,
+                    minimumInformative: options.minimumInformative)
                 tables.published.append(
                     PublishedRow(
                         figure: figure, ourScope: ourScope, gatePositive: results[0][.naive]?.count ?? 0,

@@ -7,6 +7,8 @@ public struct CoverageOptions: Sendable {
     public var strategy = SampleStrategy.random
     /// As `aggregate run`'s --min-labeled.
     public var minimumLabelled = 10
+    /// As `aggregate run`'s --min-informative.
+    public var minimumInformative = Estimation.defaultMinimumInformative
     public init() {}
 }
 
@@ -37,21 +39,26 @@ public enum Coverage {
                 + "validation samples of \(options.size) canonical posts (seed \(options.seed)), true labels as the reference;\n"
                 + "coder \(coder); truth over the \(population) canonical posts in scope (coded, known language); "
                 + "the sample frame holds \(frame) canonical posts\n\n"
-            out += "| target | truth | naive | human | PPI++ | width naive | width human | width PPI++ | mean PPI++ |\n"
-            out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+            out +=
+                "| target | truth | naive | human | PPI++ | width naive | width human | width PPI++ | mean PPI++ "
+                + "| PPI++ given |\n"
+            out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
             for line in lines {
                 let n = line.covered[.naive], h = line.covered[.human], p = line.covered[.ppi]
                 out +=
                     "| \(line.target) | \(FixedFormat.decimal(line.truth, places: 3)) | \(n.map { percent($0.coverage) } ?? "") | "
                     + "\(h.map { percent($0.coverage) } ?? "") | \(p.map { percent($0.coverage) } ?? "") | "
                     + "\(n.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | \(h.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | "
-                    + "\(p.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | \(p.map { FixedFormat.decimal($0.mean, places: 3) } ?? "") |\n"
+                    + "\(p.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | \(p.map { FixedFormat.decimal($0.mean, places: 3) } ?? "") | "
+                    + "\(percent(Double(p?.estimated ?? 0) / Double(max(options.samples, 1)))) |\n"
             }
             let shares = lines.filter { !$0.target.hasPrefix("log OR") }
             let worst = shares.compactMap { $0.covered[.ppi]?.coverage }.min() ?? 0
             out +=
-                "\nlowest PPI++ coverage over the shares: \(percent(worst)); naive intervals do not depend on the validation "
-                + "sample, so they cover in every sample or in none\n"
+                "\nlowest PPI++ coverage over the shares: \(percent(worst)); coverage counts the samples that gave an "
+                + "estimate (PPI++ given: a share needs \(options.minimumInformative) labelled posts positive by the "
+                + "reference or the coder in its denominator); naive intervals do not depend on the validation sample, so "
+                + "they cover in every sample or in none\n"
             return out
         }
     }
@@ -196,14 +203,14 @@ public enum Coverage {
             let design: PPI.Design = options.strategy == .random ? .simpleRandom : .stratified
             let results = Estimation.shares(
                 predicted: predicted, labelled: labelled, design: design, categories: k,
-                minimumLabelled: options.minimumLabelled)
+                minimumLabelled: options.minimumLabelled, minimumInformative: options.minimumInformative)
             for c in 0..<k {
                 for (method, r) in results[c] { record(c, method, r.estimate, r.low, r.high) }
             }
             if let a = pair.0, let b = pair.1, trueLogOR != nil {
                 for m in Estimation.association(
                     a: a, b: b, predicted: predicted, labelled: labelled, design: design,
-                    minimumLabelled: options.minimumLabelled)
+                    minimumLabelled: options.minimumLabelled, minimumInformative: options.minimumInformative)
                 {
                     record(k, m.method, m.logOddsRatio, m.low.map(log), m.high.map(log))
                 }
