@@ -9,31 +9,9 @@ with scripts/python-requirements.txt installed.
 """
 import json
 import math
-import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-VENV = os.path.join(ROOT, ".build", "python-peer")
-
-
-def ensure_packages():
-    try:
-        import krippendorff  # noqa: F401
-        import irrCAC  # noqa: F401
-        import pandas  # noqa: F401
-        return
-    except ImportError:
-        pass
-    if os.environ.get("AGREEMENT_PEER_IN_VENV"):
-        sys.exit("agreement_peer.py: krippendorff/irrCAC still missing inside " + VENV)
-    python = os.path.join(VENV, "bin", "python3")
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV], stdout=sys.stderr)
-    subprocess.check_call([python, "-m", "pip", "install", "--quiet", "-r",
-                           os.path.join(ROOT, "scripts", "python-requirements.txt")], stdout=sys.stderr)
-    env = dict(os.environ, AGREEMENT_PEER_IN_VENV="1")
-    os.execve(python, [python, os.path.abspath(__file__)] + sys.argv[1:], env)
+from peer_venv import ensure_packages
 
 
 def clean(x):
@@ -42,7 +20,7 @@ def clean(x):
 
 
 def main():
-    ensure_packages()
+    ensure_packages(__file__, ["krippendorff", "irrCAC", "pandas"])
     import numpy as np
     import pandas as pd
     import krippendorff

@@ -10,33 +10,13 @@ penalised) is scikit-learn's LogisticRegression(C=1/l2); the result is {"coef": 
 script re-runs there with scripts/python-requirements.txt installed.
 """
 import json
-import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-VENV = os.path.join(ROOT, ".build", "python-peer")
-
-
-def ensure_packages():
-    try:
-        import sklearn  # noqa: F401
-        return
-    except ImportError:
-        pass
-    if os.environ.get("LOGISTIC_PEER_IN_VENV"):
-        sys.exit("logistic_peer.py: scikit-learn still missing inside " + VENV)
-    python = os.path.join(VENV, "bin", "python3")
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV], stdout=sys.stderr)
-    subprocess.check_call([python, "-m", "pip", "install", "--quiet", "-r",
-                           os.path.join(ROOT, "scripts", "python-requirements.txt")], stdout=sys.stderr)
-    env = dict(os.environ, LOGISTIC_PEER_IN_VENV="1")
-    os.execve(python, [python, os.path.abspath(__file__)] + sys.argv[1:], env)
+from peer_venv import ensure_packages
 
 
 def main():
-    ensure_packages()
+    ensure_packages(__file__, ["sklearn"])
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 

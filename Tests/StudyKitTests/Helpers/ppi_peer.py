@@ -17,29 +17,9 @@ When ppi_py is missing, a venv is made at .build/python-peer and the script re-r
 scripts/python-requirements.txt installed (as agreement_peer.py does).
 """
 import json
-import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-VENV = os.path.join(ROOT, ".build", "python-peer")
-
-
-def ensure_packages():
-    try:
-        import ppi_py  # noqa: F401
-        return
-    except ImportError:
-        pass
-    if os.environ.get("PPI_PEER_IN_VENV"):
-        sys.exit("ppi_peer.py: ppi_py still missing inside " + VENV)
-    python = os.path.join(VENV, "bin", "python3")
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV], stdout=sys.stderr)
-    subprocess.check_call([python, "-m", "pip", "install", "--quiet", "-r",
-                           os.path.join(ROOT, "scripts", "python-requirements.txt")], stdout=sys.stderr)
-    env = dict(os.environ, PPI_PEER_IN_VENV="1")
-    os.execve(python, [python, os.path.abspath(__file__)] + sys.argv[1:], env)
+from peer_venv import ensure_packages
 
 
 def stratified(d, np):
@@ -81,7 +61,7 @@ def stratified(d, np):
 
 
 def main():
-    ensure_packages()
+    ensure_packages(__file__, ["ppi_py"])
     import numpy as np
     import ppi_py
     from ppi_py.ppi import _calc_lam_glm
