@@ -42,7 +42,8 @@ public struct CodebookOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The codebook YAML file (default: $STUDY_CODEBOOK, else codebooks/keep4o.yaml; reports use the codebook stored in the study).",
+            "The codebook YAML file (default: $STUDY_CODEBOOK, else codebooks/keep4o.yaml; "
+                + "reports use the codebook stored in the study).",
             valueName: "file"))
     public var codebook: String?
 

@@ -157,7 +157,8 @@ extension AggregateCommand {
                     return pad("-", toWidth: 23)
                 }
                 return pad(
-                    "\(FixedFormat.decimal(e, places: 3)) [\(FixedFormat.decimal(low, places: 3)), \(FixedFormat.decimal(high, places: 3))]",
+                    "\(FixedFormat.decimal(e, places: 3)) [\(FixedFormat.decimal(low, places: 3)), "
+                        + "\(FixedFormat.decimal(high, places: 3))]",
                     toWidth: 23)
             }
             let corrected = summary.validation != nil

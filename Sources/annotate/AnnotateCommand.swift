@@ -84,8 +84,9 @@ extension AnnotateCommand {
             let s = try Sampler.draw(try database.open(.readWrite), options)
             let drawn = s.strata.reduce(0) { $0 + $1.sampled }
             print(
-                "sample '\(name)'\(s.alreadyExisted ? " (already drawn with these options)" : ""): \(drawn) of \(s.population) "
-                    + "eligible posts, \(options.purpose.rawValue), \(options.effectiveStrategy.rawValue), \(s.strata.count) strata"
+                "sample '\(name)'\(s.alreadyExisted ? " (already drawn with these options)" : ""): "
+                    + "\(drawn) of \(s.population) eligible posts, \(options.purpose.rawValue), "
+                    + "\(options.effectiveStrategy.rawValue), \(s.strata.count) strata"
             )
             if s.strata.count <= 20 {
                 for stratum in s.strata { print("  \(stratum.stratum): \(stratum.sampled) of \(stratum.population)") }

@@ -19,7 +19,8 @@ extension AnnotateCommand {
                 Examples:
                   annotate import-labels earlier-study.csv --coder maria
                   annotate import-labels reference.csv --coder adjudicated --codebook codebooks/keep4o.yaml
-                  annotate import-labels a.csv --coder a --sample dev && annotate import-labels b.csv --coder b --sample dev
+                  annotate import-labels a.csv --coder a --sample dev && \
+                annotate import-labels b.csv --coder b --sample dev
                   annotate agreement --sample dev
                 """)
         @OptionGroup var database: DatabaseOptions
@@ -39,7 +40,8 @@ extension AnnotateCommand {
                 options: .init(coder: coder, platform: platform, sample: sample))
             for w in s.ruleWarnings { FileHandle.standardError.write(Data("annotate: warning: \(w)\n".utf8)) }
             print(
-                "\(file): \(s.posts) posts labelled by \(s.coder) (run \(s.runID)), codebook \(book.name)@\(book.version)"
+                "\(file): \(s.posts) posts labelled by \(s.coder) (run \(s.runID)), "
+                    + "codebook \(book.name)@\(book.version)"
             )
             print("  positives: " + s.categories.map { "\($0) \(s.positives[$0] ?? 0)" }.joined(separator: ", "))
             if !s.categoriesMissing.isEmpty {

@@ -48,15 +48,19 @@ struct Run: ParsableCommand {
 
     @Option(
         name: .long,
-        help:
-            "The coder aggregation should use (study setting primary_coder, also stored with the run). Default: keep the stored one; the first run sets its own coder."
+        help: """
+            The coder aggregation should use (study setting primary_coder, also stored with the run). \
+            Default: keep the stored one; the first run sets its own coder.
+            """
     )
     var primaryCoder: String?
 
     @Option(
         name: .long,
-        help:
-            "Code with a model file instead of the lexicon coder: `code train` (supervised) or `code prototypes` (zero-shot)."
+        help: """
+            Code with a model file instead of the lexicon coder: `code train` (supervised) or \
+            `code prototypes` (zero-shot).
+            """
     )
     var model: String?
 
@@ -109,7 +113,8 @@ struct Run: ParsableCommand {
         }
         for note in summary.notes { print("note: \(note)") }
         print(
-            "code: run \(summary.runID), coder \(summary.coder): \(summary.postsCoded) posts, \(summary.rowsWritten) codings"
+            "code: run \(summary.runID), coder \(summary.coder): \(summary.postsCoded) posts, "
+                + "\(summary.rowsWritten) codings"
         )
         for (category, present) in summary.prevalence {
             let share = summary.postsCoded > 0 ? Double(present) / Double(summary.postsCoded) * 100 : 0
@@ -144,8 +149,8 @@ struct CodebookCommand: ParsableCommand {
                 for failure in result.failures { print(failure.description) }
                 let indicators = book.categories.reduce(0) { $0 + $1.indicators.count }
                 print(
-                    "\(file): \(book.name)@\(book.version): \(book.categories.count) categories, \(indicators) indicators, "
-                        + "\(result.examples) examples, \(result.failures.count) failing")
+                    "\(file): \(book.name)@\(book.version): \(book.categories.count) categories, "
+                        + "\(indicators) indicators, \(result.examples) examples, \(result.failures.count) failing")
                 failed += result.failures.count
             }
             if failed > 0 { throw StudyError("\(failed) example(s) not coded as labelled") }
@@ -187,7 +192,8 @@ struct CodebookCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Turn a REFI-QDA codebook (.qdc) into a codebook YAML skeleton (no indicators yet).",
             discussion:
-                "Example: code codebook import coded-in-atlas.qdc --name keep4o --version 1.1 -o codebooks/keep4o-atlas.yaml"
+                "Example: code codebook import coded-in-atlas.qdc "
+                + "--name keep4o --version 1.1 -o codebooks/keep4o-atlas.yaml"
         )
 
         @Option(name: .long, help: "Codebook name.") var name = "imported"

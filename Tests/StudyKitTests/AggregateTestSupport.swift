@@ -70,13 +70,17 @@ enum AggregateFixture {
         let db = try Database(path: dir.path("study.sqlite"))
         if upstream { try UpstreamTablesForTests.create(db) }
         try db.run(
-            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (1, 'ingest', 'test', '{}', 'now', 'completed')"
+            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) "
+                + "VALUES (1, 'ingest', 'test', '{}', 'now', 'completed')"
         )
         try db.run(
-            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (2, 'code', 'test', '{}', 'now', 'completed')"
+            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) "
+                + "VALUES (2, 'code', 'test', '{}', 'now', 'completed')"
         )
         try db.run(
-            "INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read, records_stored, duplicate_ids, records_rejected) VALUES (1, 'fixture', 'f1', 0, 'x-v2-json', 1, 11, 11, 0, 0)"
+            "INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read, "
+                + "records_stored, duplicate_ids, records_rejected) "
+                + "VALUES (1, 'fixture', 'f1', 0, 'x-v2-json', 1, 11, 11, 0, 0)"
         )
         for (id, platform, day, language, canonical, positives) in posts {
             let unix =
@@ -84,7 +88,8 @@ enum AggregateFixture {
                     year: Int64(day.prefix(4))!, month: Int64(day.dropFirst(5).prefix(2))!, day: Int64(day.suffix(2))!)
                 * 86_400 + 3600
             try db.run(
-                "INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, source_file_id, source_line) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                "INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, source_file_id, "
+                    + "source_line) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
                 [
                     .int(Int64(id)), .text(platform), .text("e\(id)"), .text(day + "T01:00:00Z"), .int(unix),
                     .text("post \(id), with \"quotes\""), .int(Int64(id)),
@@ -97,7 +102,8 @@ enum AggregateFixture {
                     .int(Int64(canonical)),
                 ])
             try db.run(
-                "INSERT INTO post_languages(post_id, language, confidence, detector, guess, und_reason, text_chars, run_id) VALUES (?1, ?2, 0.9, 'combined', ?2, CASE ?2 WHEN 'und' THEN 'uncertain' END, 10, 1)",
+                "INSERT INTO post_languages(post_id, language, confidence, detector, guess, und_reason, text_chars, "
+                    + "run_id) VALUES (?1, ?2, 0.9, 'combined', ?2, CASE ?2 WHEN 'und' THEN 'uncertain' END, 10, 1)",
                 [.int(Int64(id)), .text(language)])
             for category in categories {
                 try db.run(
@@ -107,23 +113,27 @@ enum AggregateFixture {
         }
         if upstream {
             try db.run(
-                "INSERT INTO codebooks(name, version, fingerprint, yaml, loaded_at) VALUES ('keep4o', '1.0', 'cb1', 'name: keep4o\ngate: relevant\n', 'now')"
+                "INSERT INTO codebooks(name, version, fingerprint, yaml, loaded_at) "
+                    + "VALUES ('keep4o', '1.0', 'cb1', 'name: keep4o\ngate: relevant\n', 'now')"
             )
         }
         if validation {
             // A simple random validation sample of 7 of the 9 canonical posts; post 6 is not labelled yet.
             try db.run(
-                "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (3, 'annotate-sample', 'test', '{}', 'now', 'completed')"
+                "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) "
+                    + "VALUES (3, 'annotate-sample', 'test', '{}', 'now', 'completed')"
             )
             try db.run(
                 """
-                INSERT INTO samples(sample_id, name, codebook_fingerprint, seed, parameters, population, size, created_at, run_id, purpose, strategy)
+                INSERT INTO samples(sample_id, name, codebook_fingerprint, seed, parameters, population, size,
+                                    created_at, run_id, purpose, strategy)
                 VALUES (1, 'validation', 'cb1', 1, '{}', 9, 7, 'now', 3, 'validation', 'random')
                 """)
             for (position, id) in (reference.map(\.0) + [6]).sorted().enumerated() {
                 try db.run(
                     """
-                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight, inclusion_probability)
+                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled,
+                                             weight, inclusion_probability)
                     VALUES (1, ?, ?, 'all', 9, 7, ?, ?)
                     """, [.int(Int64(id)), .int(Int64(position + 1)), .double(9.0 / 7.0), .double(7.0 / 9.0)])
             }

@@ -160,7 +160,8 @@ final class AggregateStageTests: XCTestCase {
             "naive (uncorrected: no labelled validation sample)")
         let denominator = try db.scalarText(
             """
-            SELECT denominator FROM aggregate_estimates WHERE posts_set = 'canonical' AND breakdown = 'all' AND category = 'companion'
+            SELECT denominator FROM aggregate_estimates
+            WHERE posts_set = 'canonical' AND breakdown = 'all' AND category = 'companion'
             """)
         XCTAssertEqual(
             denominator,
@@ -206,7 +207,8 @@ final class AggregateStageTests: XCTestCase {
         XCTAssertEqual(ppi.n, 2, "the 2 posts in scope without a label")
         XCTAssertEqual(
             try db.query(
-                "SELECT lambda FROM aggregate_estimates WHERE method = 'ppi' AND breakdown = 'all' AND category = 'relevant' AND posts_set = 'canonical'"
+                "SELECT lambda FROM aggregate_estimates WHERE method = 'ppi' AND breakdown = 'all' "
+                    + "AND category = 'relevant' AND posts_set = 'canonical'"
             ).first?.double("lambda") ?? -1,
             13.0 / 45.0, accuracy: 1e-12)
         let human = try estimate(db, "all", "all", "relevant", method: "human")
@@ -253,14 +255,16 @@ final class AggregateStageTests: XCTestCase {
         _ = try Aggregator(database: db).run()
         let co = try XCTUnwrap(
             try db.query(
-                "SELECT n, count_a, count_b, count_both, share_b_given_a, share_a_given_b FROM aggregate_cooccurrence WHERE category_a = 'companion' AND category_b = 'more_than_tool'"
+                "SELECT n, count_a, count_b, count_both, share_b_given_a, share_a_given_b FROM aggregate_cooccurrence "
+                    + "WHERE category_a = 'companion' AND category_b = 'more_than_tool'"
             ).first)
         XCTAssertEqual([co.int("n"), co.int("count_a"), co.int("count_b"), co.int("count_both")], [6, 2, 3, 2])
         XCTAssertEqual(co.double("share_b_given_a"), 1.0)
         XCTAssertEqual(try XCTUnwrap(co.double("share_a_given_b")), 2.0 / 3.0, accuracy: 1e-12)
         XCTAssertEqual(try db.count("aggregate_cooccurrence"), 6, "4 non-gate categories: 6 pairs")
         // choice_deprivation x rights_protest over the 6 relevant canonical posts: 1 both, 1 / 1 only, 3 neither.
-        // scipy: chi2_contingency([[1,1],[1,3]], correction=False) -> 0.375, p 0.540291; odds_ratio -> 3 (0.083762, 107.447309).
+        // scipy: chi2_contingency([[1,1],[1,3]], correction=False) -> 0.375, p 0.540291;
+        // odds_ratio -> 3 (0.083762, 107.447309).
         let a = try XCTUnwrap(try db.query("SELECT * FROM aggregate_association WHERE method = 'naive'").first)
         XCTAssertEqual([a.int("both_yes"), a.int("a_only"), a.int("b_only"), a.int("neither")], [1, 1, 1, 3])
         XCTAssertEqual(try XCTUnwrap(a.double("chi_square")), 0.375, accuracy: 1e-12)
@@ -351,7 +355,8 @@ final class AggregateStageTests: XCTestCase {
         let db = try AggregateFixture.make(in: dir, validation: true)
         try db.run("DELETE FROM codings WHERE post_id = 10 AND coder = ?", [.text(AggregateFixture.coder)])
         try db.run(
-            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (9, 'dedupe', 'test', '{}', 'now', 'completed')"
+            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) "
+                + "VALUES (9, 'dedupe', 'test', '{}', 'now', 'completed')"
         )
         try db.run("UPDATE samples SET codebook_fingerprint = 'another'")
         let summary = try Aggregator(database: db).run()
@@ -361,11 +366,13 @@ final class AggregateStageTests: XCTestCase {
             })
         XCTAssertEqual(
             manifest["warnings.missing_codings"],
-            "1 canonical posts and 0 copies in scope have no codings by lexicon:keep4o@1.0 and are left out: re-run `code` (make re-codes)"
+            "1 canonical posts and 0 copies in scope have no codings by lexicon:keep4o@1.0 and are left out: "
+                + "re-run `code` (make re-codes)"
         )
         XCTAssertEqual(
             manifest["warnings.stale_codings"],
-            "the codings of lexicon:keep4o@1.0 are older than the last dedupe run: re-run `code` (make re-codes), then aggregate"
+            "the codings of lexicon:keep4o@1.0 are older than the last dedupe run: "
+                + "re-run `code` (make re-codes), then aggregate"
         )
         XCTAssertTrue(
             manifest["warnings.reference_codebook"]?.contains("codebook another, the coder with cb1") == true,

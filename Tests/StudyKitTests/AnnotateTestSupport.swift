@@ -33,15 +33,16 @@ let testCodebookYAML = """
 func createUpstreamTables(_ db: Database) throws {
     try db.execute(
         """
-        CREATE TABLE IF NOT EXISTS post_clusters(post_id INTEGER PRIMARY KEY REFERENCES posts, cluster_id INTEGER NOT NULL,
-            kind TEXT NOT NULL, canonical_post_id INTEGER NOT NULL, similarity REAL NOT NULL, run_id INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS post_clusters(post_id INTEGER PRIMARY KEY REFERENCES posts,
+            cluster_id INTEGER NOT NULL, kind TEXT NOT NULL, canonical_post_id INTEGER NOT NULL,
+            similarity REAL NOT NULL, run_id INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS post_languages(post_id INTEGER PRIMARY KEY REFERENCES posts, language TEXT NOT NULL,
             confidence REAL NOT NULL, detector TEXT NOT NULL, script TEXT, lang_hint TEXT, run_id INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS codebooks(codebook_id INTEGER PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL,
             fingerprint TEXT NOT NULL UNIQUE, yaml TEXT NOT NULL, loaded_at TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS codings(post_id INTEGER NOT NULL REFERENCES posts(post_id), category TEXT NOT NULL,
-            value INTEGER NOT NULL CHECK (value IN (0, 1)), coder TEXT NOT NULL, evidence TEXT, confidence REAL, run_id INTEGER,
-            PRIMARY KEY (post_id, category, coder)) WITHOUT ROWID;
+            value INTEGER NOT NULL CHECK (value IN (0, 1)), coder TEXT NOT NULL, evidence TEXT, confidence REAL,
+            run_id INTEGER, PRIMARY KEY (post_id, category, coder)) WITHOUT ROWID;
         """)
 }
 
@@ -58,19 +59,23 @@ func makeAnnotateStudy(in dir: TemporaryDirectory, posts: [TestPost]) throws -> 
     try createUpstreamTables(db)
     try db.transaction {
         try db.run(
-            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (1, 'test', '0', '{}', 'now', 'completed')"
+            "INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) "
+                + "VALUES (1, 'test', '0', '{}', 'now', 'completed')"
         )
         try db.run(
-            "INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read, records_stored, duplicate_ids, records_rejected) VALUES (1, 'test', 'f', 0, 'csv', 1, 0, 0, 0, 0)"
+            "INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read, "
+                + "records_stored, duplicate_ids, records_rejected) VALUES (1, 'test', 'f', 0, 'csv', 1, 0, 0, 0, 0)"
         )
         try db.run(
-            "INSERT INTO codebooks(name, version, fingerprint, yaml, loaded_at) VALUES ('testbook', '0.1', 'fp-testbook', ?, 'now')",
+            "INSERT INTO codebooks(name, version, fingerprint, yaml, loaded_at) "
+                + "VALUES ('testbook', '0.1', 'fp-testbook', ?, 'now')",
             [.text(testCodebookYAML)])
         for (i, post) in posts.enumerated() {
             let id = Int64(i + 1)
             try db.run(
                 """
-                INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, source_file_id, source_line)
+                INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, source_file_id,
+                                  source_line)
                 VALUES (?, 'x', ?, ?, ?, ?, 1, ?)
                 """,
                 [
@@ -82,7 +87,8 @@ func makeAnnotateStudy(in dir: TemporaryDirectory, posts: [TestPost]) throws -> 
                 "INSERT INTO post_clusters VALUES (?, ?, ?, ?, 1.0, 1)",
                 [.int(id), .int(canonical), .text(canonical == id ? "unique" : "exact"), .int(canonical)])
             try db.run(
-                "INSERT INTO post_languages(post_id, language, confidence, detector, guess, und_reason, text_chars, run_id) VALUES (?1, ?2, 0.9, 'test', ?2, CASE ?2 WHEN 'und' THEN 'uncertain' END, 10, 1)",
+                "INSERT INTO post_languages(post_id, language, confidence, detector, guess, und_reason, text_chars, "
+                    + "run_id) VALUES (?1, ?2, 0.9, 'test', ?2, CASE ?2 WHEN 'und' THEN 'uncertain' END, 10, 1)",
                 [.int(id), .text(post.language)])
             for category in ["relevant", "companion", "attachment", "grief"] {
                 try db.run(
@@ -104,7 +110,8 @@ func standardTestPosts() -> [TestPost] {
         if i == 4 || i == 22 || i == 38 { auto.insert("grief") }
         let text =
             language == "ja"
-            ? "4oがいなくなって寂しい。投稿\(i)番、友達みたいだった🥲" : "Post \(i): bring back GPT-4o, it was my friend 👩‍👩‍👧 café"
+            ? "4oがいなくなって寂しい。投稿\(i)番、友達みたいだった🥲"
+            : "Post \(i): bring back GPT-4o, it was my friend 👩‍👩‍👧 café"
         return TestPost(text: text, language: language, auto: auto, duplicateOf: i == 59 ? 58 : nil)
     }
 }
@@ -126,7 +133,8 @@ func makeSample(
         for (i, post) in posts.enumerated() {
             try db.run(
                 """
-                INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight)
+                INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled,
+                                         weight)
                 VALUES (?, ?, ?, 'all', ?, ?, 1.0)
                 """,
                 [.int(id), .int(post), .int(Int64(i + 1)), .int(Int64(posts.count)), .int(Int64(posts.count))])

@@ -185,7 +185,8 @@ final class AnnotateTests: XCTestCase {
         _ = try Sampler.draw(db2, options)
         XCTAssertEqual(
             try db2.count(
-                "sample_posts s JOIN codings c ON c.post_id = s.post_id AND c.coder = 'lexicon:testbook@0.1' AND c.category = 'relevant'",
+                "sample_posts s JOIN codings c ON c.post_id = s.post_id AND c.coder = 'lexicon:testbook@0.1' "
+                    + "AND c.category = 'relevant'",
                 where: "s.sample_id = 3 AND c.value = 0"), 0)
     }
 
@@ -253,7 +254,8 @@ final class AnnotateTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("'yes' is not 0, 1 or empty"), "\(error)")
         }
         try db.execute(
-            "DELETE FROM codings WHERE coder = 'human:carol'; DELETE FROM annotation_progress WHERE coder = 'human:carol'"
+            "DELETE FROM codings WHERE coder = 'human:carol'; "
+                + "DELETE FROM annotation_progress WHERE coder = 'human:carol'"
         )
 
         // Agreement: the relevant category has two disagreements, grief one.
@@ -268,7 +270,9 @@ final class AnnotateTests: XCTestCase {
             ratings: try posts.map { p in
                 try ["human:alice", "human:bob"].map { coder in
                     try db.query(
-                        "SELECT c.value FROM codings c JOIN annotation_progress a ON a.post_id = c.post_id AND a.coder = c.coder AND a.status = 'coded' WHERE c.post_id = ? AND c.coder = ? AND c.category = 'relevant'",
+                        "SELECT c.value FROM codings c JOIN annotation_progress a ON a.post_id = c.post_id "
+                            + "AND a.coder = c.coder AND a.status = 'coded' "
+                            + "WHERE c.post_id = ? AND c.coder = ? AND c.category = 'relevant'",
                         [.int(p.postID), .text(coder)]
                     ).first?.int(0)
                 }

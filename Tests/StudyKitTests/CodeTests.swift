@@ -210,7 +210,8 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(
             found,
             [
-                "codebooks/broken.yaml:8: category 'grief': regex '(cry|sob)s?' has no literal every match must contain; declare one with 'anchor:'"
+                "codebooks/broken.yaml:8: category 'grief': regex '(cry|sob)s?' has no literal every match must "
+                    + "contain; declare one with 'anchor:'"
             ])
     }
 
@@ -231,7 +232,8 @@ final class CodeTests: XCTestCase {
                         definition: {en: Mourning., ko: 애도}
                     """),
             [
-                "codebooks/broken.yaml:6: category 'grief': definition in unsupported language 'ko' (codebook languages: en, ja)"
+                "codebooks/broken.yaml:6: category 'grief': definition in unsupported language 'ko' "
+                    + "(codebook languages: en, ja)"
             ])
         XCTAssertEqual(
             problems(
@@ -266,7 +268,8 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(
             found,
             [
-                "codebooks/broken.yaml:9: category 'grief': example in unsupported language 'ko' (codebook languages: en, ja)"
+                "codebooks/broken.yaml:9: category 'grief': example in unsupported language 'ko' "
+                    + "(codebook languages: en, ja)"
             ])
     }
 
@@ -292,8 +295,10 @@ final class CodeTests: XCTestCase {
                 "codebooks/broken.yaml:4: gate: 'relevnt' is not a category",
                 "codebooks/broken.yaml:5: implication: 'companion' is not a category",
                 "codebooks/broken.yaml:5: implication: 'attachment' is not a category",
-                "codebooks/broken.yaml:8: category: unknown key 'definitoin' (allowed: definition, examples, exclude, id, ignore_within, include, indicators, label, parent, theme, threshold)",
-                "codebooks/broken.yaml:11: category 'grief': indicators in unsupported language 'fr' (codebook languages: en, or 'any')",
+                "codebooks/broken.yaml:8: category: unknown key 'definitoin' (allowed: definition, examples, exclude, "
+                    + "id, ignore_within, include, indicators, label, parent, theme, threshold)",
+                "codebooks/broken.yaml:11: category 'grief': indicators in unsupported language 'fr' "
+                    + "(codebook languages: en, or 'any')",
                 "codebooks/broken.yaml:12: category 'grief': indicator weight must be above 0",
             ])
     }
@@ -352,7 +357,8 @@ final class CodeTests: XCTestCase {
         XCTAssertTrue(decision(coder, "4oは友達だった", "ja", "companion").value)
         XCTAssertFalse(decision(coder, "4oは友達じゃない", "ja", "companion").value)
         // The after-cue more than 4 characters away does not cancel.
-        XCTAssertTrue(decision(coder, "4oは友達で、いつもそばにいない日はなかった", "ja", "companion").value)
+        XCTAssertTrue(
+            decision(coder, "4oは友達で、いつもそばにいない日はなかった", "ja", "companion").value)
         XCTAssertTrue(decision(coder, "4o是我的朋友", "zh", "companion").value)
         XCTAssertFalse(decision(coder, "4o不是朋友", "zh", "companion").value)
         // Japanese cues do not apply to a Chinese indicator: direction and cues are per language.
@@ -404,7 +410,8 @@ final class CodeTests: XCTestCase {
         XCTAssertEqual(gated[1].confidence, 0)
         XCTAssertEqual(
             gated[1].evidence,
-            #"[{"rule":"gate","category":"relevant"},{"indicator":"companion.en.best_friend","start":3,"end":14,"text":"best friend"}]"#
+            #"[{"rule":"gate","category":"relevant"},"#
+                + #"{"indicator":"companion.en.best_friend","start":3,"end":14,"text":"best friend"}]"#
         )
         XCTAssertEqual(
             gated[2].evidence, #"[{"rule":"gate","category":"relevant"},{"rule":"implied_by","category":"companion"}]"#)
@@ -475,17 +482,20 @@ final class CodeTests: XCTestCase {
     func makeDatabase(posts: [(String, String?)]) throws -> Database {
         let db = try Database(path: tempDirectory.appendingPathComponent("study.sqlite").path)
         try db.run(
-            "INSERT INTO runs(stage, tool_version, parameters, started_at, status) VALUES ('ingest', 'test', '{}', '2025-08-08T00:00:00Z', 'completed')"
+            "INSERT INTO runs(stage, tool_version, parameters, started_at, status) "
+                + "VALUES ('ingest', 'test', '{}', '2025-08-08T00:00:00Z', 'completed')"
         )
         try db.run(
             """
-            INSERT INTO source_files(path, fingerprint, size_bytes, format, run_id, records_read, records_stored, duplicate_ids, records_rejected)
+            INSERT INTO source_files(path, fingerprint, size_bytes, format, run_id, records_read, records_stored,
+                                     duplicate_ids, records_rejected)
             VALUES ('t.jsonl', 'f', 1, 'x-v2-json', 1, 0, 0, 0, 0)
             """)
         for (i, post) in posts.enumerated() {
             try db.run(
                 """
-                INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, lang_hint, source_file_id, source_line)
+                INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, lang_hint,
+                                  source_file_id, source_line)
                 VALUES (?, 'x', ?, '2025-08-08T00:00:00Z', 1754611200, ?, ?, 1, ?)
                 """, [.int(Int64(i + 1)), .text("id\(i + 1)"), .text(post.0), .from(post.1), .int(Int64(i + 1))])
         }
@@ -529,7 +539,8 @@ final class CodeTests: XCTestCase {
             INSERT INTO post_clusters(post_id, cluster_id, kind, canonical_post_id, similarity, run_id)
               VALUES (1, 1, 'unique', 1, 1.0, 7), (2, 1, 'exact', 1, 1.0, 7), (3, 3, 'unique', 3, 1.0, 7);
             INSERT INTO post_languages(post_id, language, confidence, detector, script, guess, text_chars, run_id)
-              VALUES (1, 'zh-Hans', 0.9, 'cld2', 'Hani', 'zh-Hans', 4, 8), (2, 'zh-Hans', 0.9, 'cld2', 'Hani', 'zh-Hans', 4, 8),
+              VALUES (1, 'zh-Hans', 0.9, 'cld2', 'Hani', 'zh-Hans', 4, 8),
+                     (2, 'zh-Hans', 0.9, 'cld2', 'Hani', 'zh-Hans', 4, 8),
                      (3, 'ja', 0.6, 'cld2', 'Hani', 'ja', 4, 8);
             """)
         let stage = CodeStage(database: db)
@@ -605,7 +616,8 @@ final class CodeTests: XCTestCase {
         for (i, post) in planted.enumerated() {
             for (category, value) in post.labels {
                 try db.run(
-                    "INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id) VALUES (?, ?, ?, 'adjudicated', NULL, NULL, NULL)",
+                    "INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id) "
+                        + "VALUES (?, ?, ?, 'adjudicated', NULL, NULL, NULL)",
                     [.int(Int64(i + 1)), .text(category), .int(value ? 1 : 0)])
             }
         }
@@ -686,7 +698,9 @@ final class CodeTests: XCTestCase {
         let yaml = QDCExchange.yamlSkeleton(codes, name: "jp", version: "2", language: "ja")
         let back = try CodebookLoader.parse(yaml: yaml, path: "roundtrip.yaml")
         XCTAssertEqual(back.categories.map(\.id), ["companion", "nickname", "grief"])
-        XCTAssertEqual(back.categories.map(\.primaryLabel), ["相棒・友達 <親友> & “家族”", "愛称で呼ぶ", "悲嘆"])
+        XCTAssertEqual(
+            back.categories.map(\.primaryLabel),
+            ["相棒・友達 <親友> & “家族”", "愛称で呼ぶ", "悲嘆"])
         XCTAssertEqual(back.categories.map(\.parent), [nil, "companion", nil])
         XCTAssertEqual(back.categories.map(\.theme), ["関係性", "関係性", nil])
         XCTAssertEqual(back.categories[0].definition, "AIを友達・恋人・家族として扱う。")
@@ -714,7 +728,8 @@ final class CodeTests: XCTestCase {
         // success for these; every one must still be refused with its line.
         let broken = [
             "<CodeBook><Codes>\n<Code guid=\"a\" name=\"x\" isCodable=\"true\"/>\n</Codex></CodeBook>",
-            "<CodeBook><Codes>\n<Code guid=\"a\" name=\"x\" isCodable=\"true\"/>\n<Code guid=b name=\"y\"/></Codes></CodeBook>",
+            "<CodeBook><Codes>\n<Code guid=\"a\" name=\"x\" isCodable=\"true\"/>\n"
+                + "<Code guid=b name=\"y\"/></Codes></CodeBook>",
             "<CodeBook><Codes>\n<Code guid=\"a\" name=\"x\" isCodable=\"true\"/>\n</Codes></CodeBook>\n<CodeBook>",
         ]
         for xml in broken {

@@ -37,8 +37,8 @@ final class DedupeFixture {
         let nfkc = TextNormalizer.nfkc(text)
         try db.run(
             """
-            INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, nfkc_if_different, lang_hint,
-                              reposted_id, replied_to_id, quoted_id, source_file_id, source_line)
+            INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, nfkc_if_different,
+                              lang_hint, reposted_id, replied_to_id, quoted_id, source_file_id, source_line)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
             """,
             [
@@ -100,7 +100,9 @@ final class DedupeTextTests: XCTestCase {
     }
 
     func testLowercasingMatchesTheStandardLibrary() {
-        let text = "ÀÉÎÕÜ Straße ΣΑΣ Привет İstanbul ǅ Ⓐ Ⅻ ＡＢ 漢字 カタカナ 한국어 “quotes” 😭🕯️ ‘x’ \u{1D400}"
+        let text =
+            "ÀÉÎÕÜ Straße ΣΑΣ Привет İstanbul ǅ Ⓐ Ⅻ "
+            + "ＡＢ 漢字 カタカナ 한국어 “quotes” 😭🕯️ ‘x’ \u{1D400}"
         let expected = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
         XCTAssertEqual(MatchText.normalizedString(text), expected)
     }
@@ -128,7 +130,10 @@ final class DedupeTextTests: XCTestCase {
                 "please bring back 4o, it helped me every single day",
                 "honestly the new model is fine, i never used 4o much"
             ),
-            ("我们需要4o回来，它陪伴了我们很多个夜晚，请不要删除它", "我们需要4o回来，它陪伴了我们很多个日子，请不要删除它"),
+            (
+                "我们需要4o回来，它陪伴了我们很多个夜晚，请不要删除它",
+                "我们需要4o回来，它陪伴了我们很多个日子，请不要删除它"
+            ),
         ]
         for (a, b) in pairs {
             func signature(_ text: String) -> [UInt32] {
@@ -161,15 +166,26 @@ final class DedupeClusteringTests: XCTestCase {
         "Today is the #keep4o day of action. @OpenAI, 4o was never just a tool for us. "
             + "Give paying users a choice to keep the model that helped them. We're not going away. https://t.co/x1",
     ]
-    static let chineseTemplate = "今天是保留4o行动日。4o对我们来说从来不只是一个工具，它陪伴我们度过了很多难熬的夜晚。请让付费用户自己选择模型。#keep4o"
+    static let chineseTemplate =
+        "今天是保留4o行动日。4o对我们来说从来不只是一个工具，"
+        + "它陪伴我们度过了很多难熬的夜晚。请让付费用户自己选择模型。#keep4o"
     static let chineseEdits = [
-        "今天是保留4o行动日。4o对我来说从来不只是一个工具，它陪伴我们度过了很多难熬的夜晚。请让付费用户自己选择模型。#keep4o",
-        "今天是保留4o行动日！4o对我们来说从来不只是一个工具，它陪伴我们度过了很多难熬的夜晚。请让付费用户自己选择模型吧。#keep4o #4oforever",
+        "今天是保留4o行动日。4o对我来说从来不只是一个工具，"
+            + "它陪伴我们度过了很多难熬的夜晚。请让付费用户自己选择模型。#keep4o",
+        "今天是保留4o行动日！4o对我们来说从来不只是一个工具，"
+            + "它陪伴我们度过了很多难熬的夜晚。"
+            + "请让付费用户自己选择模型吧。#keep4o #4oforever",
     ]
-    static let japaneseTemplate = "今日は#keep4o の行動日です。4oは私たちにとってただの道具ではありませんでした。有料ユーザーにモデルを選ぶ自由をください。"
+    static let japaneseTemplate =
+        "今日は#keep4o の行動日です。"
+        + "4oは私たちにとってただの道具ではありませんでした。"
+        + "有料ユーザーにモデルを選ぶ自由をください。"
     static let japaneseEdits = [
-        "今日は#keep4o の行動日です。4oは私にとってただの道具ではありませんでした。有料ユーザーにモデルを選ぶ自由をください。",
-        "今日は#keep4o の行動日です！4oは私たちにとってただの道具ではありませんでした。有料ユーザーにモデルを選ぶ自由を下さい。🙏",
+        "今日は#keep4o の行動日です。4oは私にとってただの道具ではありませんでした。"
+            + "有料ユーザーにモデルを選ぶ自由をください。",
+        "今日は#keep4o の行動日です！"
+            + "4oは私たちにとってただの道具ではありませんでした。"
+            + "有料ユーザーにモデルを選ぶ自由を下さい。🙏",
     ]
     /// Different messages that share hashtags and a few words with the templates.
     static let different = [
@@ -372,7 +388,8 @@ final class DedupeClusteringTests: XCTestCase {
         XCTAssertEqual(
             try fixture.db.scalarInt(
                 """
-                SELECT count(*) FROM post_clusters pc JOIN posts p USING (post_id) JOIN posts c ON c.post_id = pc.canonical_post_id
+                SELECT count(*) FROM post_clusters pc JOIN posts p USING (post_id)
+                JOIN posts c ON c.post_id = pc.canonical_post_id
                 WHERE p.created_unix < c.created_unix OR (p.created_unix = c.created_unix AND p.post_id < c.post_id)
                 """), 0)
         XCTAssertGreaterThan(try fixture.db.scalarInt("SELECT count(*) FROM clusters WHERE size > 1") ?? 0, 10)

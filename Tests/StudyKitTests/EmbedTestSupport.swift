@@ -33,7 +33,8 @@ final class HelperProcess {
         firstLine = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         guard !firstLine.isEmpty else {
             throw StudyError(
-                "helper \(arguments.joined(separator: " ")) printed nothing (exit \(process.isRunning ? -1 : process.terminationStatus))"
+                "helper \(arguments.joined(separator: " ")) printed nothing "
+                    + "(exit \(process.isRunning ? -1 : process.terminationStatus))"
             )
         }
     }

@@ -35,7 +35,8 @@ final class EmbedStorageTests: XCTestCase {
         let (db, _) = try ingest([try dir.write("x.jsonl", Self.post(1, "hello"))], in: dir)
         let run = try StageRun.begin(db, stage: "embed", parameters: [:])
         let insert =
-            "INSERT INTO post_embeddings(post_id, model, input_profile, dim, vector, text_sha256, run_id) VALUES (1, 'm', '{}', ?, ?, 'x', ?)"
+            "INSERT INTO post_embeddings(post_id, model, input_profile, dim, vector, text_sha256, run_id) "
+            + "VALUES (1, 'm', '{}', ?, ?, 'x', ?)"
         XCTAssertThrowsError(try db.run(insert, [2, .blob([0, 0, 0, 0]), .int(run.id)]))
         try db.run(insert, [1, .blob([0, 0, 0x80, 0x3F]), .int(run.id)])
         XCTAssertEqual(try db.count("post_embeddings"), 1)

@@ -13,7 +13,8 @@ final class IngestBookkeepingTests: XCTestCase {
         var text = ""
         for i in 1...lines {
             text +=
-                #"{"id":"\#(i)","text":"post \#(i) 还我4o \#(i * 7919 % 104_729)","created_at":"2025-08-08T14:03:11Z"}"#
+                #"{"id":"\#(i)","text":"post \#(i) 还我4o \#(i * 7919 % 104_729)","#
+                + #""created_at":"2025-08-08T14:03:11Z"}"#
                 + "\n"
         }
         let plain = try dir.write(name, text)

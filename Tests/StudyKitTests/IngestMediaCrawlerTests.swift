@@ -92,12 +92,13 @@ final class IngestMediaCrawlerTests: XCTestCase {
 
     func testXiaohongshuNotesAndCommentsAsJSONLines() throws {
         let dir = try TemporaryDirectory()
-        let longDesc = String(repeating: "我一直把4o当成朋友，不只是工具。", count: 20) + "\n#keep4o[话题]#"
+        let longDesc =
+            String(repeating: "我一直把4o当成朋友，不只是工具。", count: 20) + "\n#keep4o[话题]#"
         let standIn = String(String.UnicodeScalarView(longDesc.unicodeScalars.prefix(255)))
         let notes = [
             xhsNote(
-                id: "66b7a1f2000000001d00a001", title: "还我GPT-4o！", desc: "用了一年多的4o突然就没了😭\n#keep4o[话题]#",
-                time: noteTime, liked: "1.2万"),
+                id: "66b7a1f2000000001d00a001", title: "还我GPT-4o！",
+                desc: "用了一年多的4o突然就没了😭\n#keep4o[话题]#", time: noteTime, liked: "1.2万"),
             xhsNote(
                 id: "66b7a1f2000000001d00a002", title: standIn, desc: longDesc, time: noteTime + 60_000, liked: 88,
                 keyword: "还我GPT-4o", userID: "5f0c9e1a000000000101c3d4", nickname: "今天也想念4o"),
@@ -133,7 +134,8 @@ final class IngestMediaCrawlerTests: XCTestCase {
         let note1 = try XCTUnwrap(byID["66b7a1f2000000001d00a001"]),
             note2 = try XCTUnwrap(byID["66b7a1f2000000001d00a002"])
         XCTAssertEqual(note1.text("platform"), "xiaohongshu")
-        XCTAssertEqual(note1.text("text"), "还我GPT-4o！\n\n用了一年多的4o突然就没了😭\n#keep4o[话题]#")
+        XCTAssertEqual(
+            note1.text("text"), "还我GPT-4o！\n\n用了一年多的4o突然就没了😭\n#keep4o[话题]#")
         XCTAssertEqual(note1.text("created_at"), "2025-08-09T14:30:00Z", "time is in milliseconds")
         XCTAssertEqual(note1.text("thread_title"), "还我GPT-4o！")
         XCTAssertEqual(note1.text("conversation_id"), "66b7a1f2000000001d00a001")
@@ -179,7 +181,8 @@ final class IngestMediaCrawlerTests: XCTestCase {
 
     func testNicknamesAreKeptOnlyWithKeepHandles() throws {
         let dir = try TemporaryDirectory()
-        let path = try dir.write("notes.jsonl", xhsNote(id: "n1", title: "标题", desc: "正文", time: noteTime) + "\n")
+        let path = try dir.write(
+            "notes.jsonl", xhsNote(id: "n1", title: "标题", desc: "正文", time: noteTime) + "\n")
         var options = IngestOptions()
         options.keepHandles = true
         let (db, _) = try ingest([path], in: dir, options: options)
@@ -192,15 +195,18 @@ final class IngestMediaCrawlerTests: XCTestCase {
         // create_date_time "2025-08-09 22:15:00+08:00" and create_time 1754777700 (the China clock read as UTC).
         let notes: [KeyValuePairs<String, Any?>] = [
             [
-                "note_id": "5196000000000001", "content": "#keep4o# 4o不只是一个模型，它陪我度过了最难的那一年。",
+                "note_id": "5196000000000001",
+                "content": "#keep4o# 4o不只是一个模型，它陪我度过了最难的那一年。",
                 "create_time": 1_754_777_700, "create_date_time": "2025-08-09 22:15:00+08:00", "liked_count": "2.3万",
                 "comments_count": "1208", "shared_count": "560", "last_modify_ts": collected,
-                "note_url": "https://m.weibo.cn/detail/5196000000000001", "ip_location": "北京", "user_id": "7001000001",
-                "nickname": "数字游民小林", "gender": "f", "profile_url": "", "avatar": "", "source_keyword": "keep4o",
+                "note_url": "https://m.weibo.cn/detail/5196000000000001", "ip_location": "北京",
+                "user_id": "7001000001", "nickname": "数字游民小林", "gender": "f", "profile_url": "",
+                "avatar": "", "source_keyword": "keep4o",
             ],
             // No create_date_time: create_time alone, 8 hours taken off.
             [
-                "note_id": "5196000000000002", "content": "还我GPT-4o！新模型很快，但是没有温度。", "create_time": 1_754_823_600,
+                "note_id": "5196000000000002", "content": "还我GPT-4o！新模型很快，但是没有温度。",
+                "create_time": 1_754_823_600,
                 "liked_count": "76", "comments_count": "4", "shared_count": "2", "last_modify_ts": collected,
                 "user_id": "None", "nickname": "江南听雨", "gender": "m", "source_keyword": "还我GPT-4o",
             ],
@@ -226,16 +232,18 @@ final class IngestMediaCrawlerTests: XCTestCase {
                     [
                         "5196000000100001", "1754779200", "2025-08-09 22:40:00+08:00", "5196000000000001",
                         "转发支持，4o写的诗我都存着",
-                        "2", "310", String(collected), "上海", "5196000000100001", "7001000002", "诗与远方", "f", "", "",
+                        "2", "310", String(collected), "上海", "5196000000100001", "7001000002", "诗与远方", "f",
+                        "", "",
                     ],
                     [
                         "5196000000100002", "1754780700", "2025-08-09 23:05:00+08:00", "5196000000000001",
                         "回复@诗与远方:能分享吗？\n\"想看\"",
-                        "0", "12", String(collected), "湖北", "5196000000100001", "7001000003", "武汉小吴", "m", "", "",
+                        "0", "12", String(collected), "湖北", "5196000000100001", "7001000003", "武汉小吴", "m",
+                        "", "",
                     ],
                     [
-                        "5196000000100003", "1754820060", "2025-08-10 10:01:00+08:00", "5196000000000002", "同意", "0",
-                        "-4",
+                        "5196000000100003", "1754820060", "2025-08-10 10:01:00+08:00", "5196000000000002", "同意",
+                        "0", "-4",
                         String(collected), "江苏", "5196000000100003", "7001000004", "江南听雨2", "m", "", "",
                     ],
                 ]))
@@ -297,11 +305,13 @@ final class IngestMediaCrawlerTests: XCTestCase {
         line(xhsComment(id: "c12", note: nil, parent: 0, content: "没有笔记", time: noteTime))  // 12 no note id
         line(xhsComment(id: "c13", note: note, parent: 0, content: nil, time: noteTime))  // 13 null content
         line(pythonJSON(["user_id": "u1", "nickname": "博主", "fans": "10", "follows": "3"]))  // 14 creator
-        line(pythonJSON(["note_id": JSONFragment(json: "[1]"), "desc": "id 是列表", "time": noteTime]))  // 15 wrong type
+        // 15: wrong type
+        line(pythonJSON(["note_id": JSONFragment(json: "[1]"), "desc": "id 是列表", "time": noteTime]))
         // 16: invalid UTF-8 (a character cut short)
         bytes += Array(#"{"note_id": "n16", "desc": "坏"#.utf8) + [0xE4, 0xB8] + Array(#"", "time": 1}"#.utf8) + [0x0A]
         line("[1, 2]")  // 17 not an object
-        line(xhsComment(id: "c18", note: note, parent: 0, content: "最后一条🥲", time: noteTime + 1))  // 18 stored
+        // 18: stored
+        line(xhsComment(id: "c18", note: note, parent: 0, content: "最后一条🥲", time: noteTime + 1))
         // 19: cut off, no newline at the end of the file
         bytes += Array(#"{"comment_id": "c19", "note_id": "66b7a1f2000000001d00a001", "content": "被截"#.utf8)
         let path = try dir.write("mixed.jsonl", bytes)

@@ -5,13 +5,22 @@ import XCTest
 
 final class IngestXJSONTests: XCTestCase {
     let page =
-        #"{"data":[{"id":"1953800000000000001","text":"bring back 4o #keep4o","created_at":"2025-08-08T14:03:11.000Z","lang":"en","author_id":"42","conversation_id":"1953800000000000001","public_metrics":{"like_count":3,"retweet_count":1,"reply_count":2,"quote_count":0}},{"id":"1953800000000000002","text":"RT @alice: bring back 4o #keep4o","created_at":"2025-08-08T15:03:11.000Z","lang":"en","author_id":"43","referenced_tweets":[{"type":"retweeted","id":"1953800000000000001"}]},{"id":"1953800000000000003","text":"4oを返して","created_at":"2025-08-09T01:00:00.000Z","lang":"ja","author_id":"42","referenced_tweets":[{"type":"replied_to","id":"1953800000000000001"},{"type":"quoted","id":"1953800000000000002"}]}],"includes":{"users":[{"id":"42","username":"alice"},{"id":"43","username":"bob"}]},"meta":{"result_count":3}}"#
+        #"{"data":[{"id":"1953800000000000001","text":"bring back 4o #keep4o","created_at":"2025-08-08T14:03:11.000Z","#
+        + #""lang":"en","author_id":"42","conversation_id":"1953800000000000001","public_metrics":{"like_count":3,"#
+        + #""retweet_count":1,"reply_count":2,"quote_count":0}},{"id":"1953800000000000002","#
+        + #""text":"RT @alice: bring back 4o #keep4o","created_at":"2025-08-08T15:03:11.000Z","lang":"en","#
+        + #""author_id":"43","referenced_tweets":[{"type":"retweeted","id":"1953800000000000001"}]},"#
+        + #"{"id":"1953800000000000003","text":"4oを返して","created_at":"2025-08-09T01:00:00.000Z","#
+        + #""lang":"ja","author_id":"42","referenced_tweets":[{"type":"replied_to","id":"1953800000000000001"},"#
+        + #"{"type":"quoted","id":"1953800000000000002"}]}],"includes":{"users":[{"id":"42","username":"alice"},"#
+        + #"{"id":"43","username":"bob"}]},"meta":{"result_count":3}}"#
 
     func testPagesBareTweetsAndLongPosts() throws {
         let dir = try TemporaryDirectory()
         let long = String(repeating: "GPT-4o was more than a tool to me. ", count: 20)
         let bare =
-            #"{"id":"1953800000000000004","text":"GPT-4o was more than a tool…","note_tweet":{"text":"\#(long)"},"created_at":"2025-08-10T08:00:00+02:00","author_id":"44","author":{"id":"44","username":"carol"}}"#
+            #"{"id":"1953800000000000004","text":"GPT-4o was more than a tool…","note_tweet":{"text":"\#(long)"},"#
+            + #""created_at":"2025-08-10T08:00:00+02:00","author_id":"44","author":{"id":"44","username":"carol"}}"#
         let path = try dir.write("x.jsonl", page + "\n" + bare + "\n")
         let (db, summaries) = try ingest([path], in: dir)
         try assertReconciles(db, summaries)
@@ -20,7 +29,8 @@ final class IngestXJSONTests: XCTestCase {
         XCTAssertEqual(summaries[0].stored, 4)
 
         let rows = try db.query(
-            "SELECT external_id, text, created_at, is_repost, is_reply, is_quote, parent_external_id, like_count, reply_count, source_line, author_key, author_handle FROM posts ORDER BY external_id"
+            "SELECT external_id, text, created_at, is_repost, is_reply, is_quote, parent_external_id, like_count, "
+                + "reply_count, source_line, author_key, author_handle FROM posts ORDER BY external_id"
         )
         XCTAssertEqual(
             rows.map { $0.text(0)! },
@@ -84,7 +94,8 @@ final class IngestXJSONTests: XCTestCase {
         line("")  // blank: not a record
         line(#"{"id":"12","text":12,"created_at":"2025-08-08T14:03:11Z"}"#)  // 12 wrong type
         line(
-            #"{"data":[{"id":"13","text":"ok in page","created_at":"2025-08-08T14:03:11Z"},{"id":{"x":1},"text":"bad id"},{"id":"13b","text":"late","created_at":"2025-08-08T14:03:11Z"}]}"#
+            #"{"data":[{"id":"13","text":"ok in page","created_at":"2025-08-08T14:03:11Z"},{"id":{"x":1},"#
+                + #""text":"bad id"},{"id":"13b","text":"late","created_at":"2025-08-08T14:03:11Z"}]}"#
         )  // 13: 2 stored, 1 rejected
         bytes += Array(#"{"id":"14","text":"cut off mid"#.utf8)  // 14 truncated, no newline
         let path = try dir.write("bad.jsonl", bytes)
@@ -95,7 +106,8 @@ final class IngestXJSONTests: XCTestCase {
         XCTAssertEqual(summaries[0].read, 15)
 
         let rejects = try db.query(
-            "SELECT source_line, record_index, reason_code, reason, raw_size FROM rejects ORDER BY source_line, record_index"
+            "SELECT source_line, record_index, reason_code, reason, raw_size FROM rejects "
+                + "ORDER BY source_line, record_index"
         )
         let codes = rejects.map { "\($0.int(0)!):\($0.text(2)!)" }
         XCTAssertEqual(
@@ -157,9 +169,11 @@ final class IngestXJSONTests: XCTestCase {
         let a = try dir.write("a.jsonl", page + "\n")
         let b = try dir.write(
             "b.jsonl",
-            #"{"id":"1953800000000000003","text":"4oを返して","created_at":"2025-08-09T01:00:00.000Z","author_id":"42"}"#
+            #"{"id":"1953800000000000003","text":"4oを返して","created_at":"2025-08-09T01:00:00.000Z","#
+                + #""author_id":"42"}"#
                 + "\n"
-                + #"{"id":"1953800000000000002","text":"edited text","created_at":"2025-08-08T15:03:11.000Z","author_id":"43"}"#
+                + #"{"id":"1953800000000000002","text":"edited text","created_at":"2025-08-08T15:03:11.000Z","#
+                + #""author_id":"43"}"#
                 + "\n"
                 + #"{"id":"1953800000000000099","text":"new","created_at":"2025-08-08T15:03:11.000Z","author_id":"43"}"#
                 + "\n")
@@ -169,7 +183,8 @@ final class IngestXJSONTests: XCTestCase {
         XCTAssertEqual(summaries[1].stored, 1)
         let dups = try db.query(
             """
-            SELECT p.external_id, d.source_line, d.same_text FROM duplicate_records d JOIN posts p USING (post_id) ORDER BY d.source_line
+            SELECT p.external_id, d.source_line, d.same_text FROM duplicate_records d JOIN posts p USING (post_id)
+            ORDER BY d.source_line
             """)
         XCTAssertEqual(dups.map { $0.text(0)! }, ["1953800000000000003", "1953800000000000002"])
         XCTAssertEqual(dups.map { $0.int(2)! }, [1, 0])
@@ -207,7 +222,8 @@ final class IngestXJSONTests: XCTestCase {
         var text = ""
         for i in 1...20_000 {
             text +=
-                #"{"id":"\#(i)","text":"post number \#(i) 第\#(i)","created_at":"2025-08-08T14:03:11Z","author_id":"\#(i % 97)"}"#
+                #"{"id":"\#(i)","text":"post number \#(i) 第\#(i)","created_at":"2025-08-08T14:03:11Z","#
+                + #""author_id":"\#(i % 97)"}"#
                 + "\n"
         }
         let path = try dir.write("many.jsonl", text)
@@ -222,8 +238,25 @@ final class IngestXJSONTests: XCTestCase {
 }
 
 final class IngestCSVTests: XCTestCase {
-    static let twarcHeader =
-        "id,conversation_id,referenced_tweets.replied_to.id,referenced_tweets.retweeted.id,referenced_tweets.quoted.id,author_id,in_reply_to_user_id,in_reply_to_username,retweeted_user_id,retweeted_username,quoted_user_id,quoted_username,created_at,text,lang,source,public_metrics.impression_count,public_metrics.reply_count,public_metrics.retweet_count,public_metrics.quote_count,public_metrics.like_count,reply_settings,edit_history_tweet_ids,edit_controls.edits_remaining,edit_controls.editable_until,edit_controls.is_edit_eligible,possibly_sensitive,withheld.scope,withheld.copyright,withheld.country_codes,entities.annotations,entities.cashtags,entities.hashtags,entities.mentions,entities.urls,context_annotations,attachments.media,attachments.media_keys,attachments.poll.duration_minutes,attachments.poll.end_datetime,attachments.poll.id,attachments.poll.options,attachments.poll.voting_status,attachments.poll_ids,author.id,author.created_at,author.username,author.name,author.description,author.entities.description.cashtags,author.entities.description.hashtags,author.entities.description.mentions,author.entities.description.urls,author.url,author.location,author.pinned_tweet_id,author.profile_image_url,author.protected,author.public_metrics.followers_count,author.public_metrics.following_count,author.public_metrics.listed_count,author.public_metrics.tweet_count,author.verified,author.withheld.scope,author.withheld.copyright,author.withheld.country_codes,geo.coordinates.coordinates,geo.coordinates.type,geo.country,geo.country_code,geo.full_name,geo.geo.bbox,geo.geo.type,geo.id,geo.name,geo.place_id,geo.place_type,matching_rules,__twarc.retrieved_at,__twarc.url,__twarc.version"
+    static let twarcHeader = """
+        id,conversation_id,referenced_tweets.replied_to.id,referenced_tweets.retweeted.id,referenced_tweets.quoted.id,\
+        author_id,in_reply_to_user_id,in_reply_to_username,retweeted_user_id,retweeted_username,quoted_user_id,\
+        quoted_username,created_at,text,lang,source,public_metrics.impression_count,public_metrics.reply_count,\
+        public_metrics.retweet_count,public_metrics.quote_count,public_metrics.like_count,reply_settings,\
+        edit_history_tweet_ids,edit_controls.edits_remaining,edit_controls.editable_until,\
+        edit_controls.is_edit_eligible,possibly_sensitive,withheld.scope,withheld.copyright,withheld.country_codes,\
+        entities.annotations,entities.cashtags,entities.hashtags,entities.mentions,entities.urls,context_annotations,\
+        attachments.media,attachments.media_keys,attachments.poll.duration_minutes,attachments.poll.end_datetime,\
+        attachments.poll.id,attachments.poll.options,attachments.poll.voting_status,attachments.poll_ids,author.id,\
+        author.created_at,author.username,author.name,author.description,author.entities.description.cashtags,\
+        author.entities.description.hashtags,author.entities.description.mentions,author.entities.description.urls,\
+        author.url,author.location,author.pinned_tweet_id,author.profile_image_url,author.protected,\
+        author.public_metrics.followers_count,author.public_metrics.following_count,author.public_metrics.listed_count,\
+        author.public_metrics.tweet_count,author.verified,author.withheld.scope,author.withheld.copyright,\
+        author.withheld.country_codes,geo.coordinates.coordinates,geo.coordinates.type,geo.country,geo.country_code,\
+        geo.full_name,geo.geo.bbox,geo.geo.type,geo.id,geo.name,geo.place_id,geo.place_type,matching_rules,\
+        __twarc.retrieved_at,__twarc.url,__twarc.version
+        """
 
     /// A twarc2 row with the given values in the named columns and empty cells elsewhere.
     static func twarcRow(_ values: [String: String]) -> String {
@@ -241,7 +274,8 @@ final class IngestCSVTests: XCTestCase {
         lines.append(
             Self.twarcRow([
                 "id": "101", "author_id": "7", "author.username": "dora", "created_at": "2025-08-08T14:03:11.000Z",
-                "text": #"line one\nline two, with "quotes" 😭 还我4o"#, "lang": "en", "public_metrics.like_count": "5",
+                "text": #"line one\nline two, with "quotes" 😭 还我4o"#, "lang": "en",
+                "public_metrics.like_count": "5",
                 "entities.hashtags": ##"["#keep4o"]"##,
             ]))
         lines.append(
@@ -265,7 +299,8 @@ final class IngestCSVTests: XCTestCase {
         let posts = try db.query(
             "SELECT external_id, text, like_count, reposted_id, source_line, lang_hint FROM posts ORDER BY external_id")
         XCTAssertEqual(
-            posts[0].text(1), "line one\nline two, with \"quotes\" 😭 还我4o", "twarc's \\n escapes become newlines")
+            posts[0].text(1), "line one\nline two, with \"quotes\" 😭 还我4o",
+            "twarc's \\n escapes become newlines")
         XCTAssertEqual(posts[0].int(2), 5)
         XCTAssertEqual(posts[0].text(5), "en")
         XCTAssertEqual(posts[1].text(1), "a real newline\ninside quotes")
@@ -288,7 +323,8 @@ final class IngestCSVTests: XCTestCase {
                 + "m2;1770940800;@ben@example.social;4oを返して;ja\n")
         let mappingPath = try dir.write(
             "mapping.json",
-            #"{"platform":"mastodon","id":"toot_id","text":"body","created_at":"posted","author":"user","lang":"language","delimiter":";"}"#
+            #"{"platform":"mastodon","id":"toot_id","text":"body","created_at":"posted","author":"user","#
+                + #""lang":"language","delimiter":";"}"#
         )
         var options = IngestOptions()
         options.mapping = try CSVMapping.load(path: mappingPath)
@@ -336,12 +372,17 @@ final class IngestRedditTests: XCTestCase {
     func testSubmissionsCommentsAndRemovedRecords() throws {
         let dir = try TemporaryDirectory()
         let lines = [
-            #"{"id":"1mkx3a","title":"They took 4o away","selftext":"No warning at all.","created_utc":1754661791,"author":"sad_user","subreddit":"ChatGPT","score":42,"num_comments":3}"#,
-            #"{"id":"n7abc12","body":"Same here, I miss it.","created_utc":"1754661800","author":"[deleted]","subreddit":"ChatGPT","link_id":"t3_1mkx3a","parent_id":"t3_1mkx3a","score":5}"#,
-            #"{"id":"n7abc13","body":"[removed]","created_utc":1754661900.0,"author":"x","subreddit":"ChatGPT","link_id":"t3_1mkx3a","parent_id":"t1_n7abc12"}"#,
+            #"{"id":"1mkx3a","title":"They took 4o away","selftext":"No warning at all.","created_utc":1754661791,"#
+                + #""author":"sad_user","subreddit":"ChatGPT","score":42,"num_comments":3}"#,
+            #"{"id":"n7abc12","body":"Same here, I miss it.","created_utc":"1754661800","author":"[deleted]","#
+                + #""subreddit":"ChatGPT","link_id":"t3_1mkx3a","parent_id":"t3_1mkx3a","score":5}"#,
+            #"{"id":"n7abc13","body":"[removed]","created_utc":1754661900.0,"author":"x","subreddit":"ChatGPT","#
+                + #""link_id":"t3_1mkx3a","parent_id":"t1_n7abc12"}"#,
             #"{"id":"n7abc14","created_utc":1754661900,"author":"x","subreddit":"ChatGPT"}"#,
-            #"{"id":"n7abc15","body":"when","created_utc":"not-a-date","author":"x","subreddit":"ChatGPT","link_id":"t3_1mkx3a","parent_id":"t3_1mkx3a"}"#,
-            #"{"id":"1mkx3b","title":"Link post only","selftext":"[deleted]","created_utc":1754661999.5,"author":"y","subreddit":"OpenAI"}"#,
+            #"{"id":"n7abc15","body":"when","created_utc":"not-a-date","author":"x","subreddit":"ChatGPT","#
+                + #""link_id":"t3_1mkx3a","parent_id":"t3_1mkx3a"}"#,
+            #"{"id":"1mkx3b","title":"Link post only","selftext":"[deleted]","created_utc":1754661999.5,"author":"y","#
+                + #""subreddit":"OpenAI"}"#,
         ]
         let path = try dir.write(
             "reddit.ndjson", [0xEF, 0xBB, 0xBF] + Array(lines.joined(separator: "\r\n").utf8) + [0x0D, 0x0A])
@@ -349,7 +390,8 @@ final class IngestRedditTests: XCTestCase {
         try assertReconciles(db, summaries)
         XCTAssertEqual(summaries[0].format, "reddit-ndjson")
         let posts = try db.query(
-            "SELECT external_id, text, author_key IS NULL, replied_to_id, conversation_id, community, like_count FROM posts ORDER BY source_line"
+            "SELECT external_id, text, author_key IS NULL, replied_to_id, conversation_id, community, like_count "
+                + "FROM posts ORDER BY source_line"
         )
         XCTAssertEqual(posts.map { $0.text(0)! }, ["t3_1mkx3a", "t1_n7abc12", "t3_1mkx3b"])
         XCTAssertEqual(posts[0].text(1), "They took 4o away\n\nNo warning at all.")

@@ -46,10 +46,12 @@ final class KwicTests: XCTestCase {
         let friend = try KwicMatcher(KwicOptions(pattern: "Friend"))
         XCTAssertNotNil(friend.byteNeedle)
         XCTAssertEqual(
-            friend.matches(in: "寂しい friend, FRIEND 👩‍👩‍👧 friend").map { [$0.0, $0.1] }, [[4, 10], [12, 18], [25, 31]])
+            friend.matches(in: "寂しい friend, FRIEND 👩‍👩‍👧 friend").map { [$0.0, $0.1] },
+            [[4, 10], [12, 18], [25, 31]])
         XCTAssertNil(try KwicMatcher(KwicOptions(pattern: "café")).byteNeedle, "é has case: scalar path")
         XCTAssertEqual(
-            try KwicMatcher(KwicOptions(pattern: "寂しい")).matches(in: "4o寂しい").map { [$0.0, $0.1] }, [[2, 5]])
+            try KwicMatcher(KwicOptions(pattern: "寂しい")).matches(in: "4o寂しい").map { [$0.0, $0.1] },
+            [[2, 5]])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("strasse"), ["stra", "e"])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("miss you"), ["mi", " you"])
         XCTAssertEqual(KwicMatcher.splitAtDoubleS("SSx so"), ["x so"])
@@ -78,7 +80,9 @@ final class KwicTests: XCTestCase {
                     text: "GPT-4o was LIKE A FRIEND. like a friend!", language: "en",
                     auto: ["relevant", "companion"]),  // 2
                 TestPost(text: "Not like a\nfriend at all", language: "en", auto: []),  // 3
-                TestPost(text: "4oがいなくなって寂しい。本当に寂しい", language: "ja", auto: ["relevant", "grief"]),  // 4
+                TestPost(
+                    text: "4oがいなくなって寂しい。本当に寂しい", language: "ja",
+                    auto: ["relevant", "grief"]),  // 4
                 TestPost(text: "Die STRASSE ist leer ohne 4o. Straße", language: "de", auto: []),  // 5
                 TestPost(text: "ΣΑΣ ευχαριστώ, σας", language: "el", auto: []),  // 6
                 TestPost(text: "Café sans 4o. CAFÉ fermé", language: "fr", auto: []),  // 7
@@ -225,7 +229,8 @@ final class KwicTests: XCTestCase {
             try db.transaction {
                 try db.run(
                     """
-                    INSERT INTO posts(platform, external_id, created_at, created_unix, text, source_file_id, source_line)
+                    INSERT INTO posts(platform, external_id, created_at, created_unix, text, source_file_id,
+                                      source_line)
                     VALUES ('x', 'n3', '2025-08-12T00:00:00Z', 0, 'zebra crossing', 1, 1)
                     """)
                 try KeywordIndex.update(db)

@@ -119,7 +119,8 @@ final class LabelImportTests: XCTestCase {
         let db = try makeAnnotateStudy(in: dir, posts: standardTestPosts())
         try db.run(
             """
-            INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, source_file_id, source_line)
+            INSERT INTO posts(post_id, platform, external_id, created_at, created_unix, text, source_file_id,
+                              source_line)
             VALUES (100, 'reddit', 'ext5', '2025-08-09T00:00:00Z', 1754697600, 'a reddit post', 1, 100)
             """)
         let file = try dir.write("labels.csv", "id,relevant\next5,1\n")
@@ -128,7 +129,8 @@ final class LabelImportTests: XCTestCase {
         ) {
             XCTAssertTrue(
                 "\($0)".hasPrefix(
-                    "\(file):2: id 'ext5' exists on several platforms (reddit, x): add a 'platform' column or pass --platform"
+                    "\(file):2: id 'ext5' exists on several platforms (reddit, x): "
+                        + "add a 'platform' column or pass --platform"
                 ), "\($0)")
         }
         _ = try LabelImport.importFile(

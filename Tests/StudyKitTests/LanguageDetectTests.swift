@@ -30,7 +30,8 @@ final class LanguageDetectTests: XCTestCase {
 
     func testCleaningRemovesURLsMentionsEmojiAndHashtagMarks() {
         let text = DetectionText(
-            "@OpenAI bring back 4o!!!!!! 😭😭 https://t.co/abc123 #keep4o u/someone &amp; r/ChatGPT www.example.com")
+            "@OpenAI bring back 4o!!!!!! 😭😭 https://t.co/abc123 #keep4o u/someone &amp; "
+                + "r/ChatGPT www.example.com")
         XCTAssertEqual(text.text, "bring back ! &")
         XCTAssertEqual(text.count(.latin), 9)
     }
@@ -76,13 +77,43 @@ final class LanguageDetectTests: XCTestCase {
             ("fr", "Je n'arrive pas à croire qu'ils nous retirent ce modèle, il me comprenait toujours."),
             ("es", "No puedo creer que nos quiten este modelo, siempre me entendía mejor que nadie."),
             ("pt", "Não acredito que vão tirar esse modelo da gente, ele sempre me entendeu de verdade."),
-            ("ru", "Не могу поверить, что они отнимают у нас эту модель, она всегда меня понимала."),
-            ("uk", "Не можу повірити, що вони забирають у нас цю модель, вона завжди мене розуміла."),
-            ("ar", "لا أصدق أنهم سيأخذون هذا النموذج منا، لقد كان يفهمني دائما."),
-            ("hi", "मुझे विश्वास नहीं हो रहा कि वे यह मॉडल हमसे छीन रहे हैं, यह हमेशा मुझे समझता था।"),
-            ("th", "ฉันไม่อยากเชื่อเลยว่าพวกเขาจะเอาโมเดลนี้ไปจากเรา มันเข้าใจฉันเสมอ"),
-            ("el", "Δεν μπορώ να πιστέψω ότι μας παίρνουν αυτό το μοντέλο, πάντα με καταλάβαινε."),
-            ("he", "אני לא מאמינה שהם לוקחים מאיתנו את המודל הזה, הוא תמיד הבין אותי."),
+            (
+                "ru",
+                "Не могу поверить, что они отнимают у нас эту модель, "
+                    + "она всегда меня понимала."
+            ),
+            (
+                "uk",
+                "Не можу повірити, що вони забирають у нас цю модель, "
+                    + "вона завжди мене розуміла."
+            ),
+            (
+                "ar",
+                "لا أصدق أنهم سيأخذون هذا النموذج منا، "
+                    + "لقد كان يفهمني دائما."
+            ),
+            (
+                "hi",
+                "मुझे विश्वास नहीं हो रहा "
+                    + "कि वे यह मॉडल हमसे छीन रहे हैं, "
+                    + "यह हमेशा मुझे समझता था।"
+            ),
+            (
+                "th",
+                "ฉันไม่อยากเชื่อเลยว่า"
+                    + "พวกเขาจะเอาโมเดลนี้ไปจากเรา "
+                    + "มันเข้าใจฉันเสมอ"
+            ),
+            (
+                "el",
+                "Δεν μπορώ να πιστέψω ότι μας παίρνουν αυτό το μοντέλο, "
+                    + "πάντα με καταλάβαινε."
+            ),
+            (
+                "he",
+                "אני לא מאמינה שהם לוקחים מאיתנו את המודל הזה, "
+                    + "הוא תמיד הבין אותי."
+            ),
             ("vi", "Tôi không thể tin rằng họ sẽ lấy mất mô hình này, nó luôn hiểu tôi."),
             ("ja", "4oがいなくなるなんて信じられない。いつも私の話を聞いてくれた。"),
             ("ko", "4o가 사라진다니 믿을 수 없어요. 항상 제 이야기를 들어줬어요."),
@@ -108,12 +139,16 @@ final class LanguageDetectTests: XCTestCase {
         XCTAssertEqual(ScriptRules.language(of: DetectionText("안녕하세요 여러분"), detected: "ja")?.0, "ko")
         XCTAssertNil(ScriptRules.language(of: DetectionText("hello everyone"), detected: "en"))
         // A Korean post quoting a little Japanese stays Korean; Chinese with one Hangul letter stays Chinese.
-        XCTAssertEqual(ScriptRules.language(of: DetectionText("오늘 정말 슬퍼요 ありがとう 했어요 고마워요"), detected: "ko")?.0, "ko")
+        XCTAssertEqual(
+            ScriptRules.language(
+                of: DetectionText("오늘 정말 슬퍼요 ありがとう 했어요 고마워요"), detected: "ko")?.0,
+            "ko")
         XCTAssertEqual(ScriptRules.language(of: DetectionText("我们今天很难过 한"), detected: "zh")?.0, "zh")
     }
 
     func testWhenTheLettersDecideAloneEveryDetectorAnswerAgrees() throws {
-        for text in try LanguageEvaluation.loadTSV(path: Self.devTSV).map(\.text) + ["我们 hello 한국 ありがとう", "한국어 中文 テスト"]
+        for text in try LanguageEvaluation.loadTSV(path: Self.devTSV).map(\.text)
+            + ["我们 hello 한국 ありがとう", "한국어 中文 テスト"]
         {
             let cleaned = DetectionText(text)
             guard let decided = ScriptRules.language(of: cleaned, detected: nil) else { continue }
@@ -136,9 +171,17 @@ final class LanguageDetectTests: XCTestCase {
 
     func testMixedPostsTakeTheMainLanguage() throws {
         let id = try identifier()
-        XCTAssertEqual(id.decide("I really miss talking to 4o every night, it was my best friend ありがとう").language, "en")
-        XCTAssertEqual(id.decide("4oがいなくなって本当に寂しい、毎晩話してたのに #keep4o @OpenAI https://t.co/xyz").language, "ja")
-        XCTAssertEqual(id.decide("Bring back 4o 💔 我们真的很想念它，它是我最好的朋友，每天都陪着我聊天").language, "zh-Hans")
+        XCTAssertEqual(
+            id.decide("I really miss talking to 4o every night, it was my best friend ありがとう").language, "en")
+        XCTAssertEqual(
+            id.decide(
+                "4oがいなくなって本当に寂しい、毎晩話してたのに "
+                    + "#keep4o @OpenAI https://t.co/xyz"
+            ).language, "ja")
+        XCTAssertEqual(
+            id.decide(
+                "Bring back 4o 💔 我们真的很想念它，它是我最好的朋友，每天都陪着我聊天"
+            ).language, "zh-Hans")
     }
 
     func testTextsWithoutLettersAreUnd() throws {
@@ -291,14 +334,17 @@ final class LanguageDetectTests: XCTestCase {
         let db = try Database(path: directory.appendingPathComponent("study.sqlite").path)
         try db.execute(
             """
-            INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status) VALUES (1, 'ingest', 'test', '{}', 'now', 'completed');
-            INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read, records_stored, duplicate_ids, records_rejected)
+            INSERT INTO runs(run_id, stage, tool_version, parameters, started_at, status)
+            VALUES (1, 'ingest', 'test', '{}', 'now', 'completed');
+            INSERT INTO source_files(source_file_id, path, fingerprint, size_bytes, format, run_id, records_read,
+                                     records_stored, duplicate_ids, records_rejected)
             VALUES (1, 'fixture', 'f', 0, 'x-v2-json', 1, 0, 0, 0, 0);
             """)
         for (index, post) in posts.enumerated() {
             try db.run(
                 """
-                INSERT INTO posts(platform, external_id, created_at, created_unix, text, lang_hint, source_file_id, source_line)
+                INSERT INTO posts(platform, external_id, created_at, created_unix, text, lang_hint, source_file_id,
+                                  source_line)
                 VALUES ('x', ?, '2025-08-08T00:00:00Z', 1754611200, ?, ?, 1, ?)
                 """, [.text("id\(index)"), .text(post.text), .from(post.hint), .int(Int64(index + 1))])
         }
@@ -308,7 +354,8 @@ final class LanguageDetectTests: XCTestCase {
     func testStageWritesOneRowPerPostKeepsHintsAndReplacesItsOutputOnRerun() throws {
         let (db, directory) = try makeDatabase(posts: [
             ("Please bring back GPT-4o, it understood me like no other model ever did.", "en"),
-            ("4oを返して。毎日話していたのに、突然いなくなるなんてひどい。", "zh"),  // X's hint wrong
+            // X's hint wrong
+            ("4oを返して。毎日話していたのに、突然いなくなるなんてひどい。", "zh"),
             ("4o가 너무 보고 싶어요. 매일 이야기했는데 이제 없어요.", nil),
             ("😭💔", "qme"),
             ("我們真的很想念4o，它陪我度過了最難的一年。", "zh"),
@@ -320,7 +367,8 @@ final class LanguageDetectTests: XCTestCase {
         XCTAssertEqual(first.undetermined, 1)
         let rows = try db.query(
             """
-            SELECT language, detector, script, lang_hint, hint_agrees, und_reason, run_id FROM post_languages ORDER BY post_id
+            SELECT language, detector, script, lang_hint, hint_agrees, und_reason, run_id FROM post_languages
+            ORDER BY post_id
             """)
         XCTAssertEqual(rows.map { $0.text(0) }, ["en", "ja", "ko", "und", "zh-Hant"])
         XCTAssertEqual(rows.map { $0.text(2) }, ["Latn", "Jpan", "Hang", nil, "Hani"])
@@ -355,7 +403,8 @@ final class LanguageDetectTests: XCTestCase {
         let (db, directory) = try makeDatabase(posts: Array(texts))
         defer { try? FileManager.default.removeItem(at: directory) }
         let query =
-            "SELECT post_id, language, confidence, detector, script, guess, und_reason, text_chars FROM post_languages ORDER BY post_id"
+            "SELECT post_id, language, confidence, detector, script, guess, und_reason, text_chars "
+            + "FROM post_languages ORDER BY post_id"
         _ = try LanguageDetectStage(database: db, identifier: try identifier(), workers: 2).run()
         let first = try db.query(query).map(\.values)
         _ = try LanguageDetectStage(database: db, identifier: try identifier(), workers: 1).run()

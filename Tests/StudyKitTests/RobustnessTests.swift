@@ -88,7 +88,8 @@ final class RobustnessTests: XCTestCase {
         var lines: [String] = []
         for i in 1...3000 {
             lines.append(
-                #"{"id":"\#(i)","text":"post number \#(i) about keeping 4o, with some padding text to fill pages","created_at":"2025-08-08T14:03:11Z"}"#
+                #"{"id":"\#(i)","text":"post number \#(i) about keeping 4o, with some padding text to fill pages","#
+                    + #""created_at":"2025-08-08T14:03:11Z"}"#
             )
         }
         let input = try dir.write("posts.jsonl", lines.joined(separator: "\n") + "\n")
@@ -132,7 +133,8 @@ final class RobustnessTests: XCTestCase {
         do {
             let db = try Database(path: newer)
             try db.run(
-                "INSERT INTO schema_migrations VALUES (\(Schema.currentVersion + 1), 'from the future', '2030-01-01T00:00:00Z')"
+                "INSERT INTO schema_migrations "
+                    + "VALUES (\(Schema.currentVersion + 1), 'from the future', '2030-01-01T00:00:00Z')"
             )
         }
         XCTAssertThrowsError(try Database(path: newer)) { error in

@@ -42,7 +42,8 @@ final class SamplePurposeTests: XCTestCase {
         XCTAssertGreaterThan(
             try db.scalarInt(
                 """
-                SELECT count(DISTINCT inclusion_probability) FROM sample_posts JOIN samples USING (sample_id) WHERE name = 'pilot'
+                SELECT count(DISTINCT inclusion_probability) FROM sample_posts JOIN samples USING (sample_id)
+                WHERE name = 'pilot'
                 """) ?? 0, 1)
         // A training sample drawn before purposes existed keeps its parameters: the same command finds it.
         let again = try Sampler.draw(db, training)

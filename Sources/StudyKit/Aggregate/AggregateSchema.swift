@@ -3,7 +3,8 @@
 enum AggregateSchema {
     static let sql = """
         CREATE TABLE aggregate_prevalence (
-            posts_set   TEXT NOT NULL CHECK (posts_set IN ('canonical', 'all')),  -- canonical: one post per duplicate cluster; all: copies too
+            posts_set   TEXT NOT NULL CHECK (posts_set IN ('canonical', 'all')),  -- canonical: one post per duplicate
+                                                                                  -- cluster; all: copies too
             breakdown   TEXT NOT NULL CHECK (breakdown IN ('all', 'language', 'platform', 'day')),
             stratum     TEXT NOT NULL,        -- 'all', a language, a platform, or a UTC day YYYY-MM-DD
             category    TEXT NOT NULL,

@@ -277,7 +277,8 @@ public final class Aggregator {
         hasher.add("categories:" + categories.joined(separator: ",") + "\n")
         for (id, post) in posts.enumerated() where post.exists {
             hasher.add(
-                "\(id)\t\(platforms[Int(post.platform)])\t\(post.day)\t\(languages[Int(post.language)])\t\(post.canonical ? 1 : 0)\t\(post.coded ? 1 : 0)\t\(post.positives)\n"
+                "\(id)\t\(platforms[Int(post.platform)])\t\(post.day)\t\(languages[Int(post.language)])\t"
+                    + "\(post.canonical ? 1 : 0)\t\(post.coded ? 1 : 0)\t\(post.positives)\n"
             )
         }
         loaded.dataFingerprint = hasher.finish()
@@ -531,7 +532,7 @@ public final class Aggregator {
                     let results = Estimation.shares(
                         predicted: predicted, labelled: labelled(domain), design: design,
                         categories: k, minimumLabelled: options.minimumLabelled,
-                    minimumInformative: options.minimumInformative)
+                        minimumInformative: options.minimumInformative)
                     for (c, category) in data.categories.enumerated() {
                         for (method, result) in results[c].sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                             let words: String
@@ -540,11 +541,13 @@ public final class Aggregator {
                             case (.naive, false): words = "\(setWords) coded \(gate) by \(coder), \(scope.words)"
                             case (.human, true):
                                 words =
-                                    "labelled posts of validation sample '\(validation?.name ?? "")' (reference \(reference))"
+                                    "labelled posts of validation sample '\(validation?.name ?? "")' "
+                                    + "(reference \(reference))"
                             case (.human, false): words = "labelled posts the reference \(reference) coded \(gate)"
                             case (.ppi, true):
                                 words =
-                                    "\(setWords), \(scope.words): coder on every post, corrected with the labelled posts"
+                                    "\(setWords), \(scope.words): "
+                                    + "coder on every post, corrected with the labelled posts"
                             case (.ppi, false):
                                 words = "\(setWords) that are \(gate), \(scope.words): ratio of PPI++ means"
                             }
@@ -592,7 +595,7 @@ public final class Aggregator {
                         Estimation.association(
                             a: a, b: b, predicted: predicted, labelled: labelled(members), design: design,
                             minimumLabelled: options.minimumLabelled,
-                    minimumInformative: options.minimumInformative)
+                            minimumInformative: options.minimumInformative)
                     ))
             }
             for figure in options.published {
@@ -612,7 +615,8 @@ public final class Aggregator {
                 let ourScope =
                     matching.isEmpty
                     ? "all posts in scope: the data has no posts of the published scope (\(figure.scope))"
-                    : "the published scope (\(figure.platform ?? "any platform"), \(figure.since ?? "") to \(figure.until ?? ""))"
+                    : "the published scope (\(figure.platform ?? "any platform"), "
+                        + "\(figure.since ?? "") to \(figure.until ?? ""))"
                 let results = Estimation.shares(
                     predicted: domain.map { data.posts[$0].positives }, labelled: labelled(domain),
                     design: design, categories: k, minimumLabelled: options.minimumLabelled,
@@ -674,8 +678,8 @@ public final class Aggregator {
                 a: r.both, b: r.countA - r.both, c: r.countB - r.both, d: r.n - r.countA - r.countB + r.both)
             try db.run(
                 """
-                INSERT INTO aggregate_cooccurrence(category_a, category_b, n, count_a, count_b, count_both, share_b_given_a,
-                                                   share_a_given_b, phi, run_id)
+                INSERT INTO aggregate_cooccurrence(category_a, category_b, n, count_a, count_b, count_both,
+                                                   share_b_given_a, share_a_given_b, phi, run_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
@@ -689,9 +693,9 @@ public final class Aggregator {
             for m in methods {
                 try db.run(
                     """
-                    INSERT INTO aggregate_association(category_a, category_b, method, n_labeled, n_unlabeled, both_yes, a_only,
-                        b_only, neither, log_odds_ratio, standard_error, odds_ratio, or_ci_low, or_ci_high, chi_square, p_value,
-                        or_method, lambda, run_id)
+                    INSERT INTO aggregate_association(category_a, category_b, method, n_labeled, n_unlabeled,
+                        both_yes, a_only, b_only, neither, log_odds_ratio, standard_error, odds_ratio, or_ci_low,
+                        or_ci_high, chi_square, p_value, or_method, lambda, run_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [
@@ -708,9 +712,9 @@ public final class Aggregator {
             let f = r.figure
             try db.run(
                 """
-                INSERT INTO aggregate_published(category, published_share, published_text, source, published_scope, platform,
-                    since, until, our_scope, n, n_labeled, naive_share, naive_ci_low, naive_ci_high, ppi_share, ppi_ci_low,
-                    ppi_ci_high, run_id)
+                INSERT INTO aggregate_published(category, published_share, published_text, source, published_scope,
+                    platform, since, until, our_scope, n, n_labeled, naive_share, naive_ci_low, naive_ci_high,
+                    ppi_share, ppi_ci_low, ppi_ci_high, run_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
@@ -776,8 +780,8 @@ public final class Aggregator {
             FileManager.default.fileExists(atPath: path)
         else { return nil }
         guard let current = try? CodebookLoader.load(path: path) else {
-            return
-                "codings may be stale: \(path) no longer loads; fix it and re-run `code --codebook \(path)` (make re-codes)"
+            return "codings may be stale: \(path) no longer loads; "
+                + "fix it and re-run `code --codebook \(path)` (make re-codes)"
         }
         guard current.fingerprint != used else { return nil }
         return "codings are stale: \(path) changed since the last code run (fingerprint \(used.prefix(12)) then, "
@@ -792,7 +796,8 @@ public final class Aggregator {
         guard
             let row = try db.query(
                 """
-                SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? AND version = ? ORDER BY codebook_id DESC LIMIT 1
+                SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? AND version = ?
+                ORDER BY codebook_id DESC LIMIT 1
                 """, [.text(parts[0]), .text(parts[1])]
             ).first
         else { return nil }

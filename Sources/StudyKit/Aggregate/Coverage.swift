@@ -35,8 +35,10 @@ public enum Coverage {
         public func render() -> String {
             func percent(_ x: Double) -> String { FixedFormat.decimal(100 * x, places: 1) + "%" }
             var out =
-                "coverage of 95% intervals: \(options.samples) \(options.strategy == .random ? "simple random" : "stratified (language)") "
-                + "validation samples of \(options.size) canonical posts (seed \(options.seed)), true labels as the reference;\n"
+                "coverage of 95% intervals: \(options.samples) "
+                + "\(options.strategy == .random ? "simple random" : "stratified (language)") "
+                + "validation samples of \(options.size) canonical posts (seed \(options.seed)), "
+                + "true labels as the reference;\n"
                 + "coder \(coder); truth over the \(population) canonical posts in scope (coded, known language); "
                 + "the sample frame holds \(frame) canonical posts\n\n"
             out +=
@@ -46,10 +48,13 @@ public enum Coverage {
             for line in lines {
                 let n = line.covered[.naive], h = line.covered[.human], p = line.covered[.ppi]
                 out +=
-                    "| \(line.target) | \(FixedFormat.decimal(line.truth, places: 3)) | \(n.map { percent($0.coverage) } ?? "") | "
+                    "| \(line.target) | \(FixedFormat.decimal(line.truth, places: 3)) | "
+                    + "\(n.map { percent($0.coverage) } ?? "") | "
                     + "\(h.map { percent($0.coverage) } ?? "") | \(p.map { percent($0.coverage) } ?? "") | "
-                    + "\(n.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | \(h.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | "
-                    + "\(p.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | \(p.map { FixedFormat.decimal($0.mean, places: 3) } ?? "") | "
+                    + "\(n.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | "
+                    + "\(h.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | "
+                    + "\(p.map { FixedFormat.decimal($0.width, places: 3) } ?? "") | "
+                    + "\(p.map { FixedFormat.decimal($0.mean, places: 3) } ?? "") | "
                     + "\(percent(Double(p?.estimated ?? 0) / Double(max(options.samples, 1)))) |\n"
             }
             let shares = lines.filter { !$0.target.hasPrefix("log OR") }
@@ -57,8 +62,8 @@ public enum Coverage {
             out +=
                 "\nlowest PPI++ coverage over the shares: \(percent(worst)); coverage counts the samples that gave an "
                 + "estimate (PPI++ given: a share needs \(options.minimumInformative) labelled posts positive by the "
-                + "reference or the coder in its denominator); naive intervals do not depend on the validation sample, so "
-                + "they cover in every sample or in none\n"
+                + "reference or the coder in its denominator); naive intervals do not depend on the validation "
+                + "sample, so they cover in every sample or in none\n"
             return out
         }
     }
@@ -93,7 +98,8 @@ public enum Coverage {
     public static func simulate(_ db: Database, truthPath: String, options: CoverageOptions) throws -> Report {
         guard options.strategy != .uncertain else {
             throw StudyError(
-                "--strategy uncertain has no inclusion probabilities: its samples cannot be simulated as validation samples"
+                "--strategy uncertain has no inclusion probabilities: "
+                    + "its samples cannot be simulated as validation samples"
             )
         }
         let truthByKey = try groundTruth(truthPath)
@@ -121,7 +127,8 @@ public enum Coverage {
         let population = frame.filter { data.posts[$0].coded && data.posts[$0].language != und }
         guard population.count > options.size else {
             throw StudyError(
-                "only \(population.count) canonical posts with a known truth are in scope: too few for samples of \(options.size)"
+                "only \(population.count) canonical posts with a known truth are in scope: "
+                    + "too few for samples of \(options.size)"
             )
         }
         let predicted = population.map { data.posts[$0].positives }

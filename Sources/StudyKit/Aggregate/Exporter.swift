@@ -63,7 +63,8 @@ public struct Exporter {
         try db.fetchAll(
             EstimateRecord.self,
             """
-            SELECT stratum, category, method, estimate, ci_low, ci_high, n_labeled, n_unlabeled, count, lambda, denominator
+            SELECT stratum, category, method, estimate, ci_low, ci_high, n_labeled, n_unlabeled, count, lambda,
+                   denominator
             FROM aggregate_estimates WHERE posts_set = ? AND breakdown = ? ORDER BY stratum, category, method
             """, [.text(set), .text(breakdown)])
     }
@@ -79,11 +80,13 @@ public struct Exporter {
         func rank(_ category: String) -> Int { order[category] ?? Int.max }
         let corrected =
             try
-            (db.scalarInt("SELECT count(*) FROM aggregate_estimates WHERE method = 'ppi' AND estimate IS NOT NULL") ?? 0)
+            (db.scalarInt(
+                "SELECT count(*) FROM aggregate_estimates WHERE method = 'ppi' AND estimate IS NOT NULL") ?? 0)
             > 0
         let validation = manifest["validation_sample"].map {
             "validation sample '\($0)' (\(manifest["validation_design"] ?? ""), "
-                + "reference \(manifest["reference_coder"] ?? ""), \(manifest["inputs.labelled_posts_in_scope"] ?? "0") labelled posts in scope)"
+                + "reference \(manifest["reference_coder"] ?? ""), "
+                + "\(manifest["inputs.labelled_posts_in_scope"] ?? "0") labelled posts in scope)"
         }
         let uncorrected =
             "Uncorrected: the coder's own codes, as if it made no errors"
@@ -102,8 +105,9 @@ public struct Exporter {
             parts.append(
                 "naive: the coder alone (Wilson 95% interval), uncorrected. ppi: PPI++ (the coder on every post, "
                     + "corrected with the \(validation); ratio of PPI++ means for the categories under the gate; "
-                    + "normal 95% interval). human: the labels alone (Wilson 95% interval). n_labeled: labelled posts in "
-                    + "the human share's denominator. Empty: fewer than \(manifest["parameters.minimum_labelled"] ?? "10") labelled posts."
+                    + "normal 95% interval). human: the labels alone (Wilson 95% interval). "
+                    + "n_labeled: labelled posts in the human share's denominator. "
+                    + "Empty: fewer than \(manifest["parameters.minimum_labelled"] ?? "10") labelled posts."
             )
             return parts.joined(separator: " ")
         }
@@ -180,9 +184,10 @@ public struct Exporter {
             ReportTable(
                 name: "prevalence_with_duplicates", title: "Prevalence without and with duplicates",
                 caption:
-                    "Left: canonical posts only (one per duplicate cluster); right: all posts, copies, reposts and near-duplicates "
-                    + "included. Same coder, gate and scope; n is each side's denominator; difference = share with duplicates minus "
-                    + "share without. Uncorrected: the coder's own codes on both sides (the validation sample is drawn from canonical posts).",
+                    "Left: canonical posts only (one per duplicate cluster); right: all posts, copies, reposts and "
+                    + "near-duplicates included. Same coder, gate and scope; n is each side's denominator; "
+                    + "difference = share with duplicates minus share without. Uncorrected: the coder's own codes on "
+                    + "both sides (the validation sample is drawn from canonical posts).",
                 columns: [
                     "stratum", "category", "n_canonical", "share_canonical", "ci_low_canonical", "ci_high_canonical",
                     "n_all", "share_all", "ci_low_all", "ci_high_all", "difference",
@@ -199,7 +204,8 @@ public struct Exporter {
             ReportTable(
                 name: "cooccurrence", title: "Co-occurrence of categories",
                 caption:
-                    "Over the \(co.first?.int("n") ?? 0) \(setWords) coded \(gate). share_b_given_a = count_both / count_a; "
+                    "Over the \(co.first?.int("n") ?? 0) \(setWords) coded \(gate). "
+                    + "share_b_given_a = count_both / count_a; "
                     + "phi is the correlation of the two codes. Uncorrected: the coder's own codes.",
                 columns: [
                     "category_a", "category_b", "n", "count_a", "count_b", "count_both", "share_b_given_a",
@@ -220,8 +226,8 @@ public struct Exporter {
         let methodRank = ["naive": 0, "ppi": 1, "human": 2]
         let assoc = try db.query(
             """
-            SELECT category_a, category_b, method, n_labeled, n_unlabeled, both_yes, a_only, b_only, neither, odds_ratio,
-                   or_ci_low, or_ci_high, p_value, or_method, lambda
+            SELECT category_a, category_b, method, n_labeled, n_unlabeled, both_yes, a_only, b_only, neither,
+                   odds_ratio, or_ci_low, or_ci_high, p_value, or_method, lambda
             FROM aggregate_association ORDER BY category_a, category_b, method
             """
         ).sorted { (x: Row, y: Row) -> Bool in
@@ -235,9 +241,11 @@ public struct Exporter {
                 name: "association", title: "Association between chosen pairs",
                 caption:
                     "Odds ratio of b given a among posts coded \(gate). naive: the coder's 2x2 table over \(setWords) "
-                    + "(Woolf 95% interval; woolf+0.5: a zero cell, 0.5 added to every cell; p from Pearson's chi-square, 1 df). "
+                    + "(Woolf 95% interval; woolf+0.5: a zero cell, 0.5 added to every cell; "
+                    + "p from Pearson's chi-square, 1 df). "
                     + (hasPPI
-                        ? "ppi: PPI++ logistic regression of b on a, weighted by the gate (coder on every post, corrected with "
+                        ? "ppi: PPI++ logistic regression of b on a, weighted by the gate "
+                            + "(coder on every post, corrected with "
                             + "the labelled posts; Wald interval and p). human: the labelled posts' own table."
                         : uncorrected),
                 columns: [
@@ -261,8 +269,8 @@ public struct Exporter {
 
         let published = try db.query(
             """
-            SELECT category, published_text, source, published_share, published_scope, our_scope, n, n_labeled, naive_share,
-                   naive_ci_low, naive_ci_high, ppi_share, ppi_ci_low, ppi_ci_high
+            SELECT category, published_text, source, published_share, published_scope, our_scope, n, n_labeled,
+                   naive_share, naive_ci_low, naive_ci_high, ppi_share, ppi_ci_low, ppi_ci_high
             FROM aggregate_published ORDER BY category
             """)
         func inside(_ r: Row, _ prefix: String) -> String {
@@ -275,9 +283,10 @@ public struct Exporter {
             ReportTable(
                 name: "published_comparison", title: "Our estimates next to the published figures",
                 caption:
-                    "Ours: share of posts coded \(gate), on the published scope (platform and dates) when the data has it, "
-                    + "else on all posts in scope (our_scope says which). naive: the coder alone (uncorrected, Wilson 95%); ppi: "
-                    + "PPI++ (empty without a validation sample). inside = the published figure lies inside that interval.",
+                    "Ours: share of posts coded \(gate), on the published scope (platform and dates) "
+                    + "when the data has it, else on all posts in scope (our_scope says which). "
+                    + "naive: the coder alone (uncorrected, Wilson 95%); ppi: PPI++ (empty without a validation "
+                    + "sample). inside = the published figure lies inside that interval.",
                 columns: [
                     "category", "published", "source", "published_share", "published_scope", "our_scope", "n", "naive",
                     "naive_low", "naive_high", "inside_naive", "ppi", "ppi_low", "ppi_high", "inside_ppi", "n_labeled",
@@ -320,8 +329,10 @@ public struct Exporter {
             written.append(path)
         }
         let trace =
-            "aggregate \(manifest["tool_version"] ?? "") | coder \(manifest["coder"] ?? "") | codebook \(manifest["codebook"] ?? "") "
-            + "\(manifest["codebook_fingerprint"]?.prefix(12) ?? "") | data \(manifest["inputs.data_fingerprint"]?.prefix(12) ?? "")"
+            "aggregate \(manifest["tool_version"] ?? "") | coder \(manifest["coder"] ?? "") | "
+            + "codebook \(manifest["codebook"] ?? "") "
+            + "\(manifest["codebook_fingerprint"]?.prefix(12) ?? "") | "
+            + "data \(manifest["inputs.data_fingerprint"]?.prefix(12) ?? "")"
         for format in formats {
             switch format {
             case .csv:
@@ -379,7 +390,8 @@ public struct Exporter {
         return SVGChart.groupedBars(
             title: "Share of \(manifest["gate"] ?? "relevant") posts: the coder alone and corrected",
             subtitle: "95% intervals; \(manifest["validation_sample"].map { "validation sample '\($0)', " } ?? "")"
-                + "\(manifest["inputs.labelled_posts_in_scope"] ?? "0") labelled posts; \(primary == "canonical" ? "canonical posts" : "all posts")",
+                + "\(manifest["inputs.labelled_posts_in_scope"] ?? "0") labelled posts; "
+                + "\(primary == "canonical" ? "canonical posts" : "all posts")",
             groups: groups, series: series.map(\.0), legend: series.map(\.1))
     }
 
@@ -446,8 +458,10 @@ public struct Exporter {
         return SVGChart.timeline(
             title: "Relevant posts per \(unit) and share of the main categories (uncorrected)",
             subtitle:
-                "UTC \(unit)s (labelled by their first day), \(primary == "canonical" ? "canonical posts" : "all posts"); "
-                + "the coder alone; shares where at least \(minimumPosts) relevant posts; shaded bands: Wilson 95% intervals",
+                "UTC \(unit)s (labelled by their first day), "
+                + "\(primary == "canonical" ? "canonical posts" : "all posts"); "
+                + "the coder alone; shares where at least \(minimumPosts) relevant posts; "
+                + "shaded bands: Wilson 95% intervals",
             days: days, counts: relevant, lines: top.map { ($0, lines[$0]!) }, events: events, binEnd: binEnd)
     }
 }

@@ -27,8 +27,8 @@ enum Freshness {
                 Warning(
                     key: "missing_codings",
                     message:
-                        "\(uncoded.canonical) canonical posts and \(uncoded.copies) copies in scope have no codings by \(coder) "
-                        + "and are left out: re-run `code` (make re-codes)"))
+                        "\(uncoded.canonical) canonical posts and \(uncoded.copies) copies in scope "
+                        + "have no codings by \(coder) and are left out: re-run `code` (make re-codes)"))
         }
         // Codings older than an upstream run: run ids grow with time, so compare the newest coding
         // run of the coder with the newest completed ingest, dedupe and language-detect runs.
@@ -45,8 +45,8 @@ enum Freshness {
                     Warning(
                         key: "stale_codings",
                         message:
-                            "the codings of \(coder) are older than the last \(newer.joined(separator: ", ")) run: re-run `code` "
-                            + "(make re-codes), then aggregate"))
+                            "the codings of \(coder) are older than the last \(newer.joined(separator: ", ")) run: "
+                            + "re-run `code` (make re-codes), then aggregate"))
             }
         }
         if let validation, let fingerprint = codebook?.fingerprint, !fingerprint.isEmpty,

@@ -28,14 +28,16 @@ public enum SVGChart {
         _ x: Double, _ y: Double, _ content: String, size: Int = 12, anchor: String = "start",
         weight: String = "normal", fill: String = "#222", extra: String = ""
     ) -> String {
-        "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(size)\" text-anchor=\"\(anchor)\" font-weight=\"\(weight)\" fill=\"\(fill)\"\(extra)>\(escape(content))</text>\n"
+        "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(size)\" text-anchor=\"\(anchor)\" "
+            + "font-weight=\"\(weight)\" fill=\"\(fill)\"\(extra)>\(escape(content))</text>\n"
     }
 
     static func line(
         _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String = "#222", width: Double = 1,
         dash: String? = nil
     ) -> String {
-        "<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\""
+        "<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" "
+            + "stroke=\"\(stroke)\" stroke-width=\"\(n(width))\""
             + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>\n"
     }
 
@@ -46,7 +48,9 @@ public enum SVGChart {
 
     static func header(width: Double, height: Double, title: String, subtitle: String) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            + "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
+            + "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" "
+            + "viewBox=\"0 0 \(n(width)) \(n(height))\" "
+            + "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
             + rect(0, 0, width, height, fill: "#ffffff")
             + text(20, 28, title, size: 17, weight: "bold")
             + text(20, 48, subtitle, size: 12, fill: "#555")
@@ -177,7 +181,8 @@ public enum SVGChart {
                 let upper = run.map { "\(n(x($0))),\(n(y(points[$0].2 ?? 0)))" }
                 let lower = run.reversed().map { "\(n(x($0))),\(n(y(points[$0].1 ?? 0)))" }
                 svg +=
-                    "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(colour)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+                    "<polygon points=\"\((upper + lower).joined(separator: " "))\" "
+                    + "fill=\"\(colour)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
                 let path = run.map { "\(n(x($0))),\(n(y(points[$0].0!)))" }.joined(separator: " ")
                 svg +=
                     run.count == 1

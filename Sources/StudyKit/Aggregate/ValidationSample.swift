@@ -26,7 +26,8 @@ public struct ValidationSample: Sendable {
         let row: Row?
         if let name {
             row = try db.query(
-                "SELECT sample_id, name, purpose, strategy, parameters, codebook_fingerprint FROM samples WHERE name = ?",
+                "SELECT sample_id, name, purpose, strategy, parameters, codebook_fingerprint "
+                    + "FROM samples WHERE name = ?",
                 [.text(name)]
             ).first
             guard row != nil else {
@@ -92,7 +93,8 @@ public struct ValidationSample: Sendable {
         // A post is labelled when the reference coded its gate; its other categories default to 0.
         try db.forEachRow(
             """
-            SELECT c.post_id, c.category, c.value FROM codings c JOIN sample_posts s ON s.post_id = c.post_id AND s.sample_id = ?
+            SELECT c.post_id, c.category, c.value FROM codings c
+            JOIN sample_posts s ON s.post_id = c.post_id AND s.sample_id = ?
             WHERE c.coder = ?
             """, [.int(sampleID), .text(referenceCoder)]
         ) { r in

@@ -29,13 +29,15 @@ public struct AgreementReport: Sendable {
         if coders.isEmpty {
             coders = try db.query(
                 """
-                SELECT DISTINCT coder FROM annotation_progress WHERE sample_id = ? AND status = 'coded' AND coder LIKE 'human:%' ORDER BY coder
+                SELECT DISTINCT coder FROM annotation_progress
+                WHERE sample_id = ? AND status = 'coded' AND coder LIKE 'human:%' ORDER BY coder
                 """, [.int(sample.id)]
             ).compactMap { $0.text("coder") }
         }
         guard coders.count >= 2 else {
             throw AnnotateError(
-                "sample '\(sample.name)' has \(coders.count) human coder(s) with coded posts; agreement needs at least two"
+                "sample '\(sample.name)' has \(coders.count) human coder(s) with coded posts; "
+                    + "agreement needs at least two"
             )
         }
         let posts = try db.query(
@@ -100,7 +102,8 @@ public struct AgreementReport: Sendable {
                 for (statistic, e) in result.estimates {
                     try db.run(
                         """
-                        INSERT INTO agreement_results(sample_id, category, statistic, value, ci_low, ci_high, units, coders, run_id)
+                        INSERT INTO agreement_results(sample_id, category, statistic, value, ci_low, ci_high, units,
+                                                      coders, run_id)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [
@@ -119,7 +122,8 @@ public struct AgreementReport: Sendable {
     public func render() -> String {
         let shown = AgreementReport.statistics(coders.count)
         var out =
-            "Agreement on sample '\(sample)' between \(coders.joined(separator: ", ")) (95% bootstrap intervals over posts)\n\n"
+            "Agreement on sample '\(sample)' between \(coders.joined(separator: ", ")) "
+            + "(95% bootstrap intervals over posts)\n\n"
         let nameWidth = max(10, results.map { displayWidth($0.category) }.max() ?? 10)
         out +=
             pad("category", toWidth: nameWidth) + "  units" + shown.map { "  " + pad($0.label, toWidth: 20) }.joined()

@@ -52,7 +52,8 @@ enum AnnotateSchema {
         CREATE TABLE agreement_results (
             sample_id INTEGER NOT NULL REFERENCES samples(sample_id),
             category  TEXT NOT NULL,                 -- a category id, or '*' for all categories pooled
-            statistic TEXT NOT NULL,                 -- percent_agreement | cohens_kappa | fleiss_kappa | krippendorff_alpha | gwet_ac1
+            statistic TEXT NOT NULL,                 -- percent_agreement | cohens_kappa | fleiss_kappa |
+                                                     -- krippendorff_alpha | gwet_ac1
             value     REAL,                          -- NULL when undefined (e.g. kappa with one category in use)
             ci_low    REAL,                          -- bootstrap percentile interval (NULL when undefined)
             ci_high   REAL,

@@ -54,7 +54,8 @@ public enum AnnotationCSV {
         let known = Set(leading + categories + ["note", "text"])
         if let extra = header.first(where: { !known.contains($0) }) {
             throw AnnotateError(
-                "\(path):1: column '\(extra)' is not a category of codebook \(store.scheme.name)@\(store.scheme.version)"
+                "\(path):1: column '\(extra)' is not a category of codebook "
+                    + "\(store.scheme.name)@\(store.scheme.version)"
             )
         }
         let posts = Set(try store.posts().map(\.postID))
@@ -68,7 +69,8 @@ public enum AnnotationCSV {
             if row.fields.allSatisfy({ $0.isEmpty }) { continue }
             guard let postID = Int64(cell(postColumn)), posts.contains(postID) else {
                 throw AnnotateError(
-                    "\(path):\(line): post_id '\(cell(postColumn))' is not in sample '\(store.sample.name)' for \(store.coder)"
+                    "\(path):\(line): post_id '\(cell(postColumn))' is not in sample '\(store.sample.name)' "
+                        + "for \(store.coder)"
                 )
             }
             var present: Set<String> = []

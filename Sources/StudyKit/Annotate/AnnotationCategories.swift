@@ -66,7 +66,8 @@ public struct StoredCodebook: Sendable {
                 "SELECT name, version, fingerprint, yaml FROM codebooks WHERE fingerprint = ?", [.text(fingerprint)])
         } else if let name {
             rows = try db.query(
-                "SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? ORDER BY codebook_id DESC LIMIT 1",
+                "SELECT name, version, fingerprint, yaml FROM codebooks WHERE name = ? "
+                    + "ORDER BY codebook_id DESC LIMIT 1",
                 [.text(name)])
         } else {
             rows = try db.query(
@@ -74,7 +75,8 @@ public struct StoredCodebook: Sendable {
         }
         guard let row = rows.first else {
             throw AnnotateError(
-                "no codebook \(fingerprint.map { "with fingerprint \($0)" } ?? name.map { "named '\($0)'" } ?? "") in the database; run `code --codebook codebooks/keep4o.yaml` first"
+                "no codebook \(fingerprint.map { "with fingerprint \($0)" } ?? name.map { "named '\($0)'" } ?? "") "
+                    + "in the database; run `code --codebook codebooks/keep4o.yaml` first"
             )
         }
         return StoredCodebook(

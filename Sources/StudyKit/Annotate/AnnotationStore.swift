@@ -171,7 +171,8 @@ public final class AnnotationStore {
         }
         try db.run(
             """
-            INSERT INTO annotation_progress(sample_id, coder, post_id, status, seconds, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO annotation_progress(sample_id, coder, post_id, status, seconds, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(sample_id, coder, post_id) DO UPDATE SET status = excluded.status,
                 seconds = coalesce(excluded.seconds, seconds), updated_at = excluded.updated_at
             """,
@@ -195,7 +196,8 @@ public final class AnnotationStore {
             try db.run(
                 """
                 INSERT INTO annotation_notes(sample_id, coder, post_id, note, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(sample_id, coder, post_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at
+                ON CONFLICT(sample_id, coder, post_id) DO UPDATE SET note = excluded.note,
+                    updated_at = excluded.updated_at
                 """, [.int(sample.id), .text(coder), .int(postID), .text(note), .text(Timestamp.now())])
         } else {
             try db.run(

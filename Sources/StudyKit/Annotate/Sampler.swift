@@ -108,7 +108,8 @@ public enum Sampler {
         if options.effectiveStrategy == .uncertain && options.purpose != .training {
             throw AnnotateError(
                 "--strategy uncertain draws the posts a coder is least sure of: nobody knows their chance "
-                    + "of being drawn, so such a sample can train a coder but never validate one (use --purpose training)"
+                    + "of being drawn, so such a sample can train a coder but never validate one "
+                    + "(use --purpose training)"
             )
         }
         if options.effectiveStrategy == .random || options.effectiveStrategy == .uncertain {
@@ -131,7 +132,8 @@ public enum Sampler {
         ).first {
             guard existing.text("parameters") == canonicalJSON(parameters) else {
                 throw AnnotateError(
-                    "a sample named '\(options.name)' already exists with other options (\(existing.text("parameters") ?? "")); choose another --name"
+                    "a sample named '\(options.name)' already exists with other options "
+                        + "(\(existing.text("parameters") ?? "")); choose another --name"
                 )
             }
             return try summary(db, sampleID: try existing.required(int64: "sample_id"), alreadyExisted: true)
@@ -204,8 +206,8 @@ public enum Sampler {
             for (index, post) in drawn.enumerated() {
                 try db.run(
                     """
-                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled, weight,
-                                             inclusion_probability)
+                    INSERT INTO sample_posts(sample_id, post_id, position, stratum, stratum_population, stratum_sampled,
+                                             weight, inclusion_probability)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [
@@ -313,7 +315,8 @@ public enum Sampler {
 
     static func resolveAutoCoder(_ db: Database, _ given: String?) throws -> String {
         let coders = try db.query(
-            "SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder"
+            "SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' "
+                + "ORDER BY coder"
         ).compactMap { $0.text("coder") }
         if let given {
             guard coders.contains(given) else {
@@ -335,7 +338,8 @@ public enum Sampler {
         let population = try db.scalarInt("SELECT population FROM samples WHERE sample_id = ?", [.int(sampleID)]) ?? 0
         let strata = try db.query(
             """
-            SELECT stratum, max(stratum_population) AS population, count(*) AS drawn FROM sample_posts WHERE sample_id = ?
+            SELECT stratum, max(stratum_population) AS population, count(*) AS drawn FROM sample_posts
+            WHERE sample_id = ?
             GROUP BY stratum ORDER BY stratum
             """, [.int(sampleID)]
         ).map { (try $0.required(text: "stratum"), try $0.required(int: "population"), try $0.required(int: "drawn")) }
@@ -395,7 +399,10 @@ public struct SampleRef: Sendable {
         else {
             let known = try db.query("SELECT name FROM samples ORDER BY sample_id").compactMap { $0.text("name") }
             throw AnnotateError(
-                "no sample named '\(name)'\(known.isEmpty ? "; draw one with `annotate sample`" : " (samples: \(known.joined(separator: ", ")))")"
+                "no sample named '\(name)'"
+                    + (known.isEmpty
+                        ? "; draw one with `annotate sample`"
+                        : " (samples: \(known.joined(separator: ", ")))")
             )
         }
         return SampleRef(

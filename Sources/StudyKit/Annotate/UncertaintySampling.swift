@@ -86,7 +86,8 @@ enum UncertaintySampling {
         guard coders.count == 1 else {
             throw AnnotateError(
                 coders.isEmpty
-                    ? "--strategy uncertain needs a supervised coder's codings: run `code train` and `code --model FILE` first"
+                    ? "--strategy uncertain needs a supervised coder's codings: "
+                        + "run `code train` and `code --model FILE` first"
                     : "several supervised coders (\(coders.joined(separator: ", "))): choose one with --auto-coder")
         }
         return coders[0]

@@ -91,7 +91,8 @@ public enum Validation {
             for r in rows {
                 try db.run(
                     """
-                    INSERT INTO validation_confusion(coder, reference_coder, category, units, tp, fp, fn, tn, precision, recall, f1, kappa, run_id)
+                    INSERT INTO validation_confusion(coder, reference_coder, category, units, tp, fp, fn, tn, precision,
+                                                     recall, f1, kappa, run_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     [

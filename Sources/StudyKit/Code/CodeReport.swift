@@ -23,7 +23,8 @@ public enum CodeReport {
         var out: [CategoryLine] = []
         for category in order {
             let counts = try db.query(
-                "SELECT count(*) AS coded, coalesce(sum(value), 0) AS present FROM codings WHERE coder = ? AND category = ?",
+                "SELECT count(*) AS coded, coalesce(sum(value), 0) AS present FROM codings "
+                    + "WHERE coder = ? AND category = ?",
                 [.text(coder), .text(category)]
             ).first!
             var fired: [String: Int] = [:]

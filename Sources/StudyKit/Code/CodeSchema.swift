@@ -13,7 +13,8 @@ enum CodeSchema {
             post_id    INTEGER NOT NULL REFERENCES posts(post_id),
             category   TEXT NOT NULL,
             value      INTEGER NOT NULL CHECK (value IN (0, 1)),
-            coder      TEXT NOT NULL,           -- 'lexicon:keep4o@1.0', 'supervised:keep4o@…', 'human:alice', 'adjudicated'
+            coder      TEXT NOT NULL,           -- 'lexicon:keep4o@1.0', 'supervised:keep4o@…',
+                                                -- 'human:alice', 'adjudicated'
             evidence   TEXT,                    -- JSON array
             confidence REAL,
             run_id     INTEGER,

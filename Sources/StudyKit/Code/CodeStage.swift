@@ -162,14 +162,16 @@ public final class CodeStage {
             var present = [Int](repeating: 0, count: codebook.categories.count)
             let rows = try db.transaction { () -> Int in
                 try db.run(
-                    "INSERT OR IGNORE INTO codebooks(name, version, fingerprint, yaml, loaded_at) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO codebooks(name, version, fingerprint, yaml, loaded_at) "
+                        + "VALUES (?, ?, ?, ?, ?)",
                     [
                         .text(codebook.name), .text(codebook.version), .text(codebook.fingerprint),
                         .text(codebook.source), .text(Timestamp.now()),
                     ])
                 try db.run("DELETE FROM codings WHERE coder = ?", [.text(coderName)])
                 let insert = try db.prepare(
-                    "INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)"
                 )
                 var written = 0
                 for (post, postDecisions) in zip(posts, decisions) {
@@ -186,7 +188,8 @@ public final class CodeStage {
                 }
                 if !options.allPosts { written += try inheritCopies(coder: coderName) }
                 try db.run(
-                    "INSERT INTO study_settings(key, value) VALUES ('primary_coder', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    "INSERT INTO study_settings(key, value) VALUES ('primary_coder', ?) "
+                        + "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     [.text(primary)])
                 try run.finish(
                     rowsIn: posts.count, rowsOut: written, rejects: 0,
@@ -212,8 +215,8 @@ extension CodeStage {
         try db.run(
             """
             INSERT INTO codings(post_id, category, value, coder, evidence, confidence, run_id)
-            SELECT k.post_id, c.category, c.value, c.coder, '[{"rule":"inherited","from":' || k.canonical_post_id || '}]',
-                   c.confidence, c.run_id
+            SELECT k.post_id, c.category, c.value, c.coder,
+                   '[{"rule":"inherited","from":' || k.canonical_post_id || '}]', c.confidence, c.run_id
             FROM post_clusters k JOIN codings c ON c.post_id = k.canonical_post_id AND c.coder = ?
             WHERE k.kind IN ('exact', 'repost') AND k.post_id <> k.canonical_post_id
             """, [.text(coder)])

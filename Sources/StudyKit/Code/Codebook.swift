@@ -139,8 +139,8 @@ public struct NegationRule: Sendable {
     }
 }
 
-/// Someone else's words: a match inside quotation marks (“…”, "…", «…», 「…」, 『…』, „…“) or a
-/// Markdown quote line (`> …`), or with a reporting cue in its window ("their companion",
+/// Someone else's words: a match inside quotation marks (“…”, "…", «…», 「…」, 『…』, „…“)
+/// or a Markdown quote line (`> …`), or with a reporting cue in its window ("their companion",
 /// "so-called friend"; cues per language, in the same window shape as negation), counts `weight`
 /// times its own weight. The gate category is exempt: quoting someone about 4o is still about 4o.
 public struct ReportedSpeech: Sendable {

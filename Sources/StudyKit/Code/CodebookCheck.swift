@@ -17,7 +17,8 @@ public enum CodebookCheck {
             let want = expected ? "positive" : "negative"
             let got = expected ? "coded absent" : "coded present"
             return
-                "\(file):\(line): category '\(category)': \(want) example [\(language)] \(got): \"\(text.prefix(120))\" evidence=\(evidence)"
+                "\(file):\(line): category '\(category)': \(want) example [\(language)] \(got): "
+                + "\"\(text.prefix(120))\" evidence=\(evidence)"
         }
     }
 

@@ -24,12 +24,14 @@ public enum CodebookLoader {
             case let parts = nameAndVersion.split(separator: "@", maxSplits: 1), parts.count == 2
         {
             sql =
-                "SELECT name, version, yaml FROM codebooks WHERE name = ? AND version = ? ORDER BY codebook_id DESC LIMIT 1"
+                "SELECT name, version, yaml FROM codebooks WHERE name = ? AND version = ? "
+                + "ORDER BY codebook_id DESC LIMIT 1"
             values = [.text(String(parts[0])), .text(String(parts[1]))]
         }
         guard let row = try db.query(sql, values).first else {
             throw StudyError(
-                "\(db.path): no codebook is stored in this study yet: run `code --codebook FILE` first, or pass --codebook"
+                "\(db.path): no codebook is stored in this study yet: "
+                    + "run `code --codebook FILE` first, or pass --codebook"
             )
         }
         let label = "\(db.path) (codebook \(row.text("name") ?? "")@\(row.text("version") ?? "") stored by `code`)"
@@ -249,7 +251,8 @@ private struct Reader {
                     if !languageSet.contains(language) {
                         problem(
                             key,
-                            "negation: language '\(language)' is not one of the codebook's languages (\(languages.joined(separator: ", ")))"
+                            "negation: language '\(language)' is not one of the codebook's languages "
+                                + "(\(languages.joined(separator: ", ")))"
                         )
                     }
                     if let rule = negationRule(value, language: language) { negation[language] = rule }
@@ -414,7 +417,8 @@ private struct Reader {
                     if !languages.contains(language) {
                         problem(
                             key,
-                            "reported_speech: language '\(language)' is not one of the codebook's languages (\(languages.sorted().joined(separator: ", ")))"
+                            "reported_speech: language '\(language)' is not one of the codebook's languages "
+                                + "(\(languages.sorted().joined(separator: ", ")))"
                         )
                     }
                     if let rule = negationRule(value, language: language, context: "reported_speech cues") {
@@ -479,7 +483,8 @@ private struct Reader {
             if !languages.contains(language) {
                 problem(
                     key,
-                    "\(context): \(what) in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))"
+                    "\(context): \(what) in unsupported language '\(language)' "
+                        + "(codebook languages: \(languages.sorted().joined(separator: ", ")))"
                 )
                 continue
             }
@@ -516,7 +521,8 @@ private struct Reader {
                     if !languages.contains(language) {
                         problem(
                             key,
-                            "\(context): label in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))"
+                            "\(context): label in unsupported language '\(language)' "
+                                + "(codebook languages: \(languages.sorted().joined(separator: ", ")))"
                         )
                     }
                     if let text = string(value, "label"), !text.isEmpty { labels.append((language, text)) }
@@ -567,7 +573,9 @@ private struct Reader {
                     if language != anyLanguage && !languages.contains(language) {
                         problem(
                             key,
-                            "\(context): indicators in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")), or '\(anyLanguage)')"
+                            "\(context): indicators in unsupported language '\(language)' "
+                                + "(codebook languages: \(languages.sorted().joined(separator: ", ")), "
+                                + "or '\(anyLanguage)')"
                         )
                         continue
                     }
@@ -594,7 +602,9 @@ private struct Reader {
                     if language != anyLanguage && !languages.contains(language) {
                         problem(
                             key,
-                            "\(context): ignore_within in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")), or '\(anyLanguage)')"
+                            "\(context): ignore_within in unsupported language '\(language)' "
+                                + "(codebook languages: \(languages.sorted().joined(separator: ", ")), "
+                                + "or '\(anyLanguage)')"
                         )
                         continue
                     }
@@ -638,7 +648,8 @@ private struct Reader {
             if !languages.contains(language) {
                 problem(
                     item,
-                    "\(context): example in unsupported language '\(language)' (codebook languages: \(languages.sorted().joined(separator: ", ")))"
+                    "\(context): example in unsupported language '\(language)' "
+                        + "(codebook languages: \(languages.sorted().joined(separator: ", ")))"
                 )
                 continue
             }
@@ -690,7 +701,8 @@ private struct Reader {
                 // Foundation's message on Linux says little ("The value is invalid"): name the syntax instead.
                 problem(
                     node,
-                    "\(context): bad regex '\(pattern)': not a valid ICU regular expression (unbalanced parentheses or brackets, a dangling quantifier, a bad escape?)"
+                    "\(context): bad regex '\(pattern)': not a valid ICU regular expression "
+                        + "(unbalanced parentheses or brackets, a dangling quantifier, a bad escape?)"
                 )
                 return nil
             }

@@ -9,7 +9,8 @@ public enum CodebookMarkdown {
             md += codebook.description.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n"
         }
         md +=
-            "Languages: \(codebook.languages.joined(separator: ", ")). Fingerprint (sha256 of the YAML): `\(codebook.fingerprint)`.\n\n"
+            "Languages: \(codebook.languages.joined(separator: ", ")). "
+            + "Fingerprint (sha256 of the YAML): `\(codebook.fingerprint)`.\n\n"
         var rules: [String] = []
         if let gate = codebook.gate { rules.append("A post not coded `\(gate)` gets no other category.") }
         for implication in codebook.implications { rules.append("`\(implication.from)` implies `\(implication.to)`.") }

@@ -326,7 +326,8 @@ extension CoderEvaluation {
         if storedNames.isEmpty {
             try db.forEachRow(
                 """
-                SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated' ORDER BY coder
+                SELECT DISTINCT coder FROM codings WHERE coder NOT LIKE 'human:%' AND coder <> 'adjudicated'
+                ORDER BY coder
                 """
             ) { row in storedNames.append(try row.required(text: "coder")) }
             // A supervised coder's stored codings may come from a model trained on these very labels.
@@ -334,7 +335,8 @@ extension CoderEvaluation {
             if !inSample.isEmpty {
                 notes.append(
                     "stored codings of \(inSample.joined(separator: ", ")) are left out (a model may have seen "
-                        + "these labels); supervised coders are scored by cross-validation. Name them with --coders to include them."
+                        + "these labels); supervised coders are scored by cross-validation. "
+                        + "Name them with --coders to include them."
                 )
                 storedNames.removeAll { $0.hasPrefix("supervised:") }
             }
@@ -437,7 +439,8 @@ public enum CrossLingualEvaluation {
         let train = posts.filter { options.trainLanguages.contains(primary($0.language)) }
         guard !train.isEmpty else {
             throw StudyError(
-                "no posts labelled by '\(options.reference)' in \(options.trainLanguages.sorted().joined(separator: ", "))"
+                "no posts labelled by '\(options.reference)' in "
+                    + "\(options.trainLanguages.sorted().joined(separator: ", "))"
             )
         }
         let loaded = try EmbeddingAccess.vectors(db, postIDs: posts.map(\.postID))
@@ -475,7 +478,8 @@ public enum CrossLingualEvaluation {
                 coders.append(
                     .init(
                         coder:
-                            "supervised (\(kind.rawValue)), trained on \(options.trainLanguages.sorted().joined(separator: "+"))",
+                            "supervised (\(kind.rawValue)), trained on "
+                            + "\(options.trainLanguages.sorted().joined(separator: "+"))",
                         description: "\(train.count) training posts", values: values))
             }
             let scored = CoderEvaluation.score(
@@ -527,7 +531,8 @@ public enum CrossLingualEvaluation {
 
     public static func render(_ result: Result, options: Options) -> String {
         var out =
-            "Cross-lingual: trained on \(result.trainPosts) posts in \(options.trainLanguages.sorted().joined(separator: ", ")) "
+            "Cross-lingual: trained on \(result.trainPosts) posts in "
+            + "\(options.trainLanguages.sorted().joined(separator: ", ")) "
             + "labelled by '\(options.reference)'\n"
         for (language, report) in result.byLanguage {
             out += "\n=== \(language): \(report.posts) labelled posts ===\n"

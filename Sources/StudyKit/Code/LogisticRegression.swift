@@ -94,8 +94,8 @@ public struct LogisticFit: Sendable, Equatable {
 /// that the same data give the same coefficients as any other exact solver: the tests compare
 /// with scikit-learn's `LogisticRegression(C=1/l2, solver="lbfgs")` on seeded data.
 ///
-/// Minimises Σᵢ sᵢ·[log(1 + e^{zᵢ}) − yᵢ·zᵢ] + (l2 / 2)·‖w‖², zᵢ = xᵢ·w + b, where sᵢ are sample
-/// weights (1 by default); the intercept b is not penalised (as in scikit-learn).
+/// Minimises Σᵢ sᵢ·[log(1 + e^{zᵢ}) − yᵢ·zᵢ] + (l2 / 2)·‖w‖², zᵢ = xᵢ·w + b, where sᵢ are
+/// sample weights (1 by default); the intercept b is not penalised (as in scikit-learn).
 public enum LogisticRegression {
     public struct Settings: Sendable {
         public var l2 = 1.0

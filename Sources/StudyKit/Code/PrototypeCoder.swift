@@ -125,7 +125,8 @@ public struct PrototypeModel: HashedModelFile, Sendable {
             throw SupervisedError(
                 "the model \(coderName) was built from codebook \(codebookName)@\(codebookVersion) "
                     + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
-                    + "(\(codebook.fingerprint.prefix(12))): rebuild it with `code prototypes --codebook \(codebook.path)`"
+                    + "(\(codebook.fingerprint.prefix(12))): "
+                    + "rebuild it with `code prototypes --codebook \(codebook.path)`"
             )
         }
         guard let space else {
@@ -163,7 +164,8 @@ public struct PrototypePredictor: Sendable {
             confidence.append(LogisticRegression.sigmoid(20 * (score - category.threshold)))
             let near = index.map { category.positives[$0] }
             nearest.append(
-                #"{"model":"prototype","score":\#((score * 1e6).rounded() / 1e6),"nearest":\#(jsonString(near?.text ?? ""))}"#
+                #"{"model":"prototype","score":\#((score * 1e6).rounded() / 1e6),"#
+                    + #""nearest":\#(jsonString(near?.text ?? ""))}"#
             )
         }
         return SupervisedPredictor.applyRules(

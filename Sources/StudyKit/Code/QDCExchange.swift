@@ -23,8 +23,10 @@ public enum QDCExchange {
         var xml = #"<?xml version="1.0" encoding="utf-8"?>"# + "\n"
         xml +=
             #"<CodeBook xmlns="urn:QDA-XML:codebook:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" "#
-            + #"xsi:schemaLocation="urn:QDA-XML:codebook:1.0 http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd" "#
-            + #"origin="keep4o-pipeline \#(BuildInfo.toolVersion): \#(escape(codebook.name))@\#(escape(codebook.version))">"#
+            + #"xsi:schemaLocation="urn:QDA-XML:codebook:1.0 "#
+            + #"http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd" "#
+            + #"origin="keep4o-pipeline \#(BuildInfo.toolVersion): "#
+            + #"\#(escape(codebook.name))@\#(escape(codebook.version))">"#
             + "\n"
         xml += codesElement(codebook, indent: "  ")
         xml += "</CodeBook>\n"
@@ -50,7 +52,8 @@ public enum QDCExchange {
         let inner = base + "  ", deeper = base + "    "
         for theme in codebook.themes {
             xml +=
-                "\(inner)<Code guid=\"\(guid(codebook.name, "theme", theme))\" name=\"\(escape(theme))\" isCodable=\"false\">\n"
+                "\(inner)<Code guid=\"\(guid(codebook.name, "theme", theme))\" "
+                + "name=\"\(escape(theme))\" isCodable=\"false\">\n"
             xml += "\(deeper)<Description>\(escape("theme: \(theme)"))</Description>\n"
             for category in roots where category.theme == theme { emit(category, indent: deeper) }
             xml += "\(inner)</Code>\n"

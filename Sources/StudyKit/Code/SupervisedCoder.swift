@@ -277,7 +277,8 @@ public enum SupervisedTrainer {
         guard !trained.isEmpty else {
             throw SupervisedError(
                 "too few labels from coder '\(labelSource)' to train (\(posts.count) posts labelled). "
-                    + "A category needs at least \(settings.minPerClass) positive and \(settings.minPerClass) negative labels; "
+                    + "A category needs at least \(settings.minPerClass) positive and "
+                    + "\(settings.minPerClass) negative labels; "
                     + "short: " + short.joined(separator: "; "))
         }
         let rows = builder.rows(posts, vectors: vectors)
@@ -349,7 +350,8 @@ public enum SupervisedTrainer {
         try db.forEachRow(
             """
             SELECT c.post_id, c.category, c.value, p.platform, p.external_id, p.text_nfkc,
-                   \(languages ? "(SELECT language FROM post_languages l WHERE l.post_id = p.post_id)" : "NULL") AS language,
+                   \(languages ? "(SELECT language FROM post_languages l WHERE l.post_id = p.post_id)" : "NULL")
+                       AS language,
                    \(CodeStage.threadSQL) AS thread,
                    \(clustered ? "pc.cluster_id" : "NULL") AS cluster_id
             FROM codings c JOIN posts p ON p.post_id = c.post_id
@@ -452,7 +454,8 @@ public struct SupervisedModel: HashedModelFile, Sendable {
             throw SupervisedError(
                 "the model \(coderName) was trained with codebook \(codebookName)@\(codebookVersion) "
                     + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
-                    + "(\(codebook.fingerprint.prefix(12))): its lexicon features and categories come from the codebook; "
+                    + "(\(codebook.fingerprint.prefix(12))): "
+                    + "its lexicon features and categories come from the codebook; "
                     + "retrain with `code train --codebook \(codebook.path)`")
         }
         if let embedding {

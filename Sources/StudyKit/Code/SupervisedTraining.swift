@@ -51,7 +51,8 @@ public enum SupervisedTraining {
             guard missing.isEmpty else {
                 throw SupervisedError(
                     "\(missing.count) of \(posts.count) labelled posts have no embedding in \(space) "
-                        + "(post_id \(missing.prefix(5).map { String($0.postID) }.joined(separator: ", "))): run `embed --all`"
+                        + "(post_id \(missing.prefix(5).map { String($0.postID) }.joined(separator: ", "))): "
+                        + "run `embed --all`"
                 )
             }
             vectors = loaded.vectors

@@ -7,9 +7,12 @@ public enum DedupeReport {
         let kinds = ClusterKind.allCases.map { "\($0.name) \(s.byKind[$0.name] ?? 0)" }.joined(separator: ", ")
         return """
             dedupe: \(s.posts) posts in \(s.clusters) clusters (\(kinds))
-                    \(s.multiPostClusters) clusters have more than one post; they hold \(s.postsInMultiPostClusters) posts; the largest has \(s.largestCluster)
+                    \(s.multiPostClusters) clusters have more than one post; \
+            they hold \(s.postsInMultiPostClusters) posts; the largest has \(s.largestCluster)
                     languages from \(s.languageSource)
-                    read+signatures \(String(format: "%.2f", s.secondsReading)) s, clustering \(String(format: "%.2f", s.secondsClustering)) s, writing \(String(format: "%.2f", s.secondsWriting)) s
+                    read+signatures \(String(format: "%.2f", s.secondsReading)) s, \
+            clustering \(String(format: "%.2f", s.secondsClustering)) s, \
+            writing \(String(format: "%.2f", s.secondsWriting)) s
                     output: \(database) tables post_clusters, clusters
             """
     }

@@ -173,7 +173,8 @@ public enum MatchText {
 
     /// The shingle length for one normalised text: a CJK character carries about 2.5 Latin letters'
     /// worth of information, so a text is treated as CJK (or Hangul) when 2.5 x its CJK characters
-    /// outweigh its other letters and digits (hashtags not counted); "4o" or a hashtag inside a Chinese post does not flip it.
+    /// outweigh its other letters and digits (hashtags not counted); "4o" or a hashtag inside a
+    /// Chinese post does not flip it.
     public static func shingleLength(_ s: UnsafeBufferPointer<UInt32>) -> Int {
         var hanKana = 0, hangul = 0, other = 0
         var inHashtag = false

@@ -8,7 +8,8 @@ enum EmbedSchema {
         CREATE TABLE post_embeddings (
             post_id       INTEGER NOT NULL REFERENCES posts(post_id),
             model         TEXT NOT NULL,     -- the model as the server names it in its answer
-            input_profile TEXT NOT NULL,     -- canonical JSON: {"max_tokens":512,"prefix":"query: ","prefix_by":"server"}
+            input_profile TEXT NOT NULL,     -- canonical JSON:
+                                             -- {"max_tokens":512,"prefix":"query: ","prefix_by":"server"}
             dim           INTEGER NOT NULL CHECK (dim > 0),
             vector        BLOB NOT NULL CHECK (length(vector) = 4 * dim),  -- dim little-endian float32
             text_sha256   TEXT NOT NULL,     -- sha256 (hex) of posts.text as UTF-8, before any prefix

@@ -186,8 +186,8 @@ public final class EmbeddingClient: Sendable {
             throw EmbeddingError(
                 endpoint: name,
                 reason:
-                    "this server ignores input_type, so the prefix \(String(reflecting: profile.prefix)) would never reach "
-                    + "the model: use --prefix-by client (or auto) to prepend it to each text")
+                    "this server ignores input_type, so the prefix \(String(reflecting: profile.prefix)) "
+                    + "would never reach the model: use --prefix-by client (or auto) to prepend it to each text")
         default: break
         }
         try resolved.checkServerPlacement(endpoint: name)

@@ -77,8 +77,9 @@ public struct EmbeddingInputProfile: Hashable, Sendable, CustomStringConvertible
         throw EmbeddingError(
             endpoint: endpoint,
             reason:
-                "this server adds the prefix itself (it honours input_type) and knows only \"query: \" and \"passage: \", "
-                + "not \(String(reflecting: prefix)): use --prefix \"query: \" or \"passage: \", or a server that embeds "
-                + "the text as sent (--prefix-by client)")
+                "this server adds the prefix itself (it honours input_type) "
+                + "and knows only \"query: \" and \"passage: \", "
+                + "not \(String(reflecting: prefix)): use --prefix \"query: \" or \"passage: \", "
+                + "or a server that embeds the text as sent (--prefix-by client)")
     }
 }

@@ -123,7 +123,8 @@ final class HTTPTransport: Sendable {
                 advice = ". Set the key in the environment variable named by --api-key-env"
             } else if response.statusCode == 404 {
                 advice =
-                    ". Is --endpoint the API base (for example http://127.0.0.1:8000/v1), and --model a model it serves?"
+                    ". Is --endpoint the API base (for example http://127.0.0.1:8000/v1), "
+                    + "and --model a model it serves?"
             } else if response.statusCode == 413 {
                 advice = ". A text is longer than the server accepts (TEI: start it with --auto-truncate)"
             }

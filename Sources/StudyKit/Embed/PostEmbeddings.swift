@@ -36,7 +36,8 @@ public enum PostEmbeddings {
         // A run that found every vector already stored wrote none itself: take its parameters.
         try db.forEachRow(
             """
-            SELECT json_extract(parameters, '$.model') AS model, json_extract(parameters, '$.input_profile') AS input_profile,
+            SELECT json_extract(parameters, '$.model') AS model,
+                   json_extract(parameters, '$.input_profile') AS input_profile,
                    json_extract(parameters, '$.dim') AS dim
             FROM runs WHERE stage = 'embed' AND status = 'completed' AND json_extract(parameters, '$.dim') IS NOT NULL
               AND (?1 IS NULL OR json_extract(parameters, '$.model') = ?1)

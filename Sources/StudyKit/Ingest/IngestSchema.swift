@@ -19,13 +19,15 @@ enum IngestSchema {
             post_id            INTEGER PRIMARY KEY,
             platform           TEXT NOT NULL,        -- x | reddit | a CSV mapping's platform
             external_id        TEXT NOT NULL,        -- the platform's own id
-            author_key         TEXT,                 -- HMAC-SHA256(study salt, platform:author) hex; NULL when deleted/unknown
+            author_key         TEXT,                 -- HMAC-SHA256(study salt, platform:author) hex;
+                                                     -- NULL when deleted/unknown
             author_handle      TEXT,                 -- NULL unless ingest ran with --keep-handles
             created_at         TEXT NOT NULL,        -- ISO 8601 UTC
             created_unix       INTEGER NOT NULL,
             text               TEXT NOT NULL,        -- as given (long X posts: note_tweet text)
             nfkc_if_different  TEXT,                 -- NFKC form of text, stored only when it differs from text
-            text_nfkc          TEXT GENERATED ALWAYS AS (coalesce(nfkc_if_different, text)) VIRTUAL,  -- NFKC form, for matching
+            text_nfkc          TEXT GENERATED ALWAYS AS (coalesce(nfkc_if_different, text))
+                               VIRTUAL,              -- NFKC form, for matching
             lang_hint          TEXT,                 -- the platform's language tag, if any
             reposted_id        TEXT,                 -- external id of the reposted post
             replied_to_id      TEXT,                 -- external id of the parent post or comment

@@ -247,10 +247,10 @@ final class PostWriter {
         self.sourceFileID = sourceFileID
         insertPost = try db.prepare(
             """
-            INSERT INTO posts(platform, external_id, author_key, author_handle, created_at, created_unix, text, nfkc_if_different,
-                              lang_hint, reposted_id, replied_to_id, quoted_id, conversation_id, community,
-                              like_count, repost_count, reply_count, quote_count, source_file_id, source_line,
-                              thread_title, search_keyword, counts_rounded)
+            INSERT INTO posts(platform, external_id, author_key, author_handle, created_at, created_unix, text,
+                              nfkc_if_different, lang_hint, reposted_id, replied_to_id, quoted_id, conversation_id,
+                              community, like_count, repost_count, reply_count, quote_count, source_file_id,
+                              source_line, thread_title, search_keyword, counts_rounded)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
                     ?21, ?22, ?23)
             ON CONFLICT(platform, external_id) DO NOTHING

@@ -145,7 +145,8 @@ public final class LanguageDetectStage {
         let posts = try database.query("SELECT count(*) AS posts, coalesce(max(post_id), 0) AS max_id FROM posts").first
         let ingest =
             try database.scalarText(
-                "SELECT coalesce(group_concat(fingerprint, ','), '') FROM (SELECT fingerprint FROM source_files ORDER BY source_file_id)"
+                "SELECT coalesce(group_concat(fingerprint, ','), '') "
+                    + "FROM (SELECT fingerprint FROM source_files ORDER BY source_file_id)"
             ) ?? ""
         let description =
             "posts=\(posts?.int("posts") ?? 0);max=\(posts?.int("max_id") ?? 0);ingest=\(ingest);"

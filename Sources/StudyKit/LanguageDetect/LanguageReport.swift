@@ -15,7 +15,8 @@ public enum LanguageReport {
             """
         ).first {
             out.append(
-                "Run \(run.int("run_id") ?? 0), finished \(run.text("finished_at") ?? "?"), parameters \(run.text("parameters") ?? "{}")"
+                "Run \(run.int("run_id") ?? 0), finished \(run.text("finished_at") ?? "?"), "
+                    + "parameters \(run.text("parameters") ?? "{}")"
             )
         }
         func percent(_ count: Int, _ of: Int) -> String {

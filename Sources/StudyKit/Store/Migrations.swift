@@ -72,7 +72,8 @@ public enum Schema {
             rejects           INTEGER NOT NULL DEFAULT 0,
             started_at        TEXT NOT NULL,
             finished_at       TEXT,
-            status            TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'skipped', 'abandoned')),
+            status            TEXT NOT NULL
+                              CHECK (status IN ('running', 'completed', 'failed', 'skipped', 'abandoned')),
             message           TEXT
         );
         CREATE INDEX runs_by_stage ON runs(stage, run_id);

@@ -18,7 +18,8 @@ public struct StageRun {
             let me = ProcessIdentity.current
             try db.run(
                 """
-                INSERT INTO runs(stage, tool_version, parameters, input_fingerprint, started_at, status, host, pid, process_start)
+                INSERT INTO runs(stage, tool_version, parameters, input_fingerprint, started_at, status, host, pid,
+                                 process_start)
                 VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)
                 """,
                 [
