@@ -107,7 +107,9 @@ public struct Exporter {
                     + "corrected with the \(validation); ratio of PPI++ means for the categories under the gate; "
                     + "normal 95% interval). human: the labels alone (Wilson 95% interval). "
                     + "n_labeled: labelled posts in the human share's denominator. "
-                    + "Empty: fewer than \(manifest["parameters.minimum_labelled"] ?? "10") labelled posts."
+                    + "Empty: fewer than \(manifest["parameters.minimum_labelled"] ?? "10") labelled posts; "
+                    + "ppi also empty with fewer than \(manifest["parameters.minimum_informative"] ?? "5") labelled "
+                    + "posts positive by the labels or the coder (its interval would be too narrow: use human)."
             )
             return parts.joined(separator: " ")
         }
