@@ -129,13 +129,21 @@ final class EmbedServerTests: XCTestCase {
         }
     }
 
-    func testStageEmbedsEqualTextsOnceAndARerunSendsNothing() throws {
-        let dir = try TemporaryDirectory()
-        let db = try study(dir)
+    /// A client of the real server through the loopback proxy, which can stall, fail or garble answers.
+    func clientThroughProxy(_ adjust: (inout EmbeddingEndpoint) -> Void = { _ in }) throws -> (
+        EmbedProxy, EmbeddingClient
+    ) {
         let proxy = try EmbedProxy(upstream: endpoint.url)
         var viaProxy = endpoint!
         viaProxy.url = proxy.url
-        let client = try EmbeddingClient.connect(viaProxy)
+        adjust(&viaProxy)
+        return (proxy, try EmbeddingClient.connect(viaProxy))
+    }
+
+    func testStageEmbedsEqualTextsOnceAndARerunSendsNothing() throws {
+        let dir = try TemporaryDirectory()
+        let db = try study(dir)
+        let (proxy, client) = try clientThroughProxy()
         let probes = try proxy.stats()
         let summary = try stage(db, client).run()
         XCTAssertEqual(summary.postsInScope, 8)
@@ -244,15 +252,12 @@ final class EmbedServerTests: XCTestCase {
     func testBadJSONWritesNothingAndARerunFinishes() throws {
         let dir = try TemporaryDirectory()
         let db = try study(dir)
-        let proxy = try EmbedProxy(upstream: endpoint.url)
-        var viaProxy = endpoint!
-        viaProxy.url = proxy.url
-        let client = try EmbeddingClient.connect(viaProxy)
+        let (proxy, client) = try clientThroughProxy()
         try proxy.set(["mode": "bad-json"])
         XCTAssertThrowsError(try stage(db, client).run()) { error in
             let message = "\(error)"
             XCTAssertTrue(message.contains("not JSON"), message)
-            XCTAssertTrue(message.contains(viaProxy.displayURL), message)
+            XCTAssertTrue(message.contains(client.endpoint.displayURL), message)
         }
         XCTAssertEqual(try db.count("post_embeddings"), 0)
         XCTAssertEqual(
@@ -264,10 +269,7 @@ final class EmbedServerTests: XCTestCase {
     func testAFailureMidRunKeepsFinishedBatchesAndTheRerunSendsOnlyTheRest() throws {
         let dir = try TemporaryDirectory()
         let db = try study(dir)
-        let proxy = try EmbedProxy(upstream: endpoint.url)
-        var viaProxy = endpoint!
-        viaProxy.url = proxy.url
-        let client = try EmbeddingClient.connect(viaProxy)
+        let (proxy, client) = try clientThroughProxy()
         var options = EmbedOptions()
         options.allPosts = true
         options.batchSize = 2
@@ -287,11 +289,7 @@ final class EmbedServerTests: XCTestCase {
     }
 
     func testRetriesOn503And429ThenSucceed() throws {
-        let proxy = try EmbedProxy(upstream: endpoint.url)
-        var viaProxy = endpoint!
-        viaProxy.url = proxy.url
-        viaProxy.retries = 3
-        let client = try EmbeddingClient.connect(viaProxy)
+        let (proxy, client) = try clientThroughProxy { $0.retries = 3 }
         try proxy.set(["mode": "status", "status": 503, "count": 2])
         let before = try proxy.stats().requests
         XCTAssertEqual(try client.embed(["one text"]).count, 1)
@@ -309,18 +307,15 @@ final class EmbedServerTests: XCTestCase {
     func testWrongDimensionIsRefusedAndNothingWritten() throws {
         let dir = try TemporaryDirectory()
         let db = try study(dir)
-        let proxy = try EmbedProxy(upstream: endpoint.url)
-        var viaProxy = endpoint!
-        viaProxy.url = proxy.url
-        let client = try EmbeddingClient.connect(viaProxy)
+        let (proxy, client) = try clientThroughProxy()
         try proxy.set(["mode": "wrong-dim", "dim": 100])
         XCTAssertThrowsError(try stage(db, client).run()) { error in
             XCTAssertTrue("\(error)".contains("100 dimensions"), "\(error)")
-            XCTAssertTrue("\(error)".contains(viaProxy.displayURL), "\(error)")
+            XCTAssertTrue("\(error)".contains(client.endpoint.displayURL), "\(error)")
         }
         XCTAssertEqual(try db.count("post_embeddings"), 0)
         // A server that answers 100 dimensions from the start is refused against --dim and against the study.
-        var wanting = viaProxy
+        var wanting = client.endpoint
         wanting.expectedDimension = 384
         XCTAssertThrowsError(try EmbeddingClient.connect(wanting)) { error in
             XCTAssertTrue("\(error)".contains("100 dimensions"), "\(error)")
@@ -328,7 +323,7 @@ final class EmbedServerTests: XCTestCase {
         try proxy.set(["mode": "pass"])
         _ = try stage(db, client).run()
         try proxy.set(["mode": "wrong-dim", "dim": 100])
-        let smaller = try EmbeddingClient.connect(viaProxy)
+        let smaller = try EmbeddingClient.connect(client.endpoint)
         try db.execute("DELETE FROM post_embeddings WHERE post_id = 8")
         XCTAssertThrowsError(try stage(db, smaller).run()) { error in
             XCTAssertTrue("\(error)".contains("384-dimensional"), "\(error)")

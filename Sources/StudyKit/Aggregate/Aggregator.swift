@@ -220,18 +220,20 @@ public final class Aggregator {
             LEFT JOIN post_languages l ON l.post_id = p.post_id
             LEFT JOIN post_clusters c ON c.post_id = p.post_id
             """)
+        /// A small integer per distinct value (platforms, languages), in order of first appearance.
+        func intern(_ value: String, _ index: inout [String: Int32], _ values: inout [String]) -> Int32 {
+            if let known = index[value] { return known }
+            let next = Int32(values.count)
+            index[value] = next
+            values.append(value)
+            return next
+        }
         while try postQuery.step() {
             let id = Int(postQuery.columnInt(0))
             let platform = postQuery.columnText(1) ?? ""
             var record = PostRecord()
             record.exists = true
-            if let index = platformIndex[platform] {
-                record.platform = index
-            } else {
-                record.platform = Int32(platforms.count)
-                platformIndex[platform] = record.platform
-                platforms.append(platform)
-            }
+            record.platform = intern(platform, &platformIndex, &platforms)
             let language: String
             if postQuery.columnIsNull(3) {
                 language = "und"
@@ -239,13 +241,7 @@ public final class Aggregator {
             } else {
                 language = postQuery.columnText(3) ?? "und"
             }
-            if let index = languageIndex[language] {
-                record.language = index
-            } else {
-                record.language = Int32(languages.count)
-                languageIndex[language] = record.language
-                languages.append(language)
-            }
+            record.language = intern(language, &languageIndex, &languages)
             record.day = Timestamp.floorDiv(postQuery.columnInt(2), 86_400)
             if postQuery.columnIsNull(4) {
                 loaded.missingCluster += 1

@@ -1,4 +1,3 @@
-import CLibCSV
 import Foundation
 
 /// One cell of an exported table: text, a count, or a number printed with fixed decimals.
@@ -49,32 +48,12 @@ public enum TableFormat: String, CaseIterable, Sendable {
 }
 
 enum TableWriter {
-    /// CSV: header then rows; text fields go through libcsv's csv_fwrite (quoted, quotes doubled),
-    /// numbers are written bare. Returns the file's bytes via a temporary FILE stream.
+    /// CSV: header then rows; text fields quoted through libcsv, numbers bare (`OutputFile.csvRow`).
     static func csv(_ table: ReportTable, to path: String) throws {
-        guard let file = fopen(path, "wb") else {
-            throw InputError(file: path, line: nil, reason: "cannot write: \(String(cString: strerror(errno)))")
-        }
-        defer { fclose(file) }
-        func field(_ text: String, quoted: Bool) throws {
-            var bytes = Array(text.utf8)
-            if !quoted {
-                _ = fwrite(bytes, 1, bytes.count, file)
-                return
-            }
-            let rc = bytes.withUnsafeMutableBytes { csv_fwrite(file, $0.baseAddress, $0.count) }
-            if rc != 0 { throw InputError(file: path, line: nil, reason: "csv_fwrite failed") }
-        }
-        func row(_ cells: [(String, Bool)]) throws {
-            for (i, cell) in cells.enumerated() {
-                if i > 0 { fputc(0x2C, file) }
-                try field(cell.0, quoted: cell.1)
-            }
-            fputc(0x0A, file)
-        }
-        try row(table.columns.map { ($0, true) })
-        for cells in table.rows { try row(cells.map { ($0.display, !$0.isNumeric) }) }
-        if ferror(file) != 0 { throw InputError(file: path, line: nil, reason: "write error") }
+        let file = try OutputFile(path: path)
+        try file.csvRow(table.columns.map { ($0, true) })
+        for cells in table.rows { try file.csvRow(cells.map { ($0.display, !$0.isNumeric) }) }
+        try file.close()
     }
 
     static func markdown(_ table: ReportTable) -> String {

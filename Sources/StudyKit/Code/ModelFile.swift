@@ -6,6 +6,14 @@ public protocol HashedModelFile: Codable {
     var hash: String { get set }
     /// The command that makes such a file, for the messages ("code train").
     static var maker: String { get }
+    /// How the model came to be, for the messages ("trained", "built").
+    static var made: String { get }
+    var codebookName: String { get }
+    var codebookVersion: String { get }
+    var codebookFingerprint: String { get }
+    var coderName: String { get }
+    /// The embedding space the model reads, if it reads embeddings.
+    var embeddingSpace: EmbeddingDescription? { get }
 }
 
 extension HashedModelFile {
@@ -36,6 +44,27 @@ extension HashedModelFile {
                     + "make it again")
         }
         return model
+    }
+
+    /// Refuses a codebook or an embedding space other than the ones the model was made with.
+    public func check(codebook: Codebook, space: EmbeddingDescription?) throws {
+        guard codebookFingerprint == codebook.fingerprint else {
+            throw SupervisedError(
+                "the model \(coderName) was \(Self.made) with codebook \(codebookName)@\(codebookVersion) "
+                    + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
+                    + "(\(codebook.fingerprint.prefix(12))): its categories come from the codebook; "
+                    + "make it again with `\(Self.maker) --codebook \(codebook.path)`")
+        }
+        guard let embedding = embeddingSpace else { return }
+        guard let space else {
+            throw SupervisedError("the model \(coderName) needs post embeddings (\(embedding)); run `embed` first")
+        }
+        guard space == embedding else {
+            throw SupervisedError(
+                "the model \(coderName) was \(Self.made) on embeddings of \(embedding), but the posts are embedded "
+                    + "with \(space): embed them with that model and input profile, or make it again with "
+                    + "`\(Self.maker)`")
+        }
     }
 
     public func save(path: String) throws {

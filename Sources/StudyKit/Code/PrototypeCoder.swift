@@ -8,6 +8,8 @@ import Foundation
 /// against the other prototypes, the F1-best cut), so no study post's label is ever used.
 public struct PrototypeModel: HashedModelFile, Sendable {
     public static let maker = "code prototypes"
+    public static let made = "built"
+    public var embeddingSpace: EmbeddingDescription? { embedding }
     public struct Prototype: Codable, Sendable {
         public var text: String
         public var language: String
@@ -119,25 +121,6 @@ public struct PrototypeModel: HashedModelFile, Sendable {
         return (positives.isEmpty ? -1 : best - worst, nearest)
     }
 
-    /// The same refusals as the supervised model: another codebook, another embedding space.
-    public func check(codebook: Codebook, space: EmbeddingDescription?) throws {
-        guard codebookFingerprint == codebook.fingerprint else {
-            throw SupervisedError(
-                "the model \(coderName) was built from codebook \(codebookName)@\(codebookVersion) "
-                    + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
-                    + "(\(codebook.fingerprint.prefix(12))): "
-                    + "rebuild it with `code prototypes --codebook \(codebook.path)`"
-            )
-        }
-        guard let space else {
-            throw SupervisedError("the model \(coderName) needs post embeddings (\(embedding)); run `embed` first")
-        }
-        guard space == embedding else {
-            throw SupervisedError(
-                "the model \(coderName) was built with embeddings of \(embedding), but the posts are "
-                    + "embedded with \(space): embed them with that model and input profile, or rebuild it")
-        }
-    }
 }
 
 /// Codes posts with a prototype model.

@@ -391,6 +391,8 @@ public struct EmbeddingDescription: Codable, Sendable, Equatable, CustomStringCo
 /// The supervised coder as a file: everything needed to code and to refuse what does not fit.
 public struct SupervisedModel: HashedModelFile, Sendable {
     public static let maker = "code train"
+    public static let made = "trained"
+    public var embeddingSpace: EmbeddingDescription? { embedding }
     public struct CategoryModel: Codable, Sendable {
         public var id: String
         /// False: too few labels; the lexicon's decision is used for this category.
@@ -448,27 +450,6 @@ public struct SupervisedModel: HashedModelFile, Sendable {
     /// e.g. `supervised:keep4o@1.1+3f2a9c01b7de`.
     public var coderName: String { "supervised:\(codebookName)@\(codebookVersion)+\(hash)" }
 
-    /// Refuses a codebook or an embedding space other than the ones the model was trained with.
-    public func check(codebook: Codebook, space: EmbeddingDescription?) throws {
-        guard codebookFingerprint == codebook.fingerprint else {
-            throw SupervisedError(
-                "the model \(coderName) was trained with codebook \(codebookName)@\(codebookVersion) "
-                    + "(fingerprint \(codebookFingerprint.prefix(12))), not \(codebook.name)@\(codebook.version) "
-                    + "(\(codebook.fingerprint.prefix(12))): "
-                    + "its lexicon features and categories come from the codebook; "
-                    + "retrain with `code train --codebook \(codebook.path)`")
-        }
-        if let embedding {
-            guard let space else {
-                throw SupervisedError("the model \(coderName) needs post embeddings (\(embedding)); run `embed` first")
-            }
-            guard space == embedding else {
-                throw SupervisedError(
-                    "the model \(coderName) was trained on embeddings of \(embedding), but the posts "
-                        + "are embedded with \(space): embed them with that model and input profile, or retrain")
-            }
-        }
-    }
 }
 
 /// Codes posts with a loaded model.

@@ -185,14 +185,8 @@ public final class EmbedStage {
                     remaining.append(text)
                     continue
                 }
-                for post in text.postIDs {
-                    try insert.bind([
-                        .int(post), .text(space.model), .text(space.profile.canonicalJSON),
-                        .int(Int64(space.dimension)), .blob(blob), .text(text.sha256), .int(runID),
-                    ])
-                    try insert.runToCompletion()
-                    written += 1
-                }
+                try Self.write(blob, of: text, into: insert, space: space, runID: runID)
+                written += text.postIDs.count
             }
         }
         pending = remaining
@@ -206,6 +200,19 @@ public final class EmbedStage {
             INSERT INTO post_embeddings(post_id, model, input_profile, dim, vector, text_sha256, run_id)
             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, model, input_profile) DO NOTHING
             """)
+    }
+
+    /// One vector row per post that has this text.
+    private static func write(
+        _ blob: [UInt8], of text: PendingText, into insert: Statement, space: EmbeddingSpace, runID: Int64
+    ) throws {
+        for post in text.postIDs {
+            try insert.bind([
+                .int(post), .text(space.model), .text(space.profile.canonicalJSON),
+                .int(Int64(space.dimension)), .blob(blob), .text(text.sha256), .int(runID),
+            ])
+            try insert.runToCompletion()
+        }
     }
 
     /// Sends `pending` in batches, `concurrency` requests at once, and writes each answered batch
@@ -252,13 +259,7 @@ public final class EmbedStage {
                     try db.transaction {
                         for (text, vector) in zip(batches[index], answer.vectors) {
                             let blob = EmbeddingVector.encode(vector)
-                            for post in text.postIDs {
-                                try insert.bind([
-                                    .int(post), .text(space.model), .text(space.profile.canonicalJSON),
-                                    .int(Int64(space.dimension)), .blob(blob), .text(text.sha256), .int(runID),
-                                ])
-                                try insert.runToCompletion()
-                            }
+                            try Self.write(blob, of: text, into: insert, space: space, runID: runID)
                         }
                     }
                     batchesWritten += 1

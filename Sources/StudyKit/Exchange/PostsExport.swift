@@ -1,4 +1,3 @@
-import CLibCSV
 import Crypto
 import Foundation
 
@@ -116,9 +115,9 @@ public struct PostsExporter {
         let csvPath = (directory as NSString).appendingPathComponent("posts.csv")
         let jsonPath = (directory as NSString).appendingPathComponent("posts.jsonl")
         let manifestPath = (directory as NSString).appendingPathComponent("posts.manifest.json")
-        let csv = try CSVFileWriter(path: csvPath)
-        let jsonl = try TextFileWriter(path: jsonPath)
-        try csv.row(columns.map { ($0.name, true) })
+        let csv = try OutputFile(path: csvPath)
+        let jsonl = try OutputFile(path: jsonPath)
+        try csv.csvRow(columns.map { ($0.name, true) })
 
         // Codes arrive as one string per post ("category=value,..."), so each post is one row of one
         // query. '+' keeps the codings lookups on the primary key (post_id first); the coder index
@@ -167,7 +166,7 @@ public struct PostsExporter {
                     }
                 }
             }
-            try csv.row(zip(columns, cells).map { ($1 ?? "", !$0.numeric && $1 != nil) })
+            try csv.csvRow(zip(columns, cells).map { ($1 ?? "", !$0.numeric && $1 != nil) })
             var line = "{"
             for (i, (column, cell)) in zip(columns, cells).enumerated() {
                 if i > 0 { line += "," }
@@ -212,7 +211,7 @@ public struct PostsExporter {
                     + "\"type\": \(jsonString(column.numeric ? "integer" : "string")), "
                     + "\"meaning\": \(jsonString(column.meaning))}"
             }.joined(separator: ",\n") + "\n  ]\n}\n"
-        let manifestFile = try TextFileWriter(path: manifestPath)
+        let manifestFile = try OutputFile(path: manifestPath)
         try manifestFile.write(manifest)
         try manifestFile.close()
         summary.files = [csvPath, jsonPath, manifestPath]
@@ -225,75 +224,4 @@ struct FingerprintStream {
     private var hasher = SHA256()
     mutating func update(_ text: String) { hasher.update(data: Data(text.utf8)) }
     var hex: String { Fingerprint.hex(hasher.finalize()) }
-}
-
-/// CSV through libcsv's `csv_fwrite` (text fields quoted, quotes doubled), numbers bare, LF line ends.
-final class CSVFileWriter {
-    let path: String
-    private let file: UnsafeMutablePointer<FILE>
-    private var closed = false
-
-    init(path: String) throws {
-        guard let file = fopen(path, "wb") else {
-            throw InputError(file: path, line: nil, reason: "cannot write: \(String(cString: strerror(errno)))")
-        }
-        self.path = path
-        self.file = file
-    }
-
-    deinit { if !closed { fclose(file) } }
-
-    /// One record: (text, quoted) per field.
-    func row(_ fields: [(String, Bool)]) throws {
-        for (i, field) in fields.enumerated() {
-            if i > 0 { fputc(0x2C, file) }
-            var bytes = Array(field.0.utf8)
-            if field.1 {
-                let rc = bytes.withUnsafeMutableBytes { csv_fwrite(file, $0.baseAddress, $0.count) }
-                if rc != 0 { throw InputError(file: path, line: nil, reason: "csv_fwrite failed") }
-            } else if !bytes.isEmpty {
-                _ = fwrite(&bytes, 1, bytes.count, file)
-            }
-        }
-        fputc(0x0A, file)
-        if ferror(file) != 0 { throw InputError(file: path, line: nil, reason: "write error") }
-    }
-
-    func close() throws {
-        guard !closed else { return }
-        closed = true
-        let ok = fflush(file) == 0 && ferror(file) == 0
-        fclose(file)
-        if !ok { throw InputError(file: path, line: nil, reason: "write error") }
-    }
-}
-
-final class TextFileWriter {
-    let path: String
-    private let file: UnsafeMutablePointer<FILE>
-    private var closed = false
-
-    init(path: String) throws {
-        guard let file = fopen(path, "wb") else {
-            throw InputError(file: path, line: nil, reason: "cannot write: \(String(cString: strerror(errno)))")
-        }
-        self.path = path
-        self.file = file
-    }
-
-    deinit { if !closed { fclose(file) } }
-
-    func write(_ text: String) throws {
-        var text = text
-        let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
-        if written != text.utf8.count { throw InputError(file: path, line: nil, reason: "write error") }
-    }
-
-    func close() throws {
-        guard !closed else { return }
-        closed = true
-        let ok = fflush(file) == 0 && ferror(file) == 0
-        fclose(file)
-        if !ok { throw InputError(file: path, line: nil, reason: "write error") }
-    }
 }

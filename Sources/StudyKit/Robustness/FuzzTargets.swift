@@ -33,20 +33,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .xJSON: return Self.parseLines(bytes, XJSONParser(limits: Self.limits))
         case .reddit: return Self.parseLines(bytes, RedditParser(limits: Self.limits))
         case .csv:
-            do {
-                let parser = try CSVParser(path: "fuzz.csv", mapping: nil, limits: Self.limits)
-                let finisher = PostFinisher(salt: "fuzz", keepHandles: false)
-                var records: [ParsedRecord] = []
-                var last = 0
-                for line in Self.lines(bytes) {
-                    last = line.number
-                    records += finisher.finish(try parser.feed(line))
-                }
-                records += finisher.finish(try parser.finish(lastLineNumber: last))
-                return Self.count(records)
-            } catch {
-                return .error(String(describing: error))
-            }
+            return Self.parseCSV(bytes) { try CSVParser(path: "fuzz.csv", mapping: nil, limits: Self.limits) }
         case .mediaCrawlerJSONLines:
             return Self.sum(
                 [InputFormat.xiaohongshu, .weibo].map { platform -> Outcome in
@@ -71,20 +58,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .mediaCrawlerCSV:
             return Self.sum(
                 [InputFormat.xiaohongshu, .weibo].map { platform -> Outcome in
-                    do {
-                        let parser = try CSVParser(
-                            path: "fuzz.csv", mediaCrawlerPlatform: platform, limits: Self.limits)
-                        let finisher = PostFinisher(salt: "fuzz", keepHandles: false)
-                        var records: [ParsedRecord] = []
-                        var last = 0
-                        for line in Self.lines(bytes) {
-                            last = line.number
-                            records += finisher.finish(try parser.feed(line))
-                        }
-                        records += finisher.finish(try parser.finish(lastLineNumber: last))
-                        return Self.count(records)
-                    } catch {
-                        return .error(String(describing: error))
+                    Self.parseCSV(bytes) {
+                        try CSVParser(path: "fuzz.csv", mediaCrawlerPlatform: platform, limits: Self.limits)
                     }
                 })
         case .codebook:
@@ -123,6 +98,24 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             start = newline ? end + 1 : end
         }
         return lines
+    }
+
+    /// Feeds the bytes line by line to a CSV parser (libcsv follows quotes across lines) and counts.
+    static func parseCSV(_ bytes: [UInt8], _ makeParser: () throws -> CSVParser) -> Outcome {
+        do {
+            let parser = try makeParser()
+            let finisher = PostFinisher(salt: "fuzz", keepHandles: false)
+            var records: [ParsedRecord] = []
+            var last = 0
+            for line in lines(bytes) {
+                last = line.number
+                records += finisher.finish(try parser.feed(line))
+            }
+            records += finisher.finish(try parser.finish(lastLineNumber: last))
+            return count(records)
+        } catch {
+            return .error(String(describing: error))
+        }
     }
 
     static func parseLines(_ bytes: [UInt8], _ parser: LineParser) -> Outcome {
